@@ -1,0 +1,90 @@
+"""Who is logged in, and the one place that scopes lookups to the user's subtree."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import UserMixin, current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal import db
+from portal.extensions import login_manager
+from shared import units as unit_queries
+from shared.models import Unit, User
+
+# Everything else needs a logged-in user.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "assets.htmx"}
+
+
+class SessionUser(UserMixin):
+    """Flask-Login wrapper; the session id carries session_version so a bump logs out."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_version}"
+
+    def __getattr__(self, name):
+        return getattr(self.user, name)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    try:
+        uid, version = (int(x) for x in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session().scalar(
+        select(User).options(joinedload(User.unit)).where(User.id == uid)
+    )
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return SessionUser(user)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def me() -> User:
+    """The logged-in domain user."""
+    return current_user.user
+
+
+def roles_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if me().role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_unit_or_404(unit_id: int) -> Unit:
+    unit = unit_queries.get_visible_unit(db.session(), me(), unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home.index")
+
+
+def redirect_home():
+    return redirect(url_for("home.index"))

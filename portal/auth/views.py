@@ -1,0 +1,47 @@
+"""Login and logout."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from portal import db
+from portal.access import SessionUser, safe_next
+from portal.auth.forms import LoginForm
+from shared import audit, clock
+from shared.models import User
+from shared.security import verify_password
+from shared.text import nfc
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        username = (nfc(form.username.data) or "").lower()
+        user = db.session().scalar(select(User).where(User.username == username))
+        # Verify even for an unknown user, so that response time does not reveal usernames.
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
+        if user is not None and user.active and password_ok:
+            session.clear()  # a fresh session on login: nothing carried over from before
+            login_user(SessionUser(user))
+            user.last_login_at = clock.now()
+            audit.record(db.session(), user, "auth.login", "user", user.id, unit_id=user.unit_id, ip=request.remote_addr)
+            db.commit()
+            return redirect(safe_next(request.args.get("next")))
+        error = "Tên đăng nhập hoặc mật khẩu không đúng."
+    status = 401 if error else (422 if form.errors else 200)
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,143 @@
+"""The `daihoi` command: database, demo data, accounts and the production server."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+
+def _app():
+    from portal import create_app
+
+    return create_app()
+
+
+def _url() -> str:
+    return _app().config["DATABASE_URL"]
+
+
+@click.group(help="daihoi: theo dõi đại hội công đoàn các cấp.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Cơ sở dữ liệu (Alembic).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Nâng cấp lược đồ lên phiên bản mới nhất (hoặc REVISION).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    from shared.migrate import upgrade
+
+    upgrade(_url(), revision)
+    click.echo("Đã nâng cấp cơ sở dữ liệu.")
+
+
+@db.command("downgrade", help="Hạ lược đồ về REVISION (ví dụ: base).")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    from shared.migrate import downgrade
+
+    downgrade(_url(), revision)
+    click.echo(f"Đã hạ cơ sở dữ liệu về {revision}.")
+
+
+@db.command("current", help="In phiên bản lược đồ hiện tại.")
+def db_current() -> None:
+    from shared.migrate import current
+
+    click.echo(current(_url()) or "(trống)")
+
+
+def _parse_day(_ctx, _param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("Ngày theo dạng YYYY-MM-DD.") from None
+
+
+@main.command(help="Nạp tỉnh mẫu (chỉ vào cơ sở dữ liệu trống) và in các tài khoản mẫu.")
+@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
+@click.option("--today", callback=_parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
+@click.option("--if-empty", is_flag=True, help="Không làm gì nếu đã có dữ liệu.")
+def demo(seed: int, today: dt.date | None, if_empty: bool) -> None:
+    from sqlalchemy import func, select
+
+    from portal import db as portal_db
+    from shared.demo import load_demo
+    from shared.models import Unit
+
+    app = _app()
+    with app.app_context():
+        session = portal_db.session()
+        if session.scalar(select(func.count(Unit.id))):
+            if if_empty:
+                click.echo("Cơ sở dữ liệu đã có dữ liệu; giữ nguyên.")
+                _print_demo_accounts()
+                return
+            raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+        result = load_demo(session, seed=seed, today=today)
+        session.commit()
+    click.echo(
+        f"Đã nạp tỉnh mẫu: {result.units} đơn vị ({result.grassroots} CĐCS), "
+        f"{result.members} đoàn viên, {result.reports} báo cáo."
+    )
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    from shared.demo import DEMO_PASSWORD
+
+    click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
+    for username, role in [
+        ("admin", "quản trị hệ thống"),
+        ("dieuphoi", "điều phối - Ban Dân vận Tỉnh ủy, phạm vi toàn tỉnh"),
+        ("liendoan", "LĐLĐ tỉnh"),
+        ("rachgia", "LĐLĐ thành phố Rạch Giá"),
+        ("coso", "công đoàn cơ sở ở Rạch Giá, chưa báo cáo đại hội"),
+        ("quansat", "theo dõi - Thành ủy Rạch Giá"),
+    ]:
+        click.echo(f"  {username:<10} {role}")
+
+
+@main.command("create-user", help="Tạo tài khoản.")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "federation", "district", "reporter", "observer"]))
+@click.option("--unit", "unit_code", required=True, help="Mã đơn vị của tài khoản.")
+@click.option("--full-name", default="")
+@click.password_option(help="Mật khẩu (ít nhất 8 ký tự).")
+def create_user(username: str, role: str, unit_code: str, full_name: str, password: str) -> None:
+    from portal import db as portal_db
+    from shared.accounts import create_account
+    from shared.errors import DomainError
+
+    app = _app()
+    with app.app_context():
+        session = portal_db.session()
+        try:
+            user = create_account(session, username=username, role=role, unit_code=unit_code, full_name=full_name, password=password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+        click.echo(f"Đã tạo tài khoản {user.username} ({role}).")
+
+
+@main.command(help="Chạy cổng thông tin bằng waitress (dùng cho vận hành).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    app = _app()
+    click.echo(f"daihoi đang chạy tại http://{host}:{port} (Ctrl+C để dừng)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="daihoi")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Flask extensions, created unbound and attached in create_app."""
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"

@@ -1,0 +1,29 @@
+"""Home: the user's scope progress per level, as of today or a chosen date."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from jinja2_fragments.flask import render_block
+
+from portal import db
+from portal.access import me
+from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from shared.progress import progress_by_child, progress_by_level
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    user = me()
+    campaign = selected_campaign()
+    as_of, date_error = selected_as_of()
+    scope = user.unit
+    levels = progress_by_level(db.session(), campaign, scope, as_of)
+    children = progress_by_child(db.session(), campaign, scope, as_of) if scope.level != "grassroots" else []
+    context = dict(
+        campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
+        scope=scope, levels=levels, children=children,
+    )
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
+        return render_block("home/index.html", "progress", **context)
+    return render_template("home/index.html", **context)

@@ -1,0 +1,1 @@
+"""daihoi domain package: models, rules, progress and deadline logic (no Flask, no Textual)."""

@@ -1,0 +1,372 @@
+"""The demo province: a Kiên Giang-like union tree with a seeded, realistic campaign history."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared import clock
+from shared.models import (
+    Campaign,
+    CongressReport,
+    Officer,
+    Recommendation,
+    ReportStatusChange,
+    ReportVersion,
+    Unit,
+    User,
+)
+from shared.reports import snapshot
+from shared.security import hash_password
+from shared.text import fold
+from shared.units import child_path
+
+DEMO_PASSWORD = "demo1234"
+
+DISTRICTS = [
+    # (code, name, weight for the number of grassroots unions)
+    ("RG", "Liên đoàn Lao động thành phố Rạch Giá", 150),
+    ("HT", "Liên đoàn Lao động thành phố Hà Tiên", 55),
+    ("PQ", "Liên đoàn Lao động thành phố Phú Quốc", 110),
+    ("KL", "Liên đoàn Lao động huyện Kiên Lương", 60),
+    ("HD", "Liên đoàn Lao động huyện Hòn Đất", 70),
+    ("TH", "Liên đoàn Lao động huyện Tân Hiệp", 60),
+    ("CT", "Liên đoàn Lao động huyện Châu Thành", 70),
+    ("GR", "Liên đoàn Lao động huyện Giồng Riềng", 70),
+    ("GQ", "Liên đoàn Lao động huyện Gò Quao", 60),
+    ("AB", "Liên đoàn Lao động huyện An Biên", 55),
+    ("AM", "Liên đoàn Lao động huyện An Minh", 50),
+    ("VT", "Liên đoàn Lao động huyện Vĩnh Thuận", 45),
+    ("UMT", "Liên đoàn Lao động huyện U Minh Thượng", 35),
+    ("GT", "Liên đoàn Lao động huyện Giang Thành", 30),
+    ("KH", "Liên đoàn Lao động huyện Kiên Hải", 25),
+    ("VC", "Công đoàn Viên chức tỉnh", 95),
+    ("GD", "Công đoàn ngành Giáo dục", 210),
+    ("YT", "Công đoàn ngành Y tế", 90),
+    ("KKT", "Công đoàn Khu kinh tế", 60),
+]
+
+PLACES = {
+    "RG": ["Vĩnh Thanh Vân", "Vĩnh Lạc", "An Hòa", "Rạch Sỏi", "Vĩnh Hiệp", "Phi Thông", "Vĩnh Quang", "Vĩnh Thông"],
+    "HT": ["Đông Hồ", "Bình San", "Pháo Đài", "Tô Châu", "Mỹ Đức", "Tiên Hải"],
+    "PQ": ["Dương Đông", "An Thới", "Cửa Cạn", "Gành Dầu", "Bãi Thơm", "Hàm Ninh", "Dương Tơ", "Cửa Dương"],
+    "KL": ["Kiên Lương", "Bình An", "Bình Trị", "Hòa Điền", "Dương Hòa", "Hòn Nghệ"],
+    "HD": ["Hòn Đất", "Sóc Sơn", "Bình Sơn", "Mỹ Lâm", "Thổ Sơn", "Nam Thái Sơn"],
+    "TH": ["Tân Hiệp", "Thạnh Đông", "Tân Hội", "Tân An", "Thạnh Trị", "Tân Thành"],
+    "CT": ["Minh Lương", "Mong Thọ", "Giục Tượng", "Vĩnh Hòa Hiệp", "Bình An", "Thạnh Lộc"],
+    "GR": ["Giồng Riềng", "Thạnh Hòa", "Bàn Tân Định", "Ngọc Chúc", "Hòa Hưng", "Long Thạnh"],
+    "GQ": ["Gò Quao", "Vĩnh Hòa Hưng Bắc", "Định Hòa", "Thới Quản", "Vĩnh Phước A", "Định An"],
+    "AB": ["Thứ Ba", "Đông Thái", "Nam Yên", "Tây Yên", "Hưng Yên", "Nam Thái"],
+    "AM": ["Thứ Mười Một", "Đông Hưng", "Vân Khánh", "Thuận Hòa", "Tân Thạnh", "Đông Hòa"],
+    "VT": ["Vĩnh Thuận", "Vĩnh Bình Bắc", "Tân Thuận", "Phong Đông", "Vĩnh Phong"],
+    "UMT": ["An Minh Bắc", "Minh Thuận", "Thạnh Yên", "Vĩnh Hòa", "Hòa Chánh"],
+    "GT": ["Tân Khánh Hòa", "Phú Mỹ", "Phú Lợi", "Vĩnh Điều", "Vĩnh Phú"],
+    "KH": ["Hòn Tre", "Lại Sơn", "An Sơn", "Nam Du"],
+}
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lâm", "Danh", "Thạch"]
+MIDDLE_M = ["Văn", "Minh", "Hoàng", "Quốc", "Thanh", "Hữu", "Công"]
+MIDDLE_F = ["Thị", "Ngọc", "Thu", "Kim", "Mỹ", "Thanh"]
+GIVEN_M = ["Hùng", "Dũng", "Tuấn", "Phúc", "Khải", "Nam", "Sơn", "Tài", "Trung", "Hải", "Lợi", "Quang"]
+GIVEN_F = ["Lan", "Hoa", "Hạnh", "Thảo", "Trang", "Nhung", "Mai", "Phượng", "Diễm", "Yến", "Hằng", "Xuân"]
+COMPANIES = [
+    "Công ty TNHH Thủy sản {p}", "Công ty Cổ phần Xây dựng {p}", "Công ty TNHH Chế biến Nông sản {p}",
+    "Công ty Cổ phần Du lịch {p}", "Doanh nghiệp tư nhân Vận tải {p}", "Công ty TNHH Nước mắm {p}",
+    "Hợp tác xã Dịch vụ Nông nghiệp {p}", "Công ty Cổ phần Cấp thoát nước {p}",
+]
+FDI = ["Công ty TNHH Giày da {p} Việt Nam", "Công ty TNHH May mặc Sunrise {p}", "Công ty TNHH Thực phẩm Hải Long {p}"]
+TOPICS = ["jobs", "income", "housing", "facilities", "culture", "policy", "other"]
+REC_TEXTS = {
+    "jobs": "Đề nghị hỗ trợ đào tạo nghề, giới thiệu việc làm cho đoàn viên bị giảm giờ làm.",
+    "income": "Đề nghị điều chỉnh tiền lương, phụ cấp phù hợp với mức tăng giá sinh hoạt.",
+    "housing": "Đề nghị có chính sách nhà ở xã hội cho công nhân lao động thu nhập thấp.",
+    "facilities": "Đề nghị bố trí phòng làm việc và kinh phí cho hoạt động công đoàn.",
+    "culture": "Đề nghị xây dựng thiết chế văn hóa, sân chơi cho công nhân tại khu nhà trọ.",
+    "policy": "Đề nghị hướng dẫn cụ thể chế độ cho cán bộ công đoàn không chuyên trách.",
+    "other": "Đề nghị tăng cường kiểm tra việc thực hiện chính sách bảo hiểm xã hội.",
+}
+RETURN_REASONS = [
+    "Số ủy viên Ban Chấp hành tái cử và mới không khớp với tổng số; đề nghị kiểm tra lại.",
+    "Thiếu biên bản kiểm phiếu bầu Ban Chấp hành; đề nghị bổ sung.",
+    "Số đại biểu có mặt ghi chưa đúng với biên bản đại hội.",
+]
+
+
+@dataclass
+class DemoResult:
+    units: int
+    grassroots: int
+    members: int
+    reports: int
+    accounts: list[tuple[str, str, str]]
+
+
+def _person(rng: random.Random, female: bool) -> str:
+    middle = rng.choice(MIDDLE_F if female else MIDDLE_M)
+    given = rng.choice(GIVEN_F if female else GIVEN_M)
+    return f"{rng.choice(SURNAMES)} {middle} {given}"
+
+
+def _grassroots_names(rng: random.Random, code: str, count: int) -> list[tuple[str, str, int]]:
+    """(name, sector, members) for the grassroots unions under one district-level unit."""
+    out: list[tuple[str, str, int]] = []
+    seen: set[str] = set()
+    places = PLACES.get(code, ["Rạch Giá", "Châu Thành", "Phú Quốc", "Hà Tiên", "Kiên Lương", "Hòn Đất"])
+
+    def add(name: str, sector: str, members: int) -> None:
+        base, n = name, 2
+        while name in seen:
+            name = f"{base} {n}"
+            n += 1
+        seen.add(name)
+        out.append((name, sector, members))
+
+    i = 0
+    while len(out) < count:
+        p = places[i % len(places)]
+        round_ = i // len(places)
+        i += 1
+        if code == "GD":
+            kind = rng.choice(["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trường THPT"])
+            add(f"Công đoàn cơ sở {kind} {p} {round_ + 1 if round_ else ''}".strip(), "public_service", rng.randint(15, 60))
+        elif code == "YT":
+            kind = rng.choice(["Trung tâm Y tế", "Bệnh viện Đa khoa", "Trạm Y tế xã", "Phòng khám Đa khoa khu vực"])
+            add(f"Công đoàn cơ sở {kind} {p}", "public_service", rng.randint(12, 110))
+        elif code == "VC":
+            kind = rng.choice(["Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp", "Sở Xây dựng", "Sở Công Thương", "Văn phòng Đăng ký đất đai", "Trung tâm Khuyến nông", "Chi cục Thủy sản", "Ban Quản lý dự án"])
+            add(f"Công đoàn cơ sở {kind} chi nhánh {p}", "state", rng.randint(12, 70))
+        elif code == "KKT":
+            if rng.random() < 0.4:
+                add("Công đoàn cơ sở " + rng.choice(FDI).format(p=p), "fdi", rng.randint(120, 420))
+            else:
+                add("Công đoàn cơ sở " + rng.choice(COMPANIES).format(p=p), "non_state", rng.randint(15, 160))
+        else:
+            r = rng.random()
+            if r < 0.30:
+                add(f"Công đoàn cơ sở Ủy ban nhân dân xã {p}" if round_ == 0 else f"Công đoàn cơ sở Cơ quan Đảng - Đoàn thể xã {p} {round_}", "state", rng.randint(18, 45))
+            elif r < 0.55:
+                kind = rng.choice(["Trường Tiểu học", "Trường THCS", "Trường Mầm non"])
+                add(f"Công đoàn cơ sở {kind} {p} {round_ + 1}", "public_service", rng.randint(15, 60))
+            elif r < 0.92:
+                add("Công đoàn cơ sở " + rng.choice(COMPANIES).format(p=p), "non_state", rng.randint(10, 60))
+            else:
+                add("Công đoàn cơ sở " + rng.choice(FDI).format(p=p), "fdi", rng.randint(100, 300))
+    return out
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0))
+
+
+def _fill_results(rng: random.Random, report: CongressReport, unit: Unit, campaign: Campaign) -> None:
+    members = unit.members_count
+    report.members_total = members
+    if report.form == "dai_bieu":
+        report.summoned = min(members, max(60, members // 6))
+    else:
+        report.summoned = members
+    ratio = rng.uniform(0.8, 0.99) if rng.random() > 0.03 else rng.uniform(0.5, 0.65)
+    report.present = max(1, round(report.summoned * ratio))
+    size = 3 if members < 30 else 5 if members < 70 else 7 if members < 150 else rng.choice([9, 11, 13, 15])
+    if unit.level != "grassroots":
+        size = rng.choice([19, 21, 23, 25]) if unit.level == "district" else 35
+    report.executive_size = size
+    report.executive_women = rng.randint(size // 5, size // 2 + 1)
+    report.executive_young = rng.randint(0, max(1, size // 3))
+    report.executive_party = rng.randint(size // 3, size)
+    report.executive_ethnic_minority = rng.randint(0, max(0, size // 6))
+    report.executive_reelected = rng.randint(size // 3, size - 1)
+    report.executive_new = size - report.executive_reelected
+    report.executive_from_plan = rng.randint(size * 2 // 3, size)
+    report.fulltime_not_reelected_age = 0 if unit.level == "grassroots" else rng.randint(0, 2)
+    report.standing_size = (size // 3) if size >= 9 else 0
+    report.inspection_size = 3 if size >= 5 else 0
+    report.delegates_official = max(1, members // 50)
+    report.delegates_alternate = rng.randint(0, 1)
+    report.works_count = rng.randint(0, 4)
+    report.works_value_vnd = report.works_count * rng.randint(2, 60) * 1_000_000
+    report.exemplary_count = rng.randint(0, 6)
+    report.funding_vnd = rng.choice([0, 1_000_000, 2_000_000, 3_000_000, 5_000_000])
+    female_chair = rng.random() < 0.35
+    report.officers = [
+        Officer(position=0, role="chair", full_name=_person(rng, female_chair), gender="female" if female_chair else "male", vote_pct=round(rng.uniform(75, 100), 2)),
+        Officer(position=1, role="vice_chair", full_name=_person(rng, not female_chair), gender="male" if female_chair else "female", vote_pct=round(rng.uniform(60, 100), 2)),
+    ]
+    if report.inspection_size:
+        report.officers.append(Officer(position=2, role="inspection_head", full_name=_person(rng, False), gender="male", vote_pct=round(rng.uniform(60, 100), 2)))
+    recs = []
+    for _ in range(rng.choice([0, 0, 1, 1, 2])):
+        topic = rng.choice(TOPICS)
+        status = rng.choices(["open", "in_progress", "resolved"], [5, 3, 2])[0]
+        recs.append(
+            Recommendation(
+                campaign_id=campaign.id, unit_id=unit.id, topic=topic, text=REC_TEXTS[topic],
+                addressed_to=rng.choice(["UBND tỉnh", "LĐLĐ tỉnh", "UBND huyện", "Chủ doanh nghiệp"]),
+                status=status, resolution_note="Đã giải quyết theo thẩm quyền." if status == "resolved" else None,
+            )
+        )
+    report.recommendations = recs
+
+
+def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) -> DemoResult:
+    """Create the demo province (in an empty database). History stops at `today`."""
+    if session.scalar(select(func.count(Unit.id))):
+        raise RuntimeError("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+    rng = random.Random(seed)
+    today = today or clock.today()
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    next_id = 1
+
+    def unit(code: str, name: str, level: str, parent: Unit | None, sector: str, members: int) -> Unit:
+        nonlocal next_id
+        u = Unit(
+            id=next_id, code=code, name=name, name_folded=fold(name), level=level,
+            parent_id=parent.id if parent else None, path=child_path(parent.path if parent else None, next_id),
+            sector=sector, members_count=members, active=True, created_at=dt.datetime(2022, 12, 1, 8, 0),
+        )
+        next_id += 1
+        session.add(u)
+        return u
+
+    province = unit("KG", "Liên đoàn Lao động tỉnh Kiên Giang", "province", None, "state", 0)
+    campaign = Campaign(
+        name="Đại hội công đoàn các cấp nhiệm kỳ 2023-2028", term="2023-2028",
+        start_date=dt.date(2023, 1, 1), deadline_grassroots=dt.date(2023, 5, 31),
+        deadline_district=dt.date(2023, 7, 31), deadline_province=dt.date(2023, 10, 31),
+        pilot_until=dt.date(2023, 3, 15), members_threshold=150, youth_age=35,
+        created_at=dt.datetime(2022, 12, 1, 8, 0),
+    )
+    session.add(campaign)
+
+    scale = 1450 / sum(w for _, _, w in DISTRICTS)
+    districts: list[Unit] = []
+    grassroots: list[Unit] = []
+    total_members = 0
+    for code, name, weight in DISTRICTS:
+        sector = "public_service" if code in ("GD", "YT") else "state"
+        d = unit(code, name, "district", province, sector, 0)
+        districts.append(d)
+        rows = _grassroots_names(rng, code, max(1, round(weight * scale)))
+        members_sum = 0
+        for i, (gname, gsector, members) in enumerate(rows, start=1):
+            g = unit(f"{code}-{i:04d}", gname, "grassroots", d, gsector, members)
+            grassroots.append(g)
+            members_sum += members
+        d.members_count = members_sum
+        total_members += members_sum
+    province.members_count = total_members
+    session.flush()
+
+    admin = User(username="admin", full_name="Quản trị hệ thống", password_hash=password_hash, role="admin", unit_id=province.id)
+    users = [
+        admin,
+        User(username="dieuphoi", full_name="Ban Dân vận Tỉnh ủy", password_hash=password_hash, role="coordinator", unit_id=province.id),
+        User(username="liendoan", full_name="Ban Tổ chức LĐLĐ tỉnh", password_hash=password_hash, role="federation", unit_id=province.id),
+    ]
+    rach_gia = districts[0]
+    users += [
+        User(username="rachgia", full_name="LĐLĐ thành phố Rạch Giá", password_hash=password_hash, role="district", unit_id=rach_gia.id),
+        User(username="quansat", full_name="Thành ủy Rạch Giá", password_hash=password_hash, role="observer", unit_id=rach_gia.id),
+    ]
+    # The reporter's union has not reported yet, so a newcomer can try the whole flow.
+    coso_unit = next(g for g in grassroots if g.parent_id == rach_gia.id and g.members_count <= campaign.members_threshold)
+    users.append(User(username="coso", full_name="Chủ tịch công đoàn cơ sở", password_hash=password_hash, role="reporter", unit_id=coso_unit.id))
+    session.add_all(users)
+    session.flush()
+
+    # Who reviewed, by the unit under review's parent: the demo has accounts for some units only.
+    reviewer_of = {None: admin.id, province.id: users[2].id, rach_gia.id: users[3].id}
+
+    reports = 0
+    pilots_left: dict[int, int] = {d.id: 2 for d in districts}
+
+    def schedule(u: Unit) -> tuple[dt.date | None, dt.date | None, bool]:
+        """(planned_date, held_date, is_pilot) for one unit."""
+        if u.level == "province":
+            return dt.date(2023, 10, 10), dt.date(2023, 10, 12), False
+        if u.level == "district":
+            if u.code in ("RG", "GD"):
+                day = dt.date(2023, 6, rng.randint(5, 12))
+                return day, day, True
+            if u.code == "KH":  # the one district-level congress that slipped
+                return dt.date(2023, 7, 28), dt.date(2023, 8, 9), False
+            day = dt.date(2023, 6, 15) + dt.timedelta(days=rng.randint(0, 44))
+            return day, day, False
+        if u.id == coso_unit.id:
+            return None, None, False
+        if pilots_left[u.parent_id] > 0:
+            pilots_left[u.parent_id] -= 1
+            day = dt.date(2023, 2, 6) + dt.timedelta(days=rng.randint(0, 30))
+            return day - dt.timedelta(days=0), day, True
+        x = rng.random()
+        if x < 0.02:  # never held
+            return (dt.date(2023, 5, rng.randint(10, 30)) if rng.random() < 0.5 else None), None, False
+        if x < 0.05:  # late
+            planned = dt.date(2023, 5, rng.randint(15, 31))
+            return planned, dt.date(2023, 6, 1) + dt.timedelta(days=rng.randint(0, 50)), False
+        q = (x - 0.05) / 0.95
+        if q < 0.684:
+            day = dt.date(2023, 3, 1) + dt.timedelta(days=int(q / 0.684 * 45))
+        else:
+            day = dt.date(2023, 4, 16) + dt.timedelta(days=int((q - 0.684) / 0.316 * 45))
+        return day, day, False
+
+    for u in [*grassroots, *districts, province]:
+        planned, held, pilot = schedule(u)
+        if planned is None:
+            continue
+        planned_at = _at(planned - dt.timedelta(days=rng.randint(20, 45)), 9)
+        if planned_at.date() > today:
+            continue
+        form = "dai_bieu" if u.members_count > campaign.members_threshold or u.level != "grassroots" else "toan_the"
+        report = CongressReport(
+            campaign_id=campaign.id, unit_id=u.id, planned_date=planned, planned_at=planned_at, form=form,
+            is_pilot=pilot, planned_summoned=u.members_count if form == "toan_the" else min(u.members_count, max(60, u.members_count // 6)),
+            planned_executive_size=None, status="draft", created_at=planned_at, updated_at=planned_at,
+        )
+        owner = None
+        events: list[tuple[dt.datetime, str | None, str, str | None, int | None]] = [
+            (planned_at, None, "draft", None, None)
+        ]
+        if held is not None and held <= today:
+            report.held_date = held
+            _fill_results(rng, report, u, campaign)
+            submitted = _at(held + dt.timedelta(days=rng.randint(1, 6)), 15)
+            reviewer = reviewer_of.get(u.parent_id)
+            events.append((submitted, "draft", "submitted", None, owner))
+            t = submitted
+            if rng.random() < 0.12:
+                t = t + dt.timedelta(days=rng.randint(1, 3))
+                events.append((t, "submitted", "returned", rng.choice(RETURN_REASONS), reviewer))
+                t = t + dt.timedelta(days=rng.randint(1, 3))
+                events.append((t, "returned", "submitted", None, owner))
+            t = t + dt.timedelta(days=rng.randint(1, 6))
+            events.append((t, "submitted", "approved", None, reviewer))
+        events = [e for e in events if e[0].date() <= today]
+        last = events[-1]
+        report.status = last[2]
+        report.updated_at = last[0]
+        for when, _frm, to, reason, _who in events:
+            if to == "submitted":
+                report.submitted_at = when
+            if to in ("returned", "approved"):
+                report.reviewed_at = when
+            if to == "returned":
+                report.return_reason = reason
+        session.add(report)
+        session.flush()
+        for when, frm, to, reason, who in events:
+            session.add(ReportStatusChange(report_id=report.id, changed_at=when, user_id=who, from_status=frm, to_status=to, reason=reason, version=report.version))
+        session.add(ReportVersion(report_id=report.id, version=report.version, data=snapshot(report), created_at=last[0]))
+        reports += 1
+    session.flush()
+
+    accounts = [(u.username, u.role, next(x.name for x in [province, *districts, coso_unit] if x.id == u.unit_id)) for u in users]
+    return DemoResult(
+        units=1 + len(districts) + len(grassroots), grassroots=len(grassroots), members=total_members,
+        reports=reports, accounts=accounts,
+    )

@@ -1,0 +1,446 @@
+"""SQLAlchemy 2.0 models of the campaign: units, campaigns, users, congress reports and their trail."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared import clock
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The materialized path is compared byte-wise (prefix ranges); PostgreSQL must not apply a
+# locale collation to it, SQLite's default BINARY collation already is byte-wise.
+PathString = String(255).with_variant(postgresql.VARCHAR(255, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Level(str, enum.Enum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    GRASSROOTS = "grassroots"
+
+
+LEVEL_LABELS = {
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện và tương đương",
+    "grassroots": "Công đoàn cơ sở",
+}
+LEVEL_ORDER = ("grassroots", "district", "province")
+
+SECTOR_LABELS = {
+    "state": "Khu vực nhà nước",
+    "non_state": "Ngoài nhà nước",
+    "fdi": "Doanh nghiệp FDI",
+    "public_service": "Đơn vị sự nghiệp",
+}
+
+ROLE_LABELS = {
+    "admin": "Quản trị hệ thống",
+    "coordinator": "Ban Dân vận (điều phối)",
+    "federation": "LĐLĐ tỉnh",
+    "district": "Công đoàn cấp trên cơ sở",
+    "reporter": "Công đoàn cơ sở",
+    "observer": "Theo dõi",
+}
+
+STATUS_LABELS = {
+    "draft": "Bản nháp",
+    "submitted": "Đã gửi",
+    "returned": "Bị trả lại",
+    "approved": "Đã phê duyệt",
+}
+
+FORM_LABELS = {"toan_the": "Đại hội toàn thể", "dai_bieu": "Đại hội đại biểu"}
+
+
+def _now() -> dt.datetime:
+    return clock.now()
+
+
+class Unit(Base):
+    """Any node of the union tree. `path` is 'id/' segments from the root, fixed width."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint("level IN ('province','district','grassroots')", name="level"),
+        CheckConstraint("sector IN ('state','non_state','fdi','public_service')", name="sector"),
+        CheckConstraint("members_count >= 0", name="members_nonneg"),
+        Index("ix_units_parent_name", "parent_id", "name_folded", "id"),
+        Index("ix_units_level_path", "level", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_folded: Mapped[str] = mapped_column(String(255), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    path: Mapped[str] = mapped_column(PathString, unique=True)
+    sector: Mapped[str] = mapped_column(String(20), default="state")
+    members_count: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code} {self.name!r}>"
+
+
+class Campaign(Base):
+    """A congress term (đợt đại hội) with its deadline per level."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("members_threshold > 0", name="threshold_pos"),
+        CheckConstraint(
+            "deadline_grassroots <= deadline_district AND deadline_district <= deadline_province",
+            name="deadline_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    term: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    deadline_grassroots: Mapped[dt.date] = mapped_column(Date)
+    deadline_district: Mapped[dt.date] = mapped_column(Date)
+    deadline_province: Mapped[dt.date] = mapped_column(Date)
+    pilot_until: Mapped[dt.date | None] = mapped_column(Date)
+    members_threshold: Mapped[int] = mapped_column(Integer, default=150)
+    youth_age: Mapped[int] = mapped_column(Integer, default=35)
+    target_women_pct: Mapped[int] = mapped_column(Integer, default=30)
+    target_young_pct: Mapped[int] = mapped_column(Integer, default=15)
+    target_party_pct: Mapped[int] = mapped_column(Integer, default=50)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    def deadline_for(self, level: str) -> dt.date:
+        return getattr(self, f"deadline_{level}")
+
+    @property
+    def end_date(self) -> dt.date:
+        return self.deadline_province
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin','coordinator','federation','district','reporter','observer')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on password change / forced logout: sessions and tokens carry it and die with it.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class CongressReport(Base):
+    """One per campaign x unit: the congress plan, then its results, under review."""
+
+    __tablename__ = "congress_reports"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", name="uq_report_campaign_unit"),
+        CheckConstraint("status IN ('draft','submitted','returned','approved')", name="status"),
+        CheckConstraint("form IS NULL OR form IN ('toan_the','dai_bieu')", name="form"),
+        Index("ix_reports_campaign_status", "campaign_id", "status"),
+        Index("ix_reports_campaign_held", "campaign_id", "held_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # Plan
+    planned_date: Mapped[dt.date | None] = mapped_column(Date)
+    planned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    form: Mapped[str | None] = mapped_column(String(10))
+    form_override_reason: Mapped[str | None] = mapped_column(String(500))
+    is_pilot: Mapped[bool] = mapped_column(Boolean, default=False)
+    meeting_mode: Mapped[str] = mapped_column(String(12), default="in_person")
+    planned_summoned: Mapped[int | None] = mapped_column(Integer)
+    planned_executive_size: Mapped[int | None] = mapped_column(Integer)
+    # Results
+    held_date: Mapped[dt.date | None] = mapped_column(Date)
+    members_total: Mapped[int | None] = mapped_column(Integer)
+    summoned: Mapped[int | None] = mapped_column(Integer)
+    present: Mapped[int | None] = mapped_column(Integer)
+    executive_size: Mapped[int | None] = mapped_column(Integer)
+    executive_women: Mapped[int | None] = mapped_column(Integer)
+    executive_young: Mapped[int | None] = mapped_column(Integer)
+    executive_party: Mapped[int | None] = mapped_column(Integer)
+    executive_ethnic_minority: Mapped[int | None] = mapped_column(Integer)
+    executive_reelected: Mapped[int | None] = mapped_column(Integer)
+    executive_new: Mapped[int | None] = mapped_column(Integer)
+    executive_from_plan: Mapped[int | None] = mapped_column(Integer)
+    fulltime_not_reelected_age: Mapped[int | None] = mapped_column(Integer)
+    standing_size: Mapped[int | None] = mapped_column(Integer)
+    inspection_size: Mapped[int | None] = mapped_column(Integer)
+    delegates_official: Mapped[int | None] = mapped_column(Integer)
+    delegates_alternate: Mapped[int | None] = mapped_column(Integer)
+    works_count: Mapped[int | None] = mapped_column(Integer)
+    works_value_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    exemplary_count: Mapped[int | None] = mapped_column(Integer)
+    funding_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Workflow
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    # Optimistic locking: SQLAlchemy adds "AND version = :old" to every UPDATE.
+    __mapper_args__ = {"version_id_col": version}
+
+    campaign: Mapped[Campaign] = relationship()
+    unit: Mapped[Unit] = relationship()
+    officers: Mapped[list[Officer]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Officer.position"
+    )
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class Officer(Base):
+    """An elected chair, vice-chair or inspection head, with their vote share."""
+
+    __tablename__ = "officers"
+    __table_args__ = (
+        CheckConstraint("role IN ('chair','vice_chair','inspection_head')", name="role"),
+        CheckConstraint("vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20))
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    vote_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+
+    report: Mapped[CongressReport] = relationship(back_populates="officers")
+
+
+class Recommendation(Base):
+    """A kiến nghị raised at a congress, followed until resolved."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        CheckConstraint(
+            "topic IN ('jobs','income','housing','facilities','culture','policy','other')", name="topic"
+        ),
+        CheckConstraint("status IN ('open','in_progress','resolved')", name="status"),
+        Index("ix_recommendations_campaign_topic", "campaign_id", "topic", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    topic: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    addressed_to: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    report: Mapped[CongressReport] = relationship(back_populates="recommendations")
+
+
+class Attachment(Base):
+    """A file attached to a report, stored outside the web root under `storage_key`."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    report: Mapped[CongressReport] = relationship(back_populates="attachments")
+
+
+class ReportStatusChange(Base):
+    """Every workflow transition of a report: the source of as-of replay and of the history tab."""
+
+    __tablename__ = "report_status_changes"
+    __table_args__ = (Index("ix_status_changes_report_at", "report_id", "changed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    user: Mapped[User | None] = relationship()
+
+
+class ReportVersion(Base):
+    """A full snapshot of a report after each save, for field-by-field diffs."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "version", name="uq_report_versions_report_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AuditLog(Base):
+    """Who did what, when, to which object; what changed."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class EmailOutbox(Base):
+    """Mail waiting for the SMTP drain; written in the same transaction as its cause."""
+
+    __tablename__ = "email_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_addr: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Reminder(Base):
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", "sent_on", name="uq_reminders_once_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)

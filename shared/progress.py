@@ -1,0 +1,204 @@
+"""Campaign progress computed in SQL: per level and per child unit, for any scope and as-of date."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from shared import clock
+from shared.models import LEVEL_ORDER, Campaign, CongressReport, ReportStatusChange, Unit
+from shared.units import SEGMENT, in_subtree
+
+COUNT_FIELDS = (
+    "expected",
+    "planned",
+    "held",
+    "on_time",
+    "late",
+    "overdue",
+    "pending",
+    "pilots_held",
+    "draft",
+    "submitted",
+    "returned",
+    "approved",
+)
+
+
+@dataclass
+class Counts:
+    """The figures of one row of the dashboard (a level, or a child unit at a level)."""
+
+    level: str
+    deadline: dt.date
+    as_of: dt.date
+    expected: int = 0
+    planned: int = 0
+    held: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+    pilots_held: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    approved: int = 0
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.as_of).days
+
+    @property
+    def held_pct(self) -> float | None:
+        return 100 * self.held / self.expected if self.expected else None
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return 100 * self.on_time / self.held if self.held else None
+
+    def add(self, other: Counts) -> None:
+        for name in COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat()
+        data["as_of"] = self.as_of.isoformat()
+        data["days_left"] = self.days_left
+        return data
+
+
+@dataclass
+class ChildProgress:
+    unit: Unit
+    levels: dict[str, Counts] = field(default_factory=dict)
+
+    def total(self) -> Counts:
+        """All levels summed (deadline of the lowest level present, for display only)."""
+        first = next(iter(self.levels.values()))
+        out = Counts(level="all", deadline=first.deadline, as_of=first.as_of)
+        for c in self.levels.values():
+            out.add(c)
+        return out
+
+
+def _status_as_of(campaign_id: int, as_of: dt.date):
+    """Subquery (report_id, status) holding each report's status at the end of `as_of`."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    ranked = (
+        select(
+            ReportStatusChange.report_id.label("report_id"),
+            ReportStatusChange.to_status.label("status"),
+            func.row_number()
+            .over(
+                partition_by=ReportStatusChange.report_id,
+                order_by=(ReportStatusChange.changed_at.desc(), ReportStatusChange.id.desc()),
+            )
+            .label("rn"),
+        )
+        .join(CongressReport, CongressReport.id == ReportStatusChange.report_id)
+        .where(CongressReport.campaign_id == campaign_id, ReportStatusChange.changed_at < end)
+        .subquery()
+    )
+    return select(ranked.c.report_id, ranked.c.status).where(ranked.c.rn == 1).subquery()
+
+
+def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list) -> Select:
+    """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns."""
+    R = CongressReport
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    deadline = case(
+        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
+        (Unit.level == "district", literal(campaign.deadline_district)),
+        else_=literal(campaign.deadline_province),
+    )
+    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
+    not_held = ~held
+    if as_of >= clock.today():
+        status = R.status
+        join_status = None
+    else:
+        join_status = _status_as_of(campaign.id, as_of)
+        status = join_status.c.status
+
+    def n(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    stmt = (
+        select(
+            *group_cols,
+            Unit.level.label("level"),
+            func.count(Unit.id).label("expected"),
+            n(and_(R.planned_date.is_not(None), R.planned_at < end)).label("planned"),
+            n(held).label("held"),
+            n(and_(held, R.held_date <= deadline)).label("on_time"),
+            n(and_(held, R.held_date > deadline)).label("late"),
+            n(and_(not_held, literal(as_of) > deadline)).label("overdue"),
+            n(and_(not_held, literal(as_of) <= deadline)).label("pending"),
+            n(and_(held, R.is_pilot.is_(True))).label("pilots_held"),
+            n(status == "draft").label("draft"),
+            n(status == "submitted").label("submitted"),
+            n(status == "returned").label("returned"),
+            n(status == "approved").label("approved"),
+        )
+        .select_from(Unit)
+        .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
+        .where(Unit.active.is_(True), in_subtree(scope.path))
+        .group_by(*group_cols, Unit.level)
+    )
+    if join_status is not None:
+        stmt = stmt.outerjoin(join_status, join_status.c.report_id == R.id)
+    return stmt
+
+
+def _counts(row, campaign: Campaign, as_of: dt.date) -> Counts:
+    values = {name: int(getattr(row, name) or 0) for name in COUNT_FIELDS}
+    return Counts(level=row.level, deadline=campaign.deadline_for(row.level), as_of=as_of, **values)
+
+
+def progress_by_level(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None
+) -> dict[str, Counts]:
+    """Per level (grassroots, district, province), the figures of `scope`'s subtree."""
+    as_of = as_of or clock.today()
+    out = {
+        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
+        for level in LEVEL_ORDER
+    }
+    for row in session.execute(_aggregate(campaign, scope, as_of, [])):
+        out[row.level] = _counts(row, campaign, as_of)
+    return out
+
+
+def progress_by_child(
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+) -> list[ChildProgress]:
+    """The same figures per child unit of `parent` (each child's whole subtree)."""
+    as_of = as_of or clock.today()
+    width = len(parent.path) + SEGMENT
+    key = func.substr(Unit.path, 1, width).label("child_path")
+    stmt = _aggregate(campaign, parent, as_of, [key]).where(Unit.id != parent.id)
+    children = {
+        u.path: u
+        for u in session.scalars(
+            select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))
+        )
+    }
+    by_path: dict[str, ChildProgress] = {}
+    for row in session.execute(stmt):
+        unit = children.get(row.child_path)
+        if unit is None:
+            continue
+        by_path.setdefault(unit.path, ChildProgress(unit)).levels[row.level] = _counts(row, campaign, as_of)
+    return sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+
+
+def totals(levels: dict[str, Counts]) -> Counts:
+    first = next(iter(levels.values()))
+    out = Counts(level="all", deadline=first.deadline, as_of=first.as_of)
+    for c in levels.values():
+        out.add(c)
+    return out

@@ -1,0 +1,89 @@
+"""Vietnamese text handling: NFC normalisation, diacritic folding for search, vi-VN formatting."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str | None:
+    """NFC-normalise and trim; collapse inner runs of whitespace. None stays None."""
+    if value is None:
+        return None
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def clean_text(value: str | None, max_length: int | None = None) -> str:
+    """Normalised text for storage; raises ValueError when longer than max_length."""
+    text = nfc(value) or ""
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"Không được dài quá {max_length} ký tự.")
+    return text
+
+
+def fold(value: str | None) -> str:
+    """Lower-case ASCII-ish key for diacritic-insensitive search: 'Công Đoàn' -> 'cong doan'."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFD", value)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def like_escape(value: str) -> str:
+    """Escape LIKE wildcards so that user input matches literally (use with escape='\\')."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """1234567.5 -> '1.234.567,5' (Vietnamese separators)."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_percent(part: int | float | None, whole: int | float | None, decimals: int = 1) -> str:
+    if not whole:
+        return "–"
+    return format_number(100 * (part or 0) / whole, decimals) + " %"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """Accept dd/mm/yyyy (as shown to users) and ISO yyyy-mm-dd; raise ValueError otherwise."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
+
+
+def days_phrase(days_left: int | None) -> str:
+    """Countdown wording used on the dashboard and in the TUI."""
+    if days_left is None:
+        return ""
+    if days_left > 0:
+        return f"còn {days_left} ngày"
+    if days_left == 0:
+        return "hạn chót hôm nay"
+    return f"quá hạn {-days_left} ngày"

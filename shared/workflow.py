@@ -1,0 +1,137 @@
+"""Report workflow: draft -> submitted -> approved, or submitted -> returned -> submitted.
+
+One function per transition; each checks role, scope, state and version, records the status
+change, a version snapshot and an audit entry, and flushes. The caller commits.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from shared import audit, clock
+from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
+from shared.models import STATUS_LABELS, CongressReport, ReportStatusChange, User
+from shared.reports import record_version
+from shared.text import clean_text
+from shared.units import is_within
+
+REPORTING_ROLES = ("reporter", "district", "federation")
+REVIEW_ROLES = ("district", "federation")
+
+
+def can_see(user: User, report: CongressReport) -> bool:
+    return is_within(report.unit, user.unit)
+
+
+def can_edit(user: User, report: CongressReport) -> bool:
+    """A unit's own officer edits its report while it is a draft or returned."""
+    return (
+        user.role in REPORTING_ROLES
+        and report.unit_id == user.unit_id
+        and report.status in ("draft", "returned")
+    )
+
+
+def is_reviewer(user: User, report: CongressReport) -> bool:
+    """The direct superior unit reviews; admin reviews anything in scope (the province's report)."""
+    if user.role == "admin":
+        return can_see(user, report)
+    return user.role in REVIEW_ROLES and report.unit.parent_id == user.unit_id
+
+
+def check_version(report: CongressReport, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != report.version:
+        raise Conflict(
+            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.",
+            current=report,
+        )
+
+
+def _transition(
+    session: Session, report: CongressReport, user: User, to_status: str, reason: str | None, action: str
+) -> CongressReport:
+    from_status = report.status
+    now = clock.now()
+    report.status = to_status
+    report.updated_by_id = user.id
+    report.updated_at = now
+    if to_status == "submitted":
+        report.submitted_at = now
+        report.return_reason = None
+    elif to_status in ("returned", "approved"):
+        report.reviewed_at = now
+        report.reviewed_by_id = user.id
+        report.return_reason = reason if to_status == "returned" else None
+    session.flush()
+    session.add(
+        ReportStatusChange(
+            report_id=report.id, changed_at=now, user_id=user.id, from_status=from_status,
+            to_status=to_status, reason=reason, version=report.version,
+        )
+    )
+    record_version(session, report, user)
+    audit.record(
+        session, user, action, "congress_report", report.id, unit_id=report.unit_id,
+        changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
+    )
+    session.flush()
+    return report
+
+
+def _require_state(report: CongressReport, allowed: tuple[str, ...], verb: str) -> None:
+    if report.status not in allowed:
+        raise InvalidTransition(
+            f"Không thể {verb} báo cáo đang ở trạng thái “{STATUS_LABELS[report.status]}”."
+        )
+
+
+def _require_reason(reason: str | None) -> str:
+    try:
+        text = clean_text(reason, 2000)
+    except ValueError as exc:
+        raise DomainError(str(exc), fields={"reason": str(exc)}) from None
+    if not text:
+        raise DomainError("Phải ghi rõ lý do.", fields={"reason": "Phải ghi rõ lý do."})
+    return text
+
+
+def submit(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
+    if not can_see(user, report):
+        raise NotFound("Không tìm thấy báo cáo.")
+    if user.role not in REPORTING_ROLES or report.unit_id != user.unit_id:
+        raise Forbidden("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình.")
+    check_version(report, expected_version)
+    _require_state(report, ("draft", "returned"), "gửi")
+    return _transition(session, report, user, "submitted", None, "report.submit")
+
+
+def _review_guard(session: Session, report: CongressReport, user: User, expected_version) -> None:
+    if not can_see(user, report):
+        raise NotFound("Không tìm thấy báo cáo.")
+    if not is_reviewer(user, report):
+        raise Forbidden("Chỉ công đoàn cấp trên trực tiếp mới được duyệt báo cáo này.")
+    check_version(report, expected_version)
+
+
+def return_report(
+    session: Session, report: CongressReport, user: User, reason: str | None, expected_version: int | None = None
+):
+    _review_guard(session, report, user, expected_version)
+    text = _require_reason(reason)
+    _require_state(report, ("submitted",), "trả lại")
+    return _transition(session, report, user, "returned", text, "report.return")
+
+
+def approve(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
+    _review_guard(session, report, user, expected_version)
+    _require_state(report, ("submitted",), "phê duyệt")
+    return _transition(session, report, user, "approved", None, "report.approve")
+
+
+def reopen(
+    session: Session, report: CongressReport, user: User, reason: str | None, expected_version: int | None = None
+):
+    """An approved report goes back to the unit (as returned) for a correction."""
+    _review_guard(session, report, user, expected_version)
+    text = _require_reason(reason)
+    _require_state(report, ("approved",), "mở lại")
+    return _transition(session, report, user, "returned", text, "report.reopen")

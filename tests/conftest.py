@@ -1,0 +1,205 @@
+"""Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+emptied after every test; the app, its client, factories and login helpers."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from shared import clock, security
+from shared.db import make_engine, make_session_factory
+from shared.migrate import upgrade
+from shared.models import Base, Campaign, Unit, User
+from shared.units import create_unit
+
+security.use_fast_hashing()
+
+PASSWORD = "matkhau123"
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def _pg_url_with_schema(url: str, schema: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A freshly migrated database for this test session (a private schema on PostgreSQL)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        schema = f"t_{uuid.uuid4().hex[:10]}"
+        admin = make_engine(base)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = _pg_url_with_schema(base, schema)
+        upgrade(url)
+        yield url
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+def _empty(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))
+
+
+@pytest.fixture
+def db(engine):
+    """A session on the test database; every table is emptied after the test."""
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    _empty(engine)
+    clock.pin(None)
+
+
+@pytest.fixture
+def app(database_url, db, tmp_path):
+    from portal import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    yield app
+    app.extensions["daihoi.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---- factories -------------------------------------------------------------------------
+
+
+class Factory:
+    """Builds units, campaigns and users in the test database (committed, so the app sees them)."""
+
+    def __init__(self, session):
+        self.session = session
+        self._n = 0
+
+    def _code(self, prefix: str) -> str:
+        self._n += 1
+        return f"{prefix}{self._n:04d}"
+
+    def unit(self, name: str, level: str, parent: Unit | None = None, **kw) -> Unit:
+        u = create_unit(self.session, code=kw.pop("code", None) or self._code(level[:1].upper()), name=name, level=level, parent=parent, **kw)
+        self.session.commit()
+        return u
+
+    def campaign(self, **kw) -> Campaign:
+        values = dict(
+            name="Đại hội công đoàn các cấp nhiệm kỳ 2023-2028", term="2023-2028",
+            start_date=dt.date(2023, 1, 1), deadline_grassroots=dt.date(2023, 5, 31),
+            deadline_district=dt.date(2023, 7, 31), deadline_province=dt.date(2023, 10, 31),
+        )
+        values.update(kw)
+        c = Campaign(**values)
+        self.session.add(c)
+        self.session.commit()
+        return c
+
+    def user(self, role: str, unit: Unit, username: str | None = None, **kw) -> User:
+        u = User(
+            username=username or self._code(role[:3]).lower(), role=role, unit_id=unit.id,
+            full_name=kw.pop("full_name", f"Người dùng {role}"), password_hash=security.hash_password(kw.pop("password", PASSWORD)), **kw,
+        )
+        self.session.add(u)
+        self.session.commit()
+        return u
+
+    def tree(self):
+        """A small province: two districts with grassroots unions; returns a namespace."""
+        from types import SimpleNamespace
+
+        p = self.unit("Liên đoàn Lao động tỉnh Thử nghiệm", "province", code="P")
+        d1 = self.unit("Liên đoàn Lao động thành phố Rạch Giá", "district", p, code="D1")
+        d2 = self.unit("Liên đoàn Lao động huyện Giồng Riềng", "district", p, code="D2")
+        g11 = self.unit("Công đoàn cơ sở Trường Tiểu học Vĩnh Lạc", "grassroots", d1, code="G11", members_count=40)
+        g12 = self.unit("Công đoàn cơ sở Công ty TNHH Thủy sản Đông Hồ", "grassroots", d1, code="G12", sector="non_state", members_count=300)
+        g21 = self.unit("Công đoàn cơ sở Ủy ban nhân dân xã Ngọc Chúc", "grassroots", d2, code="G21", members_count=25)
+        return SimpleNamespace(province=p, d1=d1, d2=d2, g11=g11, g12=g12, g21=g21)
+
+
+@pytest.fixture
+def factory(db):
+    return Factory(db)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo province, its history up to the real today."""
+    from shared.demo import load_demo
+
+    result = load_demo(db)
+    db.commit()
+    return result
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    m = CSRF_RE.search(html)
+    assert m, f"no CSRF token on {url}"
+    return m.group(1) or m.group(2)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    token = csrf_token(client)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user_or_name, password: str = PASSWORD):
+        name = user_or_name if isinstance(user_or_name, str) else user_or_name.username
+        resp = login(client, name, password)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def today():
+    """Pin the system's today: `today(date)`; un-pinned after the test."""
+    def _pin(day: dt.date):
+        clock.pin(day)
+        return day
+
+    yield _pin
+    clock.pin(None)
