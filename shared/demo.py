@@ -13,6 +13,7 @@ from shared.models import (
     Campaign,
     CongressReport,
     Officer,
+    PartyBody,
     Recommendation,
     ReportStatusChange,
     ReportVersion,
@@ -211,6 +212,30 @@ def _fill_results(rng: random.Random, report: CongressReport, unit: Unit, campai
     report.recommendations = recs
 
 
+# The 15 district-level units that are a town or district have a party committee (huyện ủy,
+# thành ủy); the sector unions (VC, GD, YT, KKT) report through the federation's party delegation.
+PARTY_DISTRICTS = ("RG", "HT", "PQ", "KL", "HD", "TH", "CT", "GR", "GQ", "AB", "AM", "VT", "UMT", "GT", "KH")
+
+
+def _party_bodies(session: Session, province: Unit, districts: list[Unit], password_hash: str) -> list[User]:
+    """A PartyBody and a `party_committee` account for each party committee and for the delegation."""
+    users = []
+    for d in districts:
+        if d.code not in PARTY_DISTRICTS:
+            continue
+        city = "thành phố " in d.name
+        place = d.name.split("thành phố " if city else "huyện ", 1)[1]
+        name = ("Thành ủy " if city else "Huyện ủy ") + place
+        session.add(PartyBody(unit_id=d.id, name=name, kind="district_committee"))
+        username = ("thanhuy_" if city else "huyenuy_") + fold(place).replace(" ", "")
+        users.append(User(username=username, full_name=name, password_hash=password_hash, role="party_committee", unit_id=d.id))
+    session.add(PartyBody(unit_id=province.id, name="Đảng đoàn Liên đoàn Lao động tỉnh", kind="federation_delegation"))
+    users.append(User(username="dangdoan", full_name="Đảng đoàn Liên đoàn Lao động tỉnh", password_hash=password_hash, role="party_committee", unit_id=province.id))
+    session.add_all(users)
+    session.flush()
+    return users
+
+
 def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) -> DemoResult:
     """Create the demo province (in an empty database). History stops at `today`."""
     if session.scalar(select(func.count(Unit.id))):
@@ -364,6 +389,10 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         session.add(ReportVersion(report_id=report.id, version=report.version, data=snapshot(report), created_at=last[0]))
         reports += 1
     session.flush()
+
+    # Party bodies come last so that the random history above stays exactly as it was.
+    party_users = _party_bodies(session, province, districts, password_hash)
+    users += party_users
 
     accounts = [(u.username, u.role, next(x.name for x in [province, *districts, coso_unit] if x.id == u.unit_id)) for u in users]
     return DemoResult(
