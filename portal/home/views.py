@@ -6,6 +6,7 @@ from jinja2_fragments.flask import render_block
 
 from portal import db
 from portal.access import me
+from portal.party import views as party_views
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from shared.progress import progress_by_child, progress_by_level
 
@@ -24,6 +25,7 @@ def index():
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
         scope=scope, levels=levels, children=children,
     )
+    context.update(party_views.home_panel(db.session(), user, campaign))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render_block("home/index.html", "progress", **context)
     return render_template("home/index.html", **context)
