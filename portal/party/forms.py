@@ -9,6 +9,18 @@ from wtforms.validators import Optional
 from shared.models import AGENCY_KIND_LABELS, DOCUMENT_KIND_LABELS, EXEMPLARY_KIND_LABELS, LEVEL_LABELS, STEERING_ROLE_LABELS
 
 
+try:  # WTForms 3.3 deprecates (value, label) tuples; older releases have no SelectChoice.
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover
+    SelectChoice = None
+
+
+def choices(labels: dict) -> list:
+    if SelectChoice is None:  # pragma: no cover
+        return list(labels.items())
+    return [SelectChoice(value=key, label=label) for key, label in labels.items()]
+
+
 class VersionForm(FlaskForm):
     version = HiddenField()
 
@@ -37,8 +49,8 @@ class MemberForm(FlaskForm):
     full_name = StringField("Họ và tên")
     title = StringField("Chức vụ")
     agency = StringField("Cơ quan")
-    agency_kind = SelectField("Khối", choices=list(AGENCY_KIND_LABELS.items()))
-    role = SelectField("Vai trò trong Ban Chỉ đạo", choices=list(STEERING_ROLE_LABELS.items()), default="member")
+    agency_kind = SelectField("Khối", choices=choices(AGENCY_KIND_LABELS))
+    role = SelectField("Vai trò trong Ban Chỉ đạo", choices=choices(STEERING_ROLE_LABELS), default="member")
 
 
 class WorkForm(FlaskForm):
@@ -48,17 +60,17 @@ class WorkForm(FlaskForm):
 
 
 class ExemplaryForm(FlaskForm):
-    kind = SelectField("Cá nhân / tập thể", choices=list(EXEMPLARY_KIND_LABELS.items()))
+    kind = SelectField("Cá nhân / tập thể", choices=choices(EXEMPLARY_KIND_LABELS))
     name = StringField("Tên cá nhân, tập thể")
     achievement = TextAreaField("Thành tích")
     commendation = StringField("Hình thức khen thưởng")
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField("Loại", choices=list(DOCUMENT_KIND_LABELS.items()))
+    kind = SelectField("Loại", choices=choices(DOCUMENT_KIND_LABELS))
     title = StringField("Tiêu đề")
     body = TextAreaField("Nội dung / tóm tắt")
     file = FileField("Tệp đính kèm (PDF, DOCX, XLSX)")
-    levels = SelectMultipleField("Gửi đến cấp (để trống: mọi cấp)", choices=list(LEVEL_LABELS.items()))
+    levels = SelectMultipleField("Gửi đến cấp (để trống: mọi cấp)", choices=choices(LEVEL_LABELS))
     targets = SelectMultipleField("Gửi đến đơn vị và các đơn vị trực thuộc (để trống: toàn bộ phạm vi)", coerce=int, choices=[])
     ack_by = StringField("Hạn xác nhận đã đọc (không bắt buộc)")

@@ -441,10 +441,8 @@ def document_list():
 
 def _document_form(form: forms.DocumentForm) -> forms.DocumentForm:
     user = me()
-    choices = [(user.unit.id, user.unit.name)]
-    if user.unit.level != "grassroots":
-        choices += [(u.id, u.name) for u in children_of(db.session(), user.unit)]
-    form.targets.choices = choices
+    units = [user.unit] + (children_of(db.session(), user.unit) if user.unit.level != "grassroots" else [])
+    form.targets.choices = forms.choices({u.id: u.name for u in units})
     return form
 
 
