@@ -12,7 +12,7 @@ from portal import db
 from portal.access import me, roles_required, visible_unit_or_404
 from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
-from shared import documents, emulation, level_reports, steering, stored_files
+from shared import documents, emulation, form_templates, level_reports, steering, stored_files
 from shared.errors import DomainError
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
 from shared.text import fold, parse_date
@@ -436,7 +436,16 @@ def document_list():
         "party/documents.html", items=items, published=published, kind=kind,
         can_publish=user.role in documents.PUBLISH_ROLES,
         next_before=items[-1].document.id if len(items) == 30 else None,
+        templates=form_templates.TEMPLATES,
     )
+
+
+@bp.get("/documents/templates/<key>.docx")
+def form_template(key: str):
+    if key not in form_templates.TEMPLATES:
+        abort(404)
+    payload = form_templates.build(key, selected_campaign().term)
+    return send_file(io.BytesIO(payload), mimetype=stored_files.DOCX, as_attachment=True, download_name=f"{key}.docx", max_age=0)
 
 
 def _document_form(form: forms.DocumentForm) -> forms.DocumentForm:

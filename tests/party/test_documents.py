@@ -95,3 +95,16 @@ def test_an_announcement_to_the_whole_province_reaches_every_level(party, as_use
         assert documents.in_audience(doc, unit)
     assert documents.tracking(db, doc).audience == 6
     assert "Lịch giao ban" in as_user(factory.user("reporter", party.t.g21)).get("/party/documents").get_data(as_text=True)
+
+
+def test_units_download_the_blank_report_forms(party, as_user, factory):
+    from docx import Document as Docx
+
+    c = as_user(factory.user("reporter", party.t.g11))
+    assert "Biểu mẫu báo cáo đại hội" in c.get("/party/documents").get_data(as_text=True)
+    resp = c.get("/party/documents/templates/bao-cao-ket-qua-dai-hoi.docx")
+    assert resp.status_code == 200
+    doc = Docx(io.BytesIO(resp.data))
+    labels = [row.cells[0].text for row in doc.tables[0].rows]
+    assert "  trong quy hoạch, đề án nhân sự" in labels and "Cán bộ chuyên trách không tái cử do tuổi" in labels
+    assert c.get("/party/documents/templates/khong-co.docx").status_code == 404
