@@ -15,6 +15,7 @@ from portal.party import forms
 from shared import documents, emulation, form_templates, level_reports, steering, stored_files
 from shared.errors import DomainError
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
+from shared.progress import progress_by_level
 from shared.text import fold, parse_date
 from shared.units import children_of, in_subtree, units_visible_to
 
@@ -82,16 +83,16 @@ def _render_level_report(body, campaign, *, narrative=None, return_form=None, er
     user = me()
     report = level_reports.get_report(session, campaign, body)
     if narrative is None:
-        narrative = forms.NarrativeForm(obj=report, version=report.version if report else "")
+        narrative = forms.NarrativeForm(formdata=None, obj=report, version=report.version if report else "")
     context = dict(
         body=body, campaign=campaign, report=report, narrative=narrative,
-        return_form=return_form or forms.ReturnForm(version=report.version if report else ""),
-        scan_form=forms.ScanForm(), errors=errors or {},
+        return_form=return_form or forms.ReturnForm(formdata=None, version=report.version if report else ""),
+        scan_form=forms.ScanForm(formdata=None), errors=errors or {},
         due=level_reports.due_date(campaign, body),
         is_author=user.role in level_reports.AUTHOR_ROLES,
         is_receiver=user.role in level_reports.RECEIVER_ROLES,
         editable=report is not None and report.status in ("draft", "returned"),
-        counts=level_reports.prefill(session, campaign, body).levels if user.role in level_reports.AUTHOR_ROLES else None,
+        counts=progress_by_level(session, campaign, body.unit) if user.role in level_reports.AUTHOR_ROLES else None,
         labels=level_reports.NARRATIVE_LABELS,
     )
     return render_template("party/level_report.html", **context), status
@@ -148,11 +149,11 @@ def level_report_scan(body_id: int):
     form = forms.ScanForm()
     upload = form.file.data
     session = db.session()
+    if me().role not in level_reports.AUTHOR_ROLES or body.unit_id != me().unit_id:
+        abort(404)
     try:
         if upload is None or not getattr(upload, "filename", ""):
             raise DomainError("Hãy chọn tệp PDF.", fields={"scan": "Hãy chọn tệp PDF."})
-        if me().role not in level_reports.AUTHOR_ROLES or body.unit_id != me().unit_id:
-            abort(404)
         stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
         level_reports.attach_scan(session, me(), report, stored)
     except DomainError as exc:
@@ -261,13 +262,13 @@ def _steering_unit(unit_id: int) -> Unit:
 def _render_steering(unit, campaign, *, decision=None, member=None, errors=None, status=200):
     committee = steering.get(db.session(), campaign, unit)
     if decision is None:
-        decision = forms.DecisionForm(obj=committee)
+        decision = forms.DecisionForm(formdata=None, obj=committee)
         if committee and committee.decision_date:
             decision.decision_date.data = committee.decision_date.strftime("%d/%m/%Y")
     return render_template(
         "party/steering.html", unit=unit, campaign=campaign, committee=committee,
         warnings=steering.warnings(committee), can_edit=steering.can_edit(me(), unit),
-        decision=decision, member=member or forms.MemberForm(), errors=errors or {},
+        decision=decision, member=member or forms.MemberForm(formdata=None), errors=errors or {},
     ), status
 
 
@@ -351,7 +352,8 @@ def _render_emulation(unit, campaign, *, work=None, exemplary=None, errors=None,
         works=emulation.works_of(session, campaign, unit), exemplary_rows=emulation.exemplary_of(session, campaign, unit),
         summary=emulation.summary(session, campaign, unit),
         by_child=emulation.summary_by_child(session, campaign, unit) if children else {}, children=children,
-        can_edit=emulation.can_edit(me(), unit), work=work or forms.WorkForm(), exemplary=exemplary or forms.ExemplaryForm(),
+        can_edit=emulation.can_edit(me(), unit), work=work or forms.WorkForm(formdata=None),
+        exemplary=exemplary or forms.ExemplaryForm(formdata=None),
         errors=errors or {},
     ), status
 

@@ -20,6 +20,17 @@ def test_demo_party_bodies_accounts_and_checklist(demo, db, client, login_as):
     committees = db.scalars(select(SteeringCommittee)).all()
     assert len(committees) == 20
     assert sum(1 for c in committees if steering.warnings(c)) == 3  # the demo's three imperfect committees
+    # Every party page renders for Ban Dân vận on the full demo province.
+    body = db.scalar(select(PartyBody).where(PartyBody.kind == "federation_delegation"))
+    from shared.models import Document
+
+    doc = db.scalar(select(Document))
+    for url in ("/", f"/units/{province.id}", f"/party/level-reports/{body.id}", "/party/steering",
+                f"/party/units/{province.id}/steering", f"/party/units/{province.id}/emulation", "/party/documents",
+                f"/party/documents/{doc.id}", f"/party/documents/{doc.id}?only=pending"):
+        assert client.get(url).status_code == 200, url
+    html = client.get(f"/party/documents/{doc.id}").get_data(as_text=True)
+    assert f"Đơn vị nhận: <strong>{demo.units:,}</strong>".replace(",", ".") in html
 
 
 def test_demo_party_committee_lands_on_its_own_report(demo, client, login_as, db):

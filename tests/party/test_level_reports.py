@@ -186,3 +186,13 @@ def test_docx_draft_includes_the_narrative_written_in_the_portal(party, as_user,
     c.post_form(_url(party.bodies.d1, "/narrative"), {"version": _version(db, party.campaign, party.bodies.d1), "lessons": "Chọn đại hội điểm sớm."})
     text = "\n".join(p.text for p in Docx(io.BytesIO(c.get(_url(party.bodies.d1, "/draft.docx")).data)).paragraphs)
     assert "Chọn đại hội điểm sớm." in text and "Thành ủy Rạch Giá".upper() in text
+
+
+def test_a_refused_submission_keeps_the_saved_narrative_on_screen(party, as_user, db):
+    c = as_user(party.pc1)
+    c.post_form(_url(party.bodies.d1, "/start"))
+    c.post_form(_url(party.bodies.d1, "/narrative"), {"version": _version(db, party.campaign, party.bodies.d1), "assessment": "Hoàn thành 100 % đại hội."})
+    resp = c.post_form(_url(party.bodies.d1, "/submit"), {"version": _version(db, party.campaign, party.bodies.d1)})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Hãy đính kèm bản scan" in html
+    assert "Hoàn thành 100 % đại hội." in html
