@@ -120,3 +120,11 @@ def test_download_is_scoped_and_delete_removes_the_file(client, db, factory, log
     db.expire_all()
     assert db.scalar(select(Attachment)) is None
     assert __import__("os").listdir(app.config["UPLOAD_FOLDER"]) == []
+
+
+def test_an_upload_over_the_request_limit_gets_a_vietnamese_page(client, login_as, setup, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    login_as(setup.reporter)
+    resp = upload(client, setup.g11, PDF + b" " * 4096, "lon.pdf")
+    assert resp.status_code == 413
+    assert "quá lớn" in resp.get_data(as_text=True)

@@ -248,6 +248,7 @@ def test_a_stale_save_gets_a_conflict_page_with_both_versions(app, client, db, l
     # the user chooses to keep theirs: the page's form carries the current version
     current = stored(db, setup.g11).version
     assert f'name="version" value="{current}"' in html
+    assert 'name="notes" value="Bản của tôi"' in html  # "keep mine" re-posts what the user typed
     assert post(client, setup.g11, dict(VALID, notes="Bản của tôi"), version=current).status_code == 303
     assert stored(db, setup.g11).notes == "Bản của tôi"
 
@@ -355,3 +356,19 @@ def test_reporter_home_shows_its_report_and_a_button(client, login_as, setup):
     html = client.get("/").get_data(as_text=True)
     assert 'data-status="draft"' in html and "Tiếp tục điền báo cáo" in html
     assert f'href="/units/{setup.g11.id}/report"' in html
+
+
+def test_unit_page_links_to_the_report(client, login_as, setup):
+    login_as(setup.reporter)
+    html = client.get(f"/units/{setup.g11.id}").get_data(as_text=True)
+    assert f'href="/units/{setup.g11.id}/report?campaign={setup.campaign.id}"' in html
+    assert "Ghi kế hoạch, báo cáo đại hội" in html
+
+
+def test_a_closed_campaign_is_read_only(client, db, login_as, setup):
+    login_as(setup.reporter)
+    setup.campaign.closed = True
+    db.commit()
+    assert 'id="report-form"' not in client.get(url(setup.g11)).get_data(as_text=True)
+    assert post(client, setup.g11, VALID).status_code == 403
+    assert stored(db, setup.g11) is None

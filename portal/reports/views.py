@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal import db
 from portal.access import me, visible_unit_or_404
@@ -49,7 +50,9 @@ def _upload_dir() -> str:
     return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
 
 
-def _may_edit(user: User, unit: Unit, report: CongressReport | None) -> bool:
+def _may_edit(user: User, unit: Unit, report: CongressReport | None, campaign=None) -> bool:
+    if campaign is not None and campaign.closed:
+        return False
     if report is not None:
         return workflow.can_edit(user, report)
     return user.role in workflow.REPORTING_ROLES and unit.id == user.unit_id
@@ -108,9 +111,16 @@ def _context(unit, campaign, report, raw, errors=None, warnings=None, message=No
         warnings = report_warnings(report) if report is not None else []
     return dict(
         unit=unit, campaign=campaign, report=report, raw=raw, errors=errors or {}, warnings=warnings,
-        message=message, editable=_may_edit(user, unit, report), suggested=suggested_form(campaign, unit),
+        message=message, editable=_may_edit(user, unit, report, campaign), suggested=suggested_form(campaign, unit),
         trail=_trail(report), upload_form=AttachmentForm(), **LABELS,
     )
+
+
+@bp.app_errorhandler(413)
+def too_large(_e):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message = f"Tệp hoặc biểu mẫu quá lớn (tối đa {limit // (1024 * 1024)} MB). Hãy chọn tệp nhỏ hơn."
+    return render_template("errors/error.html", code=413, message=message), 413
 
 
 @bp.get("")
@@ -123,7 +133,7 @@ def show(unit_id: int):
 def save(unit_id: int):
     unit, campaign, report = _load(unit_id)
     user = me()
-    if not _may_edit(user, unit, report):
+    if not _may_edit(user, unit, report, campaign):
         abort(403)
     data = report_input(request.form)
     action = request.form.get("action", "save")
@@ -140,7 +150,7 @@ def save(unit_id: int):
         update_report(session, report, user, data, expected)
         if action == "submit":
             workflow.submit(session, report, user, expected_version=report.version)
-    except Conflict:
+    except (Conflict, IntegrityError):  # IntegrityError: another browser created the report meanwhile
         session.rollback()
         return _conflict(unit, campaign, data)
     except (Forbidden, InvalidTransition) as exc:
@@ -199,7 +209,7 @@ def validate_fields(unit_id: int):
 def rows(unit_id: int):
     """htmx: add or remove an officer or recommendation row; returns the re-rendered table."""
     unit, campaign, report = _load(unit_id)
-    if not _may_edit(me(), unit, report):
+    if not _may_edit(me(), unit, report, campaign):
         abort(403)
     data = report_input(request.form)
     action = request.form.get("action", "")
@@ -226,7 +236,7 @@ def print_view(unit_id: int):
 def upload(unit_id: int):
     unit, campaign, report = _load(unit_id)
     user = me()
-    if not _may_edit(user, unit, report):
+    if not _may_edit(user, unit, report, campaign):
         abort(403)
     form = AttachmentForm()
     session = db.session()
