@@ -127,7 +127,7 @@ def path_of(attachment: Attachment, upload_dir: str | Path) -> Path:
     return Path(upload_dir) / attachment.storage_key
 
 
-def delete(session: Session, attachment: Attachment, user: User, upload_dir: str | Path) -> None:
+def delete(session: Session, attachment: Attachment, user: User) -> None:
     """Remove the record now; the file goes once the caller has committed (see `purge`)."""
     from shared.workflow import can_edit
 

@@ -7,9 +7,21 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from shared import clock
-from shared.models import Campaign, CongressReport, ReportStatusChange, ReportVersion, Unit, User
+from shared import audit, clock
+from shared.errors import Conflict, DomainError, Forbidden
+from shared.models import (
+    Campaign,
+    CongressReport,
+    Officer,
+    Recommendation,
+    ReportStatusChange,
+    ReportVersion,
+    Unit,
+    User,
+)
+from shared.validation import check_report, parse_report
 
 # Scalar fields of a report that a unit fills in (the names shared by forms, exports and API).
 PLAN_FIELDS = (
@@ -145,11 +157,7 @@ def update_report(
 
     Invalid data raises DomainError and changes nothing; a stale version raises Conflict.
     """
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from shared import audit, workflow
-    from shared.errors import Conflict, DomainError, Forbidden
-    from shared.validation import check_report, parse_report
+    from shared import workflow  # workflow imports this module (record_version, snapshot)
 
     if not workflow.can_edit(user, report):
         raise Forbidden("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn.")
@@ -194,8 +202,6 @@ def update_report(
 
 
 def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
-    from shared.models import Officer
-
     existing = list(report.officers)
     for position, row in enumerate(rows):
         officer = existing[position] if position < len(existing) else None
@@ -211,8 +217,6 @@ def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
 
 def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:
     """Update rows in place (they keep their id and follow-up history), add or drop the rest."""
-    from shared.models import Recommendation
-
     existing = list(report.recommendations)
     for position, row in enumerate(rows):
         rec = existing[position] if position < len(existing) else None
@@ -228,8 +232,6 @@ def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) ->
 
 def report_warnings(report: CongressReport) -> list[str]:
     """Quorum and size-rule warnings of a stored report (what the review queue flags)."""
-    from shared.validation import check_report
-
     values: dict[str, Any] = {name: getattr(report, name) for name in EDITABLE_FIELDS}
     _errors, warnings = check_report(values, report.campaign, report.unit, full=False)
     return warnings

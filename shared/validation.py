@@ -160,6 +160,8 @@ _GROUPED = re.compile(r"^\d{1,3}([.\s]\d{3})+$")
 
 def suggested_form(campaign, unit) -> str:
     """All-member congress up to the campaign's members threshold, delegate congress above it."""
+    if unit.level != "grassroots":  # district and province congresses are always delegate congresses
+        return "dai_bieu"
     return "dai_bieu" if (unit.members_count or 0) > campaign.members_threshold else "toan_the"
 
 

@@ -79,3 +79,20 @@ def test_validate_report_only_checks_what_was_given_on_a_draft(setup):
     assert errors == {}
     errors, _ = validate_report({"planned_date": "20/04/2023"}, setup.campaign, setup.g11, full=True)
     assert "held_date" in errors and "officers" in errors
+
+
+def test_a_concurrent_write_between_load_and_flush_is_a_conflict(db, setup):
+    from shared.db import make_session_factory
+    from shared.models import CongressReport
+
+    db.commit()
+    other = make_session_factory(db.get_bind())()
+    theirs = other.get(CongressReport, setup.report.id)
+    update_report(other, theirs, other.merge(setup.reporter), {"notes": "máy kia"}, None)
+    other.commit()
+    other.close()
+    # this session still holds the old version: the UPDATE ... WHERE version = old matches nothing
+    with pytest.raises(Conflict):
+        update_report(db, setup.report, setup.reporter, {"notes": "máy này"}, None)
+    db.rollback()
+    assert db.get(CongressReport, setup.report.id).notes == "máy kia"

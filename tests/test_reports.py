@@ -288,7 +288,7 @@ def test_every_save_and_the_submit_are_in_the_audit_trail(client, db, login_as, 
     assert len(versions) >= 3
     page = client.get(url(setup.g11)).get_data(as_text=True)
     assert "Lịch sử thay đổi" in page
-    assert "Ngày dự kiến đại hội: 2023-04-15 → 2023-04-20" in page
+    assert "Ngày dự kiến đại hội: 15/04/2023 → 20/04/2023" in page
     assert "Trạng thái: Bản nháp → Đã gửi" in page
 
 
@@ -372,3 +372,28 @@ def test_a_closed_campaign_is_read_only(client, db, login_as, setup):
     assert 'id="report-form"' not in client.get(url(setup.g11)).get_data(as_text=True)
     assert post(client, setup.g11, VALID).status_code == 403
     assert stored(db, setup.g11) is None
+
+
+def test_a_returned_report_shows_the_reason_and_can_be_corrected_and_resubmitted(client, db, factory, login_as, setup):
+    from shared import workflow
+
+    login_as(setup.reporter)
+    post(client, setup.g11, VALID, action="submit")
+    report = stored(db, setup.g11)
+    workflow.return_report(db, report, factory.user("district", setup.d1), "Thiếu số đại biểu dự khuyết")
+    db.commit()
+    page = client.get(url(setup.g11)).get_data(as_text=True)
+    assert 'data-status="returned"' in page
+    assert "Lý do: Thiếu số đại biểu dự khuyết" in page
+    assert 'id="report-form"' in page
+    resp = post(client, setup.g11, dict(VALID, delegates_alternate="1"), action="submit", version=stored(db, setup.g11).version)
+    assert resp.status_code == 303
+    report = stored(db, setup.g11)
+    assert (report.status, report.delegates_alternate, report.return_reason) == ("submitted", 1, None)
+
+
+def test_the_form_preselects_the_suggested_congress_form(client, factory, login_as, setup):
+    login_as(factory.user("reporter", setup.g12))  # 300 members, above the threshold of 150
+    html = client.get(url(setup.g12)).get_data(as_text=True)
+    assert '<option value="dai_bieu" selected>' in html
+    assert "Đề xuất: Đại hội đại biểu" in html

@@ -1,6 +1,8 @@
 """A unit's congress report: plan, results, submit, attachments, print view, audit trail."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
@@ -13,10 +15,13 @@ from portal.reports.forms import AttachmentForm, apply_row_action, report_displa
 from shared import attachments as attachment_store
 from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition
-from shared.models import STATUS_LABELS, Attachment, AuditLog, CongressReport, Unit, User
+from shared.models import FORM_LABELS, STATUS_LABELS, Attachment, AuditLog, CongressReport, Unit, User
 from shared.reports import get_or_create_report, get_report, report_warnings, update_report
+from shared.text import format_date, format_number, parse_date
 from shared.validation import (
+    DATE_FIELDS,
     FIELD_LABELS,
+    INT_FIELDS,
     GENDER_LABELS,
     MEETING_MODE_LABELS,
     OFFICER_ROLE_LABELS,
@@ -45,8 +50,6 @@ ACTION_LABELS = {
 
 
 def _upload_dir() -> str:
-    import os
-
     return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
 
 
@@ -65,13 +68,26 @@ def _load(unit_id: int):
     return unit, campaign, get_report(db.session(), campaign, unit)
 
 
-def _describe(value) -> str:
+CHOICE_LABELS = {"form": FORM_LABELS, "meeting_mode": MEETING_MODE_LABELS, "status": STATUS_LABELS}
+
+
+def _describe(key: str, value) -> str:
+    """A stored or typed value as a user reads it: dd/mm/yyyy, labels instead of codes."""
     if value is None or value == "":
         return "(trống)"
     if isinstance(value, list):
         return f"{len(value)} dòng"
-    if isinstance(value, bool):
-        return "có" if value else "không"
+    if isinstance(value, bool) or key == "is_pilot":
+        return "có" if value in (True, "on") else "không"
+    if key in CHOICE_LABELS:
+        return CHOICE_LABELS[key].get(value, str(value))
+    if key in DATE_FIELDS and isinstance(value, str):
+        try:
+            return format_date(parse_date(value))
+        except ValueError:
+            return value
+    if key in INT_FIELDS and isinstance(value, int):
+        return format_number(value)
     return str(value)
 
 
@@ -92,12 +108,9 @@ def _trail(report: CongressReport | None) -> list[dict]:
         for key, change in (entry.changes or {}).items():
             label = FIELD_LABELS.get(key, "Lý do" if key == "reason" else "Tài liệu" if key == "attachment" else key)
             if isinstance(change, list) and len(change) == 2:
-                old, new = change
-                if key == "status":
-                    old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
-                changes.append(f"{label}: {_describe(old)} → {_describe(new)}")
+                changes.append(f"{label}: {_describe(key, change[0])} → {_describe(key, change[1])}")
             else:
-                changes.append(f"{label}: {_describe(change)}")
+                changes.append(f"{label}: {_describe(key, change)}")
         trail.append(dict(
             at=entry.at, action=entry.action, action_label=ACTION_LABELS.get(entry.action, entry.action),
             who=(who.full_name or who.username) if who else "", changes=changes,
@@ -126,7 +139,10 @@ def too_large(_e):
 @bp.get("")
 def show(unit_id: int):
     unit, campaign, report = _load(unit_id)
-    return render_template("reports/edit.html", **_context(unit, campaign, report, report_display(report)))
+    raw = report_display(report)
+    if not raw.get("form"):
+        raw["form"] = suggested_form(campaign, unit)  # preselected; another choice needs a reason
+    return render_template("reports/edit.html", **_context(unit, campaign, report, raw))
 
 
 @bp.post("")
@@ -182,8 +198,10 @@ def _conflict(unit, campaign, data):
     rows = []
     for name in FIELD_LABELS:
         if name in data and name not in ("officers", "recommendations", "status"):
-            mine, theirs = str(data.get(name) or ""), str(current.get(name) or "")
-            rows.append((name, mine, theirs, mine.strip() != theirs.strip()))
+            mine, theirs = str(data.get(name) or "").strip(), str(current.get(name) or "").strip()
+            if mine or theirs:
+                rows.append((name, _describe(name, mine), _describe(name, theirs), mine != theirs))
+    rows.sort(key=lambda row: not row[3])  # what differs first
     context = _context(unit, campaign, report, data)
     context.update(rows=rows, current=current, current_version=report.version)
     return render_template("reports/conflict.html", **context), 409
@@ -297,7 +315,7 @@ def delete_attachment(unit_id: int, attachment_id: int):
     unit, attachment = _attachment_or_404(unit_id, attachment_id)
     key = attachment.storage_key
     try:
-        attachment_store.delete(db.session(), attachment, me(), _upload_dir())
+        attachment_store.delete(db.session(), attachment, me())
     except Forbidden:
         abort(403)
     db.commit()
