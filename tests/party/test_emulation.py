@@ -47,3 +47,12 @@ def test_entries_of_another_unit_are_out_of_reach(party, as_user, factory, db):
     observer = as_user(factory.user("observer", t.d1))
     assert observer.post_form(f"/party/units/{t.g11.id}/emulation/works", {"name": "X"}).status_code == 404
     assert emulation.summary(db, party.campaign, t.province).works == 0
+
+
+def test_the_report_form_asks_for_meeting_mode_and_the_personnel_pool_figures(party, as_user, factory):
+    """The directive's congress details live in the unit's report form (issue 11, 'congress details')."""
+    c = as_user(factory.user("reporter", party.t.g11))
+    html = c.get(f"/units/{party.t.g11.id}/report").get_data(as_text=True)
+    for name in ("meeting_mode", "executive_from_plan", "fulltime_not_reelected_age"):
+        assert f'name="{name}"' in html, name
+    assert "Trực tuyến" in html or "trực tuyến" in html
