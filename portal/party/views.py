@@ -92,7 +92,7 @@ def _render_level_report(body, campaign, *, narrative=None, return_form=None, er
         is_author=user.role in level_reports.AUTHOR_ROLES,
         is_receiver=user.role in level_reports.RECEIVER_ROLES,
         editable=report is not None and report.status in ("draft", "returned"),
-        counts=progress_by_level(session, campaign, body.unit) if user.role in level_reports.AUTHOR_ROLES else None,
+        counts=progress_by_level(session, campaign, body.unit),
         labels=level_reports.NARRATIVE_LABELS,
     )
     return render_template("party/level_report.html", **context), status
