@@ -17,7 +17,7 @@ from shared.errors import DomainError
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
 from shared.progress import progress_by_level
 from shared.text import fold, parse_date
-from shared.units import children_of, in_subtree, units_visible_to
+from shared.units import children_of, units_visible_to
 
 bp = Blueprint("party", __name__, url_prefix="/party", template_folder="templates")
 
