@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from shared import clock, notifications
@@ -70,6 +70,7 @@ def _laggards_stmt(campaign: Campaign, today: dt.date, days: int, scope: Unit | 
     """Units whose report is not in (deadline passed, or due within `days`); one query."""
     R = CongressReport
     horizon = today + dt.timedelta(days=days)
+    due_levels = [level for level in LEVEL_WORDS if campaign.deadline_for(level) <= horizon]
     reminded = (
         select(Reminder.id)
         .where(Reminder.campaign_id == campaign.id, Reminder.unit_id == Unit.id, Reminder.sent_on == today)
@@ -81,7 +82,7 @@ def _laggards_stmt(campaign: Campaign, today: dt.date, days: int, scope: Unit | 
         .where(
             Unit.active.is_(True),
             or_(R.id.is_(None), R.status.not_in(DONE_STATUSES)),
-            _deadline(campaign) <= cast(literal(horizon, Date), Date),
+            Unit.level.in_(due_levels),
         )
     )
     if scope is not None:

@@ -27,12 +27,13 @@ def remind(days: int, dry_run: bool, campaign_id: int | None) -> None:
         if campaign is None:
             raise click.ClickException("Không có đợt đại hội nào.")
         result = send_reminders(session, campaign, days=days, dry_run=dry_run)
+        lines = [f"  {unit.code:<12} {unit.name}" for unit, _text in result.sent]
         if dry_run:
             session.rollback()
         else:
             session.commit()
-    for unit, _text in result.sent:
-        click.echo(f"  {unit.code:<12} {unit.name}")
+    for line in lines:
+        click.echo(line)
     verb = "Sẽ nhắc" if dry_run else "Đã nhắc"
     click.echo(f"{verb} {len(result.sent)} đơn vị; {len(result.already_today)} đơn vị đã được nhắc hôm nay nên bỏ qua.")
 
