@@ -276,3 +276,29 @@ def test_reminders_page_sends_once_a_day(world, client, login_as, db, today):
 def test_observers_cannot_send_reminders(world, client, login_as):
     login_as(world.observer)
     assert client.get("/review/reminders").status_code == 403
+
+
+def test_the_queue_page_query_count_does_not_grow_with_rows(world, client, login_as, app, db):
+    from sqlalchemy import event
+
+    engine = app.extensions["daihoi.engine"]
+    login_as(world.coordinator)
+
+    def queries_for_queue() -> int:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/review?status=all").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    world.reports.submitted(world.g11)
+    one = queries_for_queue()
+    for unit in (world.g12, world.g21, world.d1):
+        world.reports.submitted(unit)
+    assert queries_for_queue() == one
