@@ -13,45 +13,14 @@ from shared.errors import NotFound
 from shared.models import FORM_LABELS, STATUS_LABELS, CongressReport, ReportStatusChange, ReportVersion, User
 from shared.reports import EDITABLE_FIELDS
 from shared.text import format_date, format_number
+from shared.validation import (
+    FIELD_LABELS,
+    GENDER_LABELS,
+    MEETING_MODE_LABELS,
+    OFFICER_ROLE_LABELS,
+    TOPIC_LABELS,
+)
 
-# Field names as the unit's form shows them.
-FIELD_LABELS = {
-    "planned_date": "Ngày dự kiến đại hội",
-    "form": "Hình thức đại hội",
-    "form_override_reason": "Lý do chọn hình thức khác",
-    "is_pilot": "Đại hội điểm",
-    "meeting_mode": "Cách thức tổ chức",
-    "planned_summoned": "Số đại biểu (đoàn viên) dự kiến triệu tập",
-    "planned_executive_size": "Số ủy viên BCH dự kiến",
-    "held_date": "Ngày tổ chức đại hội",
-    "members_total": "Tổng số đoàn viên",
-    "summoned": "Số được triệu tập",
-    "present": "Số có mặt",
-    "executive_size": "Số ủy viên BCH",
-    "executive_women": "Trong đó nữ",
-    "executive_young": "Trong đó trẻ",
-    "executive_party": "Trong đó đảng viên",
-    "executive_ethnic_minority": "Trong đó dân tộc thiểu số",
-    "executive_reelected": "Tái cử",
-    "executive_new": "Tham gia lần đầu",
-    "executive_from_plan": "Trong quy hoạch",
-    "fulltime_not_reelected_age": "Chuyên trách không tái cử do tuổi",
-    "standing_size": "Số ủy viên BTV",
-    "inspection_size": "Số ủy viên UBKT",
-    "delegates_official": "Đại biểu chính thức dự đại hội cấp trên",
-    "delegates_alternate": "Đại biểu dự khuyết",
-    "works_count": "Số công trình, sản phẩm chào mừng",
-    "works_value_vnd": "Giá trị công trình, sản phẩm (đồng)",
-    "exemplary_count": "Số điển hình tiên tiến được biểu dương",
-    "funding_vnd": "Kinh phí hỗ trợ (đồng)",
-    "notes": "Ghi chú",
-    "status": "Trạng thái",
-    "officers": "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT",
-    "recommendations": "Kiến nghị, đề xuất",
-}
-MEETING_MODE_LABELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "hybrid": "Kết hợp"}
-OFFICER_ROLE_LABELS = {"chair": "Chủ tịch", "vice_chair": "Phó Chủ tịch", "inspection_head": "Chủ nhiệm UBKT"}
-GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
 FIELD_ORDER = {name: i for i, name in enumerate((*EDITABLE_FIELDS, "officers", "recommendations", "status"))}
 EMPTY = "(trống)"
 
@@ -136,7 +105,7 @@ def display(name: str, value: Any) -> str:
     if name == "officers":
         return "; ".join(_officer(o) for o in value)
     if name == "recommendations":
-        return "; ".join(f"{r.get('topic') or ''}: {r.get('text') or ''}".strip(": ") for r in value)
+        return "; ".join(f"{TOPIC_LABELS.get(r.get('topic'), r.get('topic') or '')}: {r.get('text') or ''}" for r in value)
     if name == "status":
         return STATUS_LABELS.get(value, value)
     if name == "form":

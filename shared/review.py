@@ -4,20 +4,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, and_, false, func, select
+from sqlalchemy import ColumnElement, Date, Float, and_, false, func, literal, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.models import Campaign, CongressReport, Unit, User
+from shared.reports import report_warnings
 from shared.units import in_subtree, search_filter
+from shared.validation import QUORUM_SHARE, SIZE_RULES
 
 # Who may open the queue: reviewers act, coordinators and observers only watch (read-only).
 ACTING_ROLES = ("admin", "district", "federation")
 WATCHING_ROLES = ("coordinator", "observer")
 QUEUE_STATUSES = ("submitted", "returned", "approved")
-QUORUM = (2, 3)  # present must reach two thirds of summoned
 
 
 def can_open_queue(user: User) -> bool:
@@ -41,19 +42,39 @@ def queue_scope(user: User) -> ColumnElement[bool]:
 
 
 def report_flags(report: CongressReport) -> list[str]:
-    """Warnings of a stored report, highlighted on the review page (quorum for now)."""
-    summoned, present = report.summoned, report.present
-    if summoned and present is not None and present * QUORUM[1] < summoned * QUORUM[0]:
-        return [
-            f"Đại hội chưa đủ số lượng: có mặt {present}/{summoned} người được triệu tập, dưới hai phần ba."
-        ]
-    return []
+    """Warnings of a stored report (quorum, size rules, deadline), highlighted for the reviewer."""
+    return report_warnings(report)
 
 
 def flagged_clause(campaign: Campaign) -> ColumnElement[bool]:
-    """SQL twin of `report_flags` (queue filter): true when the report has any warning."""
+    """SQL twin of `report_flags` for the queue filter, built from the same rule table.
+
+    Needs `units` joined. Kept in step with `shared.validation._guidance` by a test that compares
+    both on the same reports.
+    """
     R = CongressReport
-    return and_(R.summoned > 0, R.present.is_not(None), R.present * QUORUM[1] < R.summoned * QUORUM[0])
+    quorum = and_(
+        R.summoned > 0, R.present.is_not(None), R.present * QUORUM_SHARE[1] < R.summoned * QUORUM_SHARE[0]
+    )
+    per_level = []
+    for level, rule in SIZE_RULES.items():
+        size_out = and_(R.executive_size > 0, ~R.executive_size.between(rule.executive_min, rule.executive_max))
+        standing = and_(
+            R.executive_size > 0,
+            R.standing_size > 0,
+            or_(
+                R.executive_size < rule.standing_min_executive,
+                R.standing_size > R.executive_size * literal(rule.standing_max_share, Float),
+            ),
+        )
+        inspection = and_(R.inspection_size > 0, ~R.inspection_size.between(rule.inspection_min, rule.inspection_max))
+        deadline = literal(campaign.deadline_for(level), Date)
+        late = or_(
+            and_(R.held_date.is_not(None), R.held_date > deadline),
+            and_(R.held_date.is_(None), R.planned_date.is_not(None), R.planned_date > deadline),
+        )
+        per_level.append(and_(Unit.level == level, or_(size_out, standing, inspection, late)))
+    return or_(quorum, *per_level)
 
 
 # ---- the queue ---------------------------------------------------------------------------

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from shared import workflow
 from shared.models import AuditLog, CongressReport, Officer, Unit
 from shared.reports import get_or_create_report, record_version
+from shared.validation import suggested_form
 
 
 def complete_values(unit: Unit, campaign) -> dict:
     """A report that passes the submit check at its level (quorum met, committee sizes in range)."""
-    form = "dai_bieu" if (unit.members_count or 0) > campaign.members_threshold else "toan_the"
+    form = suggested_form(campaign, unit)
     held = {"grassroots": dt.date(2023, 3, 10), "district": dt.date(2023, 6, 20), "province": dt.date(2023, 10, 12)}[unit.level]
     size = {"grassroots": 5, "district": 19, "province": 31}[unit.level]
     standing = {"grassroots": 0, "district": 6, "province": 9}[unit.level]

@@ -120,10 +120,10 @@ def test_bulk_approve_skips_flagged_reports_unless_confirmed_and_refuses_out_of_
 
 
 def test_the_diff_shows_what_the_unit_changed_after_a_return(world, db):
-    report = world.reports.returned(world.g11, present=100, summoned=150)
+    report = world.reports.returned(world.g11, present=30, summoned=40)
     returned_version = report.version
     # The unit corrects two figures and resubmits.
-    report.present = 120
+    report.present = 36
     report.notes = "Đã bổ sung biên bản"
     db.flush()
     record_version(db, report, world.g11_reporter)
@@ -133,7 +133,7 @@ def test_the_diff_shows_what_the_unit_changed_after_a_return(world, db):
     old, new = history.default_pair(db, report)
     assert (old, new) == (returned_version, report.version)
     changes = {c.name: (c.label, c.old, c.new) for c in history.compare(db, report, old, new)}
-    assert changes["present"] == ("Số có mặt", "100", "120")
+    assert changes["present"] == ("Số có mặt", "30", "36")
     assert changes["notes"] == ("Ghi chú", "(trống)", "Đã bổ sung biên bản")
     assert changes["status"] == ("Trạng thái", "Bị trả lại", "Đã gửi")
     assert "summoned" not in changes
@@ -237,3 +237,30 @@ def test_the_outbox_waits_until_smtp_is_configured_then_drains(world, db, monkey
     FakeSMTP.sent = []
     again = notifications.drain_outbox(db, notifications.MailSettings(host="smtp.example.vn"))
     assert (again.sent, again.failed) == (0, 1)
+
+
+def test_the_flag_filter_in_sql_agrees_with_the_report_warnings(world, db, factory):
+    import datetime as dt
+
+    from shared.reports import report_warnings
+
+    g13 = factory.unit("Công đoàn cơ sở Chợ Rạch Giá", "grassroots", world.d1, code="G13", members_count=60)
+    world.reporter_of[g13.id] = factory.user("reporter", g13)
+    made = {
+        "fine": world.reports.submitted(world.g11),
+        "quorum": world.reports.submitted(world.g12, summoned=150, present=90),
+        "executive size": world.reports.submitted(world.g21, executive_size=20, executive_reelected=18),
+        "standing share": world.reports.submitted(world.d1, standing_size=8),
+        "late": world.reports.submitted(world.d2, planned_date=dt.date(2023, 8, 1), held_date=dt.date(2023, 8, 5)),
+        "inspection size": world.reports.submitted(world.province, inspection_size=12),
+        "standing too early": world.reports.submitted(g13, standing_size=2),
+    }
+
+    def ids(flagged):
+        page = review.review_queue(db, world.admin, world.campaign, review.QueueFilters(flagged=flagged), size=100)
+        return {row.report.id for row in page.rows}
+
+    expected = {r.id for r in made.values() if report_warnings(r)}
+    assert expected == {r.id for name, r in made.items() if name != "fine"}  # every case is a warning
+    assert ids(True) == expected
+    assert ids(False) == {made["fine"].id}

@@ -103,7 +103,7 @@ def test_return_without_a_reason_shows_the_error_next_to_the_field(world, client
 
 
 def test_the_reviewer_returns_the_unit_reads_why_and_the_reviewer_later_approves(world, client, login_as, db):
-    report = world.reports.submitted(world.g11, summoned=150, present=90)
+    report = world.reports.submitted(world.g11, summoned=40, present=20)
     login_as(world.d1_reviewer)
     page = client.get(f"/review/{report.id}").get_data(as_text=True)
     assert "Cảnh báo cần xem xét" in page and "dưới hai phần ba" in page  # the quorum flag, highlighted
@@ -196,8 +196,8 @@ def test_history_page_shows_transitions_and_a_diff(world, client, login_as, db):
     from shared import workflow
     from shared.reports import record_version
 
-    report = world.reports.returned(world.g11, present=100)
-    report.present = 130
+    report = world.reports.returned(world.g11, present=30)
+    report.present = 36
     db.flush()
     record_version(db, report, world.g11_reporter)
     workflow.submit(db, report, world.g11_reporter)
@@ -206,7 +206,7 @@ def test_history_page_shows_transitions_and_a_diff(world, client, login_as, db):
     html = client.get(f"/review/{report.id}/history").get_data(as_text=True)
     assert "Thiếu biên bản kiểm phiếu" in html
     row = re.search(r'<tr data-field="present">(.*?)</tr>', html, re.S).group(1)
-    assert "<del>100</del>" in row and "<ins>130</ins>" in row
+    assert "<del>30</del>" in row and "<ins>36</ins>" in row
     # Any two versions; htmx gets the diff block only.
     first = re.findall(r'<option value="(\d+)"', html)[0]
     part = client.get(f"/review/{report.id}/history?old={first}&new={first}", headers={"HX-Request": "true", "HX-Target": "diff"}).get_data(as_text=True)
