@@ -177,8 +177,9 @@ def send_reminders(
             )
         )
         link = f"/units/{lag.unit.id}/report"
-        notifications.notify(session, users_by_unit.get(lag.unit.id, []), text, link, SUBJECT)
-        if lag.unit.contact_email:
+        users = users_by_unit.get(lag.unit.id, [])
+        notifications.notify(session, users, text, link, SUBJECT)
+        if lag.unit.contact_email and lag.unit.contact_email not in {u.email for u in users}:
             notifications.queue_mail(session, lag.unit.contact_email, SUBJECT, text)
     session.flush()
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db
 from portal.access import me, safe_next
@@ -20,7 +21,11 @@ def _unread_count():
     def count() -> int:
         if not current_user.is_authenticated:
             return 0
-        return notifications.unread_count(db.session(), current_user.id)
+        try:
+            return notifications.unread_count(db.session(), current_user.id)
+        except SQLAlchemyError:
+            # An error page must still render when the request's transaction is broken.
+            return 0
 
     return {"unread_notifications": count}
 
