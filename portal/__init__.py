@@ -17,6 +17,8 @@ BLUEPRINTS = (
     "portal.units.views",
     "portal.reports.views",
     "portal.assets",
+    "portal.review.views",
+    "portal.notifications.views",
 )
 
 

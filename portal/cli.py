@@ -139,5 +139,11 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="daihoi")
 
 
+from portal.review.cli import mail, remind  # noqa: E402
+
+main.add_command(remind)
+main.add_command(mail)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
