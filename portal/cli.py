@@ -9,8 +9,12 @@ import click
 
 def _app():
     from portal import create_app
+    from portal.security import UnsafeConfiguration
 
-    return create_app()
+    try:
+        return create_app()
+    except UnsafeConfiguration as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _url() -> str:
