@@ -13,6 +13,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in
 from sqlalchemy import inspect, select
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.text import nfc
@@ -37,6 +38,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+BAD_INPUT_MESSAGE = "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL). Hãy nhập lại."
 IDLE_MESSAGE = "Phiên làm việc đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại."
 TOO_MANY_MESSAGE = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}."
 
@@ -83,6 +85,10 @@ def init_app(app: Flask) -> None:
 
     _init_limiter(app)
     user_logged_in.connect(_stamp_login, app)
+    app.before_request(_refuse_nul_bytes)
+    app.register_error_handler(
+        InvalidInput, lambda e: (render_template("errors/error.html", code=400, message=e.description), 400)
+    )
     app.before_request(_expire_idle_session)
     app.after_request(_security_headers)
 
@@ -158,6 +164,7 @@ def _init_limiter(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(get_remote_address, app=app)
+    app.extensions["daihoi.limiter"] = limiter  # route limits only hold a weak reference to it
 
     per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
     per_user = limiter.limit(
@@ -182,6 +189,21 @@ def _wait_phrase(exc: RateLimitExceeded) -> str:
     seconds = exc.limit.limit.get_expiry()
     minutes = max(1, round(seconds / 60))
     return f"{minutes} phút"
+
+
+# ---- input ------------------------------------------------------------------------------
+
+
+def _refuse_nul_bytes():
+    """PostgreSQL cannot store NUL in text: refuse it up front (400) rather than fail in the query (500)."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            raise InvalidInput()
+    return None
+
+
+class InvalidInput(BadRequest):
+    description = BAD_INPUT_MESSAGE
 
 
 # ---- sessions ---------------------------------------------------------------------------
