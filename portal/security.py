@@ -215,8 +215,8 @@ def _stamp_login(_app, **_kw) -> None:
 
 
 def _expire_idle_session():
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+    if request.endpoint == "static" or "_user_id" not in session or not current_user.is_authenticated:
+        return None  # anonymous, or authenticated without a cookie session (an API token): no idle clock
     now = int(time.time())
     seen = session.get("_seen")
     idle = timedelta(minutes=float(current_app.config["SESSION_IDLE_MINUTES"])).total_seconds()
