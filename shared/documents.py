@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from shared import audit, clock
+from shared import audit, clock, notifications
 from shared.errors import DomainError, NotFound
 from shared.models import (
     DOCUMENT_KIND_LABELS,
@@ -16,8 +16,6 @@ from shared.models import (
     Document,
     DocumentReceipt,
     DocumentTarget,
-    EmailOutbox,
-    Notification,
     StoredFile,
     Unit,
     User,
@@ -256,12 +254,8 @@ def remind(session: Session, user: User, document: Document, link: str) -> int:
     what = "xác nhận đã đọc" if document.ack_by else "xem"
     due = f" trước ngày {format_date(document.ack_by)}" if document.ack_by else ""
     text = f"Nhắc: đề nghị {what} {document.kind_label.lower()} “{document.title}”{due}."
-    now = clock.now()
-    for u in users:
-        session.add(Notification(user_id=u.id, text=text, link=link, created_at=now))
-        if u.email:
-            session.add(EmailOutbox(to_addr=u.email, subject=f"[daihoi] {document.title}", body=f"{text}\n\nXem tại: {link}", created_at=now))
-    document.last_reminded_at = now
+    notifications.notify(session, users, text, link, subject=f"[daihoi] Nhắc: {document.title}")
+    document.last_reminded_at = clock.now()
     session.flush()
     audit.record(session, user, "remind", "document", document.id, unit_id=user.unit_id, changes={"reminded": [None, len(users)]})
     return len(users)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shared import audit, clock, emulation, steering
+from shared import audit, clock, emulation, notifications, steering
 from shared.errors import Conflict, DomainError, InvalidTransition, NotFound
 from shared.models import (
     LEVEL_LABELS,
@@ -24,7 +24,6 @@ from shared.models import (
     Campaign,
     CongressReport,
     LevelReport,
-    Notification,
     PartyBody,
     Recommendation,
     StoredFile,
@@ -313,14 +312,15 @@ def _link(report: LevelReport) -> str:
 
 
 def _notify_authors(session: Session, report: LevelReport, text: str) -> None:
-    for uid in session.scalars(select(User.id).where(User.unit_id == report.party_body.unit_id, User.role.in_(AUTHOR_ROLES), User.active.is_(True))):
-        session.add(Notification(user_id=uid, text=text, link=_link(report), created_at=clock.now()))
+    users = session.scalars(select(User).where(User.unit_id == report.party_body.unit_id, User.role.in_(AUTHOR_ROLES), User.active.is_(True)))
+    notifications.notify(session, users, text, _link(report))
 
 
 def _notify_receivers(session: Session, report: LevelReport, text: str) -> None:
+    """Ban Dân vận staff whose scope holds the body (their unit is one of its ancestors)."""
     ancestor_ids = [int(s) for s in report.party_body.unit.path.rstrip("/").split("/")]
-    for uid in session.scalars(select(User.id).where(User.unit_id.in_(ancestor_ids), User.role == "coordinator", User.active.is_(True))):
-        session.add(Notification(user_id=uid, text=text, link=_link(report), created_at=clock.now()))
+    users = session.scalars(select(User).where(User.unit_id.in_(ancestor_ids), User.role == "coordinator", User.active.is_(True)))
+    notifications.notify(session, users, text, _link(report))
 
 
 # ---- the pre-filled draft ---------------------------------------------------------------
