@@ -505,13 +505,13 @@ def document_show(document_id: int):
     receipt = session.scalar(select(documents.DocumentReceipt).where(
         documents.DocumentReceipt.document_id == doc.id, documents.DocumentReceipt.user_id == user.id))
     manage = documents.can_manage(user, doc)
-    only = request.args.get("only", "")
+    show = request.args.get("show", "")
     page = max(1, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "party/document.html", doc=doc, receipt=receipt, in_audience=documents.in_audience(doc, user.unit),
-        manage=manage, only=only, page=page,
+        manage=manage, show=show, page=page,
         tracking=documents.tracking(session, doc) if manage else None,
-        rows=documents.tracking_rows(session, doc, only=only, page=page) if manage else [],
+        rows=documents.tracking_rows(session, doc, only=show, page=page) if manage else [],
         form=forms.VersionForm(),
     )
 

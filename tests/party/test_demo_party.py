@@ -27,7 +27,7 @@ def test_demo_party_bodies_accounts_and_checklist(demo, db, client, login_as):
     doc = db.scalar(select(Document))
     for url in ("/", f"/units/{province.id}", f"/party/level-reports/{body.id}", "/party/steering",
                 f"/party/units/{province.id}/steering", f"/party/units/{province.id}/emulation", "/party/documents",
-                f"/party/documents/{doc.id}", f"/party/documents/{doc.id}?only=pending"):
+                f"/party/documents/{doc.id}", f"/party/documents/{doc.id}?show=pending"):
         assert client.get(url).status_code == 200, url
     html = client.get(f"/party/documents/{doc.id}").get_data(as_text=True)
     assert f"Đơn vị nhận: <strong>{demo.units:,}</strong>".replace(",", ".") in html

@@ -76,7 +76,7 @@ def test_publisher_tracks_who_opened_and_acknowledged_and_reminds_the_others(par
     assert "đã xác nhận đã đọc" in reader.get(f"/party/documents/{doc_id}").get_data(as_text=True)
     db.expire_all()
     assert documents.tracking(db, doc) == documents.Tracking(audience=2, opened=1, acknowledged=1)
-    html = publisher.get(f"/party/documents/{doc_id}?only=pending").get_data(as_text=True)
+    html = publisher.get(f"/party/documents/{doc_id}?show=pending").get_data(as_text=True)
     assert 'data-unit="G12"' in html and 'data-unit="G11"' not in html
     assert "Đơn vị nhận: <strong>2</strong>" in html
     assert publisher.post_form(f"/party/documents/{doc_id}/remind").status_code == 303

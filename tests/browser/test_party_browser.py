@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, browser_login, live_server, page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
-from tests.party.conftest import PDF_BYTES
+from tests.party.conftest import PDF_BYTES, party  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
