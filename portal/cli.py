@@ -139,5 +139,12 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="daihoi")
 
 
+from portal import cli_admin  # noqa: E402
+
+main.add_command(cli_admin.import_units_command)
+main.add_command(cli_admin.import_template_command)
+main.add_command(cli_admin.backup_command)
+main.add_command(cli_admin.restore_command)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
