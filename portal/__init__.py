@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "portal.home.views",
     "portal.units.views",
     "portal.assets",
+    "portal.admin",
+    "portal.admin.account",
 )
 
 

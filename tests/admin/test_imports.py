@@ -253,3 +253,16 @@ def test_a_20000_row_file_imports_quickly_and_reimports_unchanged(db, tmp_path):
     assert db.scalar(select(func.count(Unit.id)).where(Unit.path.like("%/%/%/"))) == 20000
     again = import_units(db, path, filename=path.name)
     assert again.unchanged == 20021 and again.created == again.updated == 0
+
+
+def test_admin_commands_have_help():
+    runner = CliRunner()
+    for args in (["import-units", "--help"], ["import-template", "--help"], ["backup", "--help"], ["restore", "--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and "Usage" in result.output, args
+
+
+def test_cli_writes_the_template(tmp_path):
+    out = tmp_path / "mau.xlsx"
+    result = CliRunner().invoke(main, ["import-template", "-o", str(out)])
+    assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
