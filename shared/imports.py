@@ -132,14 +132,13 @@ class ImportReport:
 def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[tuple[int, tuple]], int | None]:
     """(row number, cell values) for every row of the first sheet, and the row count if known."""
     suffix = Path(filename).suffix.lower()
-    if isinstance(source, (str, Path)):
-        source = open(source, "rb")  # noqa: SIM115 - closed when the iterator ends
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
         from zipfile import BadZipFile
 
         try:
-            wb = load_workbook(source, read_only=True, data_only=True)
+            # A path is opened (and closed by wb.close()) by openpyxl itself.
+            wb = load_workbook(str(source) if isinstance(source, Path) else source, read_only=True, data_only=True)
         except (BadZipFile, KeyError, OSError, ValueError) as exc:
             raise DomainError("Không đọc được tệp Excel (.xlsx); hãy kiểm tra lại tệp.") from exc
         ws = next((s for s in wb.worksheets if _key(s.title) in ("don vi", "units")), wb.worksheets[0])
@@ -154,7 +153,7 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
 
         return xlsx_rows(), total
     if suffix in (".csv", ".txt"):
-        raw = source.read()
+        raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
         for encoding in ("utf-8-sig", "cp1258"):
             try:
                 text = raw.decode(encoding)

@@ -18,8 +18,8 @@ ALLOWED_WHILE_FORCED = {"account.password", "auth.logout", "auth.login", "static
 
 @bp.before_app_request
 def _force_password_change():
-    if request.endpoint in ALLOWED_WHILE_FORCED or request.endpoint is None:
-        return None
+    if request.endpoint in ALLOWED_WHILE_FORCED or request.endpoint is None or request.path.startswith("/api/"):
+        return None  # the JSON API answers for itself; only pages are redirected
     if current_user.is_authenticated and current_user.must_change_password:
         flash("Bạn cần đổi mật khẩu trước khi tiếp tục.", "warning")
         return redirect(url_for("account.password"))

@@ -249,7 +249,8 @@ def test_a_20000_row_file_imports_quickly_and_reimports_unchanged(db, tmp_path):
     elapsed = time.perf_counter() - started
     assert report.error_count == 0 and report.created == 20021
     assert {"read", "check", "write"} <= set(seen)
-    assert elapsed < 15, elapsed
+    # Generous: the machine is shared; a per-row ORM flush would take minutes, not seconds.
+    assert elapsed < 45, elapsed
     assert db.scalar(select(func.count(Unit.id)).where(Unit.path.like("%/%/%/"))) == 20000
     again = import_units(db, path, filename=path.name)
     assert again.unchanged == 20021 and again.created == again.updated == 0
