@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shared import audit
 from shared.errors import DomainError, Forbidden, NotFound
+from shared.imports import UNIT_CODE
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, Unit, User
 from shared.text import fold, nfc
 from shared.units import child_path, create_unit, in_subtree, is_within
@@ -17,7 +18,6 @@ from shared.units import child_path, create_unit, in_subtree, is_within
 CHILD_LEVEL = {"province": "district", "district": "grassroots"}
 PARENT_LEVEL = {v: k for k, v in CHILD_LEVEL.items()}
 UNIT_MANAGERS = ("admin", "federation")
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -39,7 +39,7 @@ def unit_values(session: Session, data: dict[str, Any], unit: Unit | None = None
     code = (nfc(data.get("code")) or "").upper()
     if not code:
         errors["code"] = "Hãy nhập mã đơn vị."
-    elif not CODE.match(code):
+    elif not UNIT_CODE.match(code):
         errors["code"] = "Mã gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự)."
     else:
         clash = session.scalar(select(Unit.id).where(Unit.code == code))

@@ -60,6 +60,7 @@ LEVEL_SHORT = {"province": "tỉnh", "district": "huyện", "grassroots": "cơ s
 MAX_ERRORS_KEPT = 5000  # a report beyond that helps nobody; the count stays exact
 CHUNK = 1000
 
+UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")  # the same rule as the unit form's
 _PUNCT = re.compile(r"[^a-z0-9]+")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -208,8 +209,8 @@ def _parse_row(number: int, values: tuple, columns: dict[str, int]) -> Row:
     code = _text(cell("code"))
     if not code:
         row.errors.append("Thiếu mã đơn vị.")
-    elif len(code) > 40:
-        row.errors.append("Mã đơn vị dài quá 40 ký tự.")
+    elif not UNIT_CODE.match(code.upper()):
+        row.errors.append(f"Mã “{code}” chỉ được gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).")
     else:
         row.code = code.upper()
     name = _text(cell("name"))

@@ -64,6 +64,7 @@ BAD_ROWS = [
     ("G7", "Tự làm cấp trên", "cơ sở", "G7", "nhà nước", 5),                  # 14: its own parent
     ("G8", "Con của dòng lỗi", "cơ sở", "X1", "nhà nước", 5),                 # 15: parent row has errors
     ("G9", "Hợp lệ", "cơ sở", "D1", "ngoài nhà nước", 30),                    # 16: fine
+    ("CĐ 10", "Mã có dấu và khoảng trắng", "cơ sở", "D1", "nhà nước", 5),    # 17: bad code
 ]
 
 
@@ -79,7 +80,7 @@ def test_every_kind_of_bad_row_is_reported_with_its_row_number_and_nothing_chang
     factory.unit("Tỉnh cũ", "province", code="OLD")
     report = _run(db, csv_bytes(BAD_ROWS), dry_run=dry_run)
     errors = _errors_by_row(report)
-    assert set(errors) == {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+    assert set(errors) == {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17}
     assert "Thiếu mã" in errors[4]
     assert "trùng với dòng 3" in errors[5]
     assert "Không có đơn vị cấp trên mã “KHONGCO”" in errors[6]
@@ -90,9 +91,10 @@ def test_every_kind_of_bad_row_is_reported_with_its_row_number_and_nothing_chang
     assert "Khu vực “hợp tác xã” không hợp lệ" in errors[12]
     assert "Cấp “phường” không hợp lệ" in errors[13]
     assert "dòng 8" in errors[15]
+    assert "chỉ được gồm chữ không dấu" in errors[17]
     assert not report.applied
     # counts of what a clean run would do, for the dry run's report
-    assert report.created == 3 and report.skipped == 12
+    assert report.created == 3 and report.skipped == 13
     db.commit()
     assert set(_units(db)) == {"OLD"}
     assert db.scalar(select(func.count(AuditLog.id))) == 0
@@ -101,7 +103,7 @@ def test_every_kind_of_bad_row_is_reported_with_its_row_number_and_nothing_chang
 def test_valid_only_imports_the_good_rows_and_skips_the_bad_ones(db):
     report = _run(db, csv_bytes(BAD_ROWS), valid_only=True)
     db.commit()
-    assert report.applied and report.created == 3 and report.skipped == 12
+    assert report.applied and report.created == 3 and report.skipped == 13
     assert set(_units(db)) == {"P", "D1", "G9"}
     entry = db.scalar(select(AuditLog).where(AuditLog.action == "units.import"))
     assert entry.changes["created"] == 3 and entry.changes["error_count"] == report.error_count
