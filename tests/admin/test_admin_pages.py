@@ -426,3 +426,29 @@ def test_import_page_refuses_other_file_types(client, factory, login_as, t):
         "file": (io.BytesIO(b"%PDF-1.4"), "don-vi.pdf"),
     }, content_type="multipart/form-data")
     assert resp.status_code == 422 and "Chỉ nhận tệp .xlsx hoặc .csv." in resp.get_data(as_text=True)
+
+
+def test_list_pages_do_not_query_per_row(app, client, factory, login_as, t, db):
+    from sqlalchemy import event
+
+    from shared import audit
+
+    for i in range(30):
+        unit = factory.unit(f"Công đoàn cơ sở số {i}", "grassroots", t.d1 if i % 2 else t.d2)
+        user = factory.user("reporter", unit)
+        audit.record(db, user, "unit.update", "unit", unit.id, unit_id=unit.id)
+    db.commit()
+    login_as(factory.user("admin", t.province))
+    engine = app.extensions["daihoi.engine"]
+    counts = {}
+    for url in ("/admin/users", "/admin/audit", f"/admin/units?unit={t.d1.id}", "/admin/units?q=so"):
+        statements = []
+        spy = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", spy)
+        try:
+            html = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", spy)
+        assert "số 1" in html or "unit.update" in html, url
+        counts[url] = len(statements)
+    assert max(counts.values()) <= 6, counts
