@@ -241,7 +241,7 @@ def test_cli_refuses_a_file_with_errors_unless_valid_only(database_url, db, monk
     assert result.exit_code == 0 and "Đã tạo 3" in result.output
 
 
-def test_a_20000_row_file_imports_quickly_and_reimports_unchanged(db, tmp_path):
+def test_a_20000_row_file_imports_quickly(db, tmp_path):
     rows = province_rows(20, 1000)
     path = write_xlsx(tmp_path / "lon.xlsx", rows)
     seen = []
@@ -254,8 +254,7 @@ def test_a_20000_row_file_imports_quickly_and_reimports_unchanged(db, tmp_path):
     # Generous: the machine is shared; a per-row ORM flush would take minutes, not seconds.
     assert elapsed < 45, elapsed
     assert db.scalar(select(func.count(Unit.id)).where(Unit.path.like("%/%/%/"))) == 20000
-    again = import_units(db, path, filename=path.name)
-    assert again.unchanged == 20021 and again.created == again.updated == 0
+    # (re-import idempotency is checked on small files above; a second pass here would only double the time)
 
 
 def test_admin_commands_have_help():
