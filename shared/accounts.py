@@ -79,6 +79,12 @@ def create_account(
     return user
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every login session of `user` (their cookies carry the old session_version)."""
+    user.session_version = User.session_version + 1  # in SQL: two logouts never lose a bump
+    session.flush()
+
+
 # ---- administration, scoped to the actor's subtree -----------------------------------------
 
 
@@ -176,7 +182,7 @@ def update_user(
     scope_changed = role != user.role or unit.id != user.unit_id
     user.role, user.unit_id, user.unit = role, unit.id, unit
     if scope_changed:  # what the old sessions could see is no longer theirs
-        user.session_version += 1
+        end_sessions(session, user)
     changes = audit.diff(before, _state(user))
     if changes:
         audit.record(session, actor, "user.update", "user", user.id, unit_id=unit.id, changes=changes, ip=ip)
@@ -191,7 +197,7 @@ def set_user_active(session: Session, actor: User, user: User, active: bool, ip:
     if user.active == active:
         return
     user.active = active
-    user.session_version += 1
+    end_sessions(session, user)
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.id,
                  unit_id=user.unit_id, changes={"active": [not active, active]}, ip=ip)
     session.flush()
@@ -203,7 +209,7 @@ def reset_password(session: Session, actor: User, user: User, ip: str | None = N
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
-    user.session_version += 1
+    end_sessions(session, user)
     audit.record(session, actor, "user.reset_password", "user", user.id, unit_id=user.unit_id, ip=ip)
     session.flush()
     return password
@@ -230,6 +236,6 @@ def change_own_password(
     check_password(new, user.username)
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    user.session_version += 1
+    end_sessions(session, user)
     audit.record(session, user, "user.password_change", "user", user.id, unit_id=user.unit_id, ip=ip)
     session.flush()
