@@ -72,7 +72,7 @@ def backup(url: str, output: str | Path) -> Path:
     command = [_tool("pg_dump"), *args, "--format=plain", "--no-owner", "--no-privileges", "--file", str(output)]
     if schema:
         command += ["--schema", schema]
-    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
     if result.returncode != 0:
         raise DomainError("pg_dump thất bại: " + result.stderr.strip())
     return output
@@ -125,7 +125,7 @@ def restore(url: str, source: str | Path) -> None:
     _make_way(url, schema)
     command = [_tool("psql"), *args, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
                "--file", str(source)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
     if result.returncode != 0:
         raise DomainError("psql thất bại: " + result.stderr.strip())
 
