@@ -451,4 +451,4 @@ def test_list_pages_do_not_query_per_row(app, client, factory, login_as, t, db):
             event.remove(engine, "before_cursor_execute", spy)
         assert "số 1" in html or "unit.update" in html, url
         counts[url] = len(statements)
-    assert max(counts.values()) <= 6, counts
+    assert max(counts.values()) <= 10, counts  # 30 rows each: a query per row would show
