@@ -1,7 +1,7 @@
 """Every user's own account: change the password (forced after a one-time password)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from portal import db
@@ -21,8 +21,11 @@ def _force_password_change():
     if request.endpoint in ALLOWED_WHILE_FORCED or request.endpoint is None or request.path.startswith("/api/"):
         return None  # the JSON API answers for itself; only pages are redirected
     if current_user.is_authenticated and current_user.must_change_password:
+        target = url_for("account.password")
+        if request.headers.get("HX-Request"):  # a partial swap must not land the form inside a fragment
+            return Response(status=204, headers={"HX-Redirect": target})
         flash("Bạn cần đổi mật khẩu trước khi tiếp tục.", "warning")
-        return redirect(url_for("account.password"))
+        return redirect(target)
     return None
 
 

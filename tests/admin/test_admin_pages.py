@@ -194,6 +194,8 @@ def test_creating_an_account_shows_a_one_time_password_once_and_forces_a_change(
     assert login(other, "vinhlac.cd", password).status_code == 302
     resp = other.get("/")
     assert resp.status_code == 302 and resp.location.endswith("/account/password")
+    resp = other.get("/", headers={"HX-Request": "true", "HX-Target": "progress"})
+    assert resp.status_code == 204 and resp.headers["HX-Redirect"] == "/account/password"
     resp = _post(other, "/account/password", {"current": password, "password": "matkhau123", "confirm": "matkhau123"})
     assert resp.status_code == 422 and "quá phổ biến" in resp.get_data(as_text=True)
     resp = _post(other, "/account/password", {"current": password, "password": "Sông Cái Lớn 2028", "confirm": "Sông Cái Lớn 2028"})
