@@ -397,3 +397,27 @@ def test_the_form_preselects_the_suggested_congress_form(client, factory, login_
     html = client.get(url(setup.g12)).get_data(as_text=True)
     assert '<option value="dai_bieu" selected>' in html
     assert "Đề xuất: Đại hội đại biểu" in html
+
+
+def test_inline_validation_points_at_the_row_on_the_page_even_after_an_empty_row(client, login_as, setup):
+    login_as(setup.reporter)
+    token = csrf_token(client, url(setup.g11))
+    resp = client.post(
+        url(setup.g11, "/validate"),
+        data={"officers-present": "1", "officers-0-role": "", "officers-0-full_name": "", "officers-0-vote_pct": "",
+              "officers-1-role": "chair", "officers-1-full_name": "Lê Văn Bình", "officers-1-vote_pct": "40"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    html = resp.get_data(as_text=True)
+    assert 'id="err-officers-1-vote_pct" hx-swap-oob="true">Người trúng cử phải đạt trên 50' in html
+    assert 'id="err-officers-0-vote_pct" hx-swap-oob="true"></span>' in html
+
+
+def test_removing_a_row_after_an_empty_one_removes_that_row(client, login_as, setup):
+    login_as(setup.reporter)
+    rows = {"officers-present": "1", "officers-0-full_name": "An", "officers-1-full_name": "",
+            "officers-2-full_name": "Cường"}
+    html = post(client, setup.g11, rows, action="remove_officer-2").get_data(as_text=True)
+    assert 'value="An"' in html and 'value="Cường"' not in html
+    html = post(client, setup.g11, rows, action="add_officer").get_data(as_text=True)
+    assert 'name="officers-3-full_name"' in html  # empty rows stay while the user is still filling them
