@@ -421,3 +421,17 @@ def test_removing_a_row_after_an_empty_one_removes_that_row(client, login_as, se
     assert 'value="An"' in html and 'value="Cường"' not in html
     html = post(client, setup.g11, rows, action="add_officer").get_data(as_text=True)
     assert 'name="officers-3-full_name"' in html  # empty rows stay while the user is still filling them
+
+
+def test_a_report_of_another_campaign_stays_on_that_campaign(client, db, factory, login_as, setup):
+    newer = factory.campaign(name="Đợt thử nghiệm sau", start_date=dt.date(2023, 2, 1))  # now the current one
+    login_as(setup.reporter)
+    page = client.get(url(setup.g11) + f"?campaign={setup.campaign.id}").get_data(as_text=True)
+    assert f'action="/units/{setup.g11.id}/report?campaign={setup.campaign.id}"' in page
+    token = csrf_token(client, url(setup.g11))
+    resp = client.post(url(setup.g11) + f"?campaign={setup.campaign.id}", data=dict(VALID, csrf_token=token))
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"?campaign={setup.campaign.id}")
+    db.expire_all()
+    saved = db.scalars(select(CongressReport).where(CongressReport.unit_id == setup.g11.id)).all()
+    assert [r.campaign_id for r in saved] == [setup.campaign.id] != [newer.id]

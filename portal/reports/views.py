@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -130,6 +141,13 @@ def _context(unit, campaign, report, raw, errors=None, warnings=None, message=No
         message=message, editable=_may_edit(user, unit, report, campaign), suggested=suggested_form(campaign, unit),
         trail=_trail(report), upload_form=AttachmentForm(), **LABELS,
     )
+
+
+@bp.url_defaults
+def _keep_campaign(endpoint: str, values: dict) -> None:
+    """Links, form actions and redirects stay on the campaign the page was opened for."""
+    if has_request_context() and request.args.get("campaign"):
+        values.setdefault("campaign", request.args["campaign"])
 
 
 @bp.app_errorhandler(413)
