@@ -19,6 +19,8 @@ BLUEPRINTS = (
     "portal.assets",
     "portal.review.views",
     "portal.notifications.views",
+    "portal.admin",
+    "portal.admin.account",
 )
 
 

@@ -151,5 +151,12 @@ main.add_command(remind)
 main.add_command(mail)
 
 
+from portal import cli_admin  # noqa: E402
+
+main.add_command(cli_admin.import_units_command)
+main.add_command(cli_admin.import_template_command)
+main.add_command(cli_admin.backup_command)
+main.add_command(cli_admin.restore_command)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
