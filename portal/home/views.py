@@ -19,7 +19,9 @@ def index():
     as_of, date_error = selected_as_of()
     scope = user.unit
     levels = progress_by_level(db.session(), campaign, scope, as_of)
-    children = progress_by_child(db.session(), campaign, scope, as_of) if scope.level != "grassroots" else []
+    # Per child subtree for a province; a district's children are grassroots unions, listed (paged)
+    # with their own congress on the unit page instead of one dashboard row each.
+    children = progress_by_child(db.session(), campaign, scope, as_of) if scope.level == "province" else []
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
         scope=scope, levels=levels, children=children,
