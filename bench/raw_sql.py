@@ -57,7 +57,8 @@ def by_level(conn, campaign, path: str, as_of: dt.date, today: dt.date) -> list:
 
 
 def by_child(conn, campaign, path: str, as_of: dt.date, today: dt.date) -> list:
-    """Per child subtree of the unit at `path` and per level (what the children table needs)."""
+    """Per child subtree of the unit at `path` and per level, plus the unit's own row: all a page
+    with a children table needs (its per-level totals are these rows summed)."""
     width = len(path) + 9
-    sql = _sql(f"substr(u.path, 1, {width}),", as_of < today).replace("{extra}", "AND u.path <> :lo")
+    sql = _sql(f"substr(u.path, 1, {width}),", as_of < today).replace("{extra}", "")
     return conn.execute(text(sql), _params(campaign, path, as_of)).all()

@@ -184,23 +184,36 @@ def progress_by_child(
     session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
 ) -> list[ChildProgress]:
     """The same figures per child unit of `parent` (each child's whole subtree)."""
+    return progress_overview(session, campaign, parent, as_of)[1]
+
+
+def progress_overview(
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+) -> tuple[dict[str, Counts], list[ChildProgress]]:
+    """`progress_by_level` and `progress_by_child` of `parent` from ONE grouped scan of its subtree:
+    the parent's own row and its children's subtrees, summed up for the per-level figures."""
     as_of = as_of or clock.today()
     width = len(parent.path) + SEGMENT
     key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key]).where(Unit.id != parent.id)
+    stmt = _aggregate(campaign, parent, as_of, [key])
     children = {
         u.path: u
         for u in session.scalars(
             select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))
         )
     }
+    levels = {
+        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
+        for level in LEVEL_ORDER
+    }
     by_path: dict[str, ChildProgress] = {}
     for row in session.execute(stmt):
+        counts = _counts(row, campaign, as_of)
+        levels[row.level].add(counts)
         unit = children.get(row.child_path)
-        if unit is None:
-            continue
-        _merge(by_path.setdefault(unit.path, ChildProgress(unit)).levels, row.level, _counts(row, campaign, as_of))
-    return sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+        if unit is not None:
+            _merge(by_path.setdefault(unit.path, ChildProgress(unit)).levels, row.level, _counts(row, campaign, as_of))
+    return levels, sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
 
 
 def totals(levels: dict[str, Counts]) -> Counts:

@@ -62,3 +62,20 @@ def test_generate_command_shows_progress_and_counts(database_url, db, monkeypatc
     assert db.scalar(select(func.count(Unit.id))) == 400
     again = CliRunner().invoke(main, ["generate", "--units", "400", "--no-migrate"])
     assert again.exit_code != 0 and "đã có dữ liệu" in again.output
+
+
+def test_one_scan_overview_equals_the_separate_figures(engine, db):
+    """The home and unit pages read per-level and per-child figures from one grouped scan."""
+    from shared.progress import progress_by_child, progress_overview
+
+    generate(engine, units=500, seed=5, today=dt.date(2024, 1, 1), analyze=False)
+    campaign = db.scalars(select(Campaign)).one()
+    province = db.scalars(select(Unit).where(Unit.level == "province").order_by(Unit.id)).first()
+    for as_of in (dt.date(2024, 1, 1), dt.date(2023, 4, 15), dt.date(2023, 6, 20)):
+        levels, children = progress_overview(db, campaign, province, as_of)
+        assert levels == progress_by_level(db, campaign, province, as_of)
+        assert [(c.unit.id, c.levels) for c in children] == [
+            (c.unit.id, c.levels) for c in progress_by_child(db, campaign, province, as_of)
+        ]
+        assert sum(c.total().held for c in children) + levels["province"].held == sum(
+            x.held for x in levels.values())

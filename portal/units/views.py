@@ -9,7 +9,7 @@ from portal import db
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from shared.models import CongressReport
-from shared.progress import progress_by_child, progress_by_level
+from shared.progress import progress_by_level, progress_overview
 from shared.units import ancestors, is_within
 from shared.units import children_page as unit_children_page
 
@@ -27,13 +27,16 @@ def show(unit_id: int):
         after=request.args.get("after", type=int), before=request.args.get("before", type=int),
         last=request.args.get("last") == "1", size=current_app.config["PAGE_SIZE"],
     )
+    if unit.level == "province":
+        levels, children = progress_overview(session, campaign, unit, as_of)
+    else:
+        levels, children = progress_by_level(session, campaign, unit, as_of), []
     own_report = session.scalar(
         select(CongressReport).where(CongressReport.unit_id == unit.id, CongressReport.campaign_id == campaign.id)
     )
     context = dict(
         unit=unit, campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
-        scope=unit, levels=progress_by_level(session, campaign, unit, as_of),
-        children=progress_by_child(session, campaign, unit, as_of) if unit.level == "province" else [],
+        scope=unit, levels=levels, children=children,
         children_page=children_page,
         breadcrumbs=[a for a in ancestors(session, unit) if is_within(a, me().unit)],
         own_report=own_report,
