@@ -79,3 +79,8 @@ def test_one_scan_overview_equals_the_separate_figures(engine, db):
         ]
         assert sum(c.total().held for c in children) + levels["province"].held == sum(
             x.held for x in levels.values())
+
+
+def test_generate_has_help_in_vietnamese():
+    result = CliRunner().invoke(main, ["generate", "--help"])
+    assert result.exit_code == 0 and "--units" in result.output and "toàn quốc" in result.output
