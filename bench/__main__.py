@@ -42,23 +42,38 @@ class Row:
     floor: float | None = None
     target: str = ""
     ok: bool | None = None
+    cpu: float | None = None  # CPU time of this process (ms): SQLite's work, a client's share on PostgreSQL
+    floor_cpu: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return self.figure / self.floor if self.floor else None
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        return self.cpu / self.floor_cpu if self.cpu and self.floor_cpu else None
 
 
 def p50(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process): on a shared machine the CPU time shows the work itself."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
-def compare(figure: Callable[[], object], floor: Callable[[], object] | None, repeat: int) -> tuple[float, float | None]:
+@dataclass
+class Measure:
+    wall: float
+    cpu: float
+    floor_wall: float | None = None
+    floor_cpu: float | None = None
+
+
+def compare(figure: Callable[[], object], floor: Callable[[], object] | None, repeat: int) -> Measure:
     """p50 of the project's call and of its floor, run alternately after a warm-up."""
     for _ in range(2):
         figure()
@@ -69,7 +84,10 @@ def compare(figure: Callable[[], object], floor: Callable[[], object] | None, re
         if floor:
             flo.append(timed(floor))
         fig.append(timed(figure))
-    return p50(fig), (p50(flo) if floor else None)
+    m = Measure(p50([w for w, _ in fig]), p50([c for _, c in fig]))
+    if floor:
+        m.floor_wall, m.floor_cpu = p50([w for w, _ in flo]), p50([c for _, c in flo])
+    return m
 
 
 # ---- data -------------------------------------------------------------------------------
@@ -158,20 +176,28 @@ class Bench:
 
         return call
 
-    def add(self, group: str, name: str, figure: float, floor: float | None, target_ms: float, ratio_max: float | None):
+    def add(self, group: str, name: str, m: Measure, target_ms: float, ratio_max: float | None):
+        figure, floor = m.wall, m.floor_wall
         ok = figure <= target_ms and (ratio_max is None or floor is None or figure <= ratio_max * floor)
         target = f"<= {target_ms:g} ms" + (f", <= {ratio_max:g}x" if ratio_max and floor is not None else "")
-        row = Row(group, name, figure, floor, target, ok)
+        row = Row(group, name, figure, floor, target, ok, m.cpu, m.floor_cpu)
         self.rows.append(row)
         print(format_row(row), flush=True)
 
-    def page_floor(self, scope, as_of: dt.date) -> Callable[[], object]:
+    def page_floor(self, scope, as_of: dt.date, children_list: bool = False) -> Callable[[], object]:
         """The SQL a progress page cannot do without: per child subtree for a province (whose
-        per-level totals are those rows summed), per level for a district."""
+        per-level totals are those rows summed), per level for a district; on the unit page, also
+        the first page of its children list."""
         from bench import raw_sql
 
         query = raw_sql.by_child if scope.level == "province" else raw_sql.by_level
-        return lambda: query(self.conn, self.campaign, scope.path, as_of, self.today)
+
+        def floor():
+            query(self.conn, self.campaign, scope.path, as_of, self.today)
+            if children_list:
+                raw_sql.children_first_page(self.conn, self.campaign, scope.id)
+
+        return floor
 
     # Progress: shared.progress and the pages against the hand-written SQL.
     def progress(self) -> None:
@@ -181,24 +207,24 @@ class Bench:
         for as_of, label in ((self.today, "hôm nay"), (PAST, PAST.strftime("%d/%m/%Y"))):
             for scope, where in ((self.country, "toàn quốc"), (self.province, self.province.code),
                                  (self.district, self.district.code)):
-                fig, flo = compare(
+                m = compare(
                     lambda: progress_by_level(self.session, self.campaign, scope, as_of),
                     lambda: raw_sql.by_level(self.conn, self.campaign, scope.path, as_of, self.today),
                     self.repeat,
                 )
-                self.add("progress", f"progress_by_level {where}, {label}", fig, flo, PROGRESS_TARGET_MS, 2)
+                self.add("progress", f"progress_by_level {where}, {label}", m, PROGRESS_TARGET_MS, 2)
 
         province_user = self.client(f"{self.province.code.lower()}.dieuphoi")
         district_user = self.client(self.district.code.lower())
         for as_of, label in ((self.today, "hôm nay"), (PAST, PAST.strftime("%d/%m/%Y"))):
             q = "" if as_of == self.today else f"?as_of={as_of:%d/%m/%Y}"
             for client, scope in ((province_user, self.province), (district_user, self.district)):
-                fig, flo = compare(self.get(client, "/" + q), self.page_floor(scope, as_of), self.repeat)
-                self.add("progress", f"GET / ({scope.code}), {label}", fig, flo, PROGRESS_TARGET_MS, 2)
+                m = compare(self.get(client, "/" + q), self.page_floor(scope, as_of), self.repeat)
+                self.add("progress", f"GET / ({scope.code}), {label}", m, PROGRESS_TARGET_MS, 2)
             for scope in (self.province, self.district):
                 url = f"/units/{scope.id}" + q
-                fig, flo = compare(self.get(province_user, url), self.page_floor(scope, as_of), self.repeat)
-                self.add("progress", f"GET /units/{scope.code}, {label}", fig, flo, PROGRESS_TARGET_MS, 2)
+                m = compare(self.get(province_user, url), self.page_floor(scope, as_of, True), self.repeat)
+                self.add("progress", f"GET /units/{scope.code}, {label}", m, PROGRESS_TARGET_MS, 2)
 
     # Lists: the unit page's children (first, middle, last page) and search by folded name.
     def lists(self) -> None:
@@ -217,8 +243,8 @@ class Bench:
         # `page=` is what the offset pager understood; keyset links carry `after=` / `last=`.
         for name, url in (("đầu", base), (f"giữa ({middle}/{pages})", f"{base}?page={middle}&after={after_middle}"),
                           (f"cuối ({pages}/{pages})", f"{base}?page={pages}&last=1")):
-            fig, _ = compare(self.get(client, url), None, self.repeat)
-            self.add("lists", f"GET /units/{self.district.code} trang {name}, {self.children} đơn vị con", fig, None,
+            m = compare(self.get(client, url), None, self.repeat)
+            self.add("lists", f"GET /units/{self.district.code} trang {name}, {self.children} đơn vị con", m,
                      LIST_TARGET_MS, None)
 
         try:
@@ -227,9 +253,9 @@ class Bench:
             children_page = None
         if children_page is not None:
             for name, kw in (("đầu", {}), ("giữa", {"after": after_middle}), ("cuối", {"last": True})):
-                fig, _ = compare(lambda kw=kw: children_page(self.session, self.district, self.campaign.id, **kw),
-                                 None, self.repeat)
-                self.add("lists", f"children_page trang {name}", fig, None, LIST_TARGET_MS, None)
+                m = compare(lambda kw=kw: children_page(self.session, self.district, self.campaign.id, **kw),
+                            None, self.repeat)
+                self.add("lists", f"children_page trang {name}", m, LIST_TARGET_MS, None)
 
         rare = " ".join(self.session.scalar(
             select(Unit.name_folded).where(Unit.parent_id == self.district.id).order_by(Unit.id.desc()).limit(1)
@@ -239,8 +265,8 @@ class Bench:
                                  (self.district, self.district.code)):
                 stmt = (select(Unit).where(in_subtree(scope.path), Unit.active.is_(True), search_filter(term))
                         .order_by(Unit.name_folded, Unit.id).limit(size))
-                fig, _ = compare(lambda stmt=stmt: self.session.scalars(stmt).all(), None, self.repeat)
-                self.add("lists", f"tìm '{term}' trong {where} (50 đầu)", fig, None, LIST_TARGET_MS, None)
+                m = compare(lambda stmt=stmt: self.session.scalars(stmt).all(), None, self.repeat)
+                self.add("lists", f"tìm '{term}' trong {where} (50 đầu)", m, LIST_TARGET_MS, None)
 
     # Memory: a fresh portal process after the dashboard pages of a province and a district user.
     def memory(self) -> None:
@@ -272,7 +298,10 @@ def format_row(row: Row) -> str:
     floor = f"{row.floor:8.1f} {unit}" if row.floor is not None else " " * 11
     ratio = f"{row.ratio:5.2f}x" if row.ratio is not None else "      "
     verdict = {True: "đạt", False: "KHÔNG ĐẠT", None: ""}[row.ok]
-    return f"{row.group:9} {row.name:60} {row.figure:8.1f} {unit}  {floor}  {ratio}  {row.target:20} {verdict}"
+    cpu = f"cpu {row.cpu:7.1f}" if row.cpu is not None else " " * 11
+    cpu_floor = f"/{row.floor_cpu:7.1f}" if row.floor_cpu is not None else " " * 8
+    return (f"{row.group:9} {row.name:60} {row.figure:8.1f} {unit}  {floor}  {ratio}  {row.target:20} {verdict:9}"
+            f" {cpu}{cpu_floor}")
 
 
 def machine() -> str:
@@ -302,20 +331,27 @@ def engine_version(url: str) -> str:
 
 def markdown(rows: list[Row], db: str, units: int, repeat: int, url: str) -> str:
     lines = [
-        f"### {db}, {units:,} đơn vị".replace(",", "."),
+        f"### {db}, {units:,} đơn vị".replace(",", ".").replace(f"{db}.", f"{db},"),
         "",
         f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; {engine_version(url)}; {machine()}; "
         f"trung vị (p50) của {repeat} lần đo.",
         "",
-        "| nhóm | phép đo | p50 | sàn p50 | tỉ lệ | mục tiêu | kết quả |",
-        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+        "| nhóm | phép đo | p50 | sàn p50 | tỉ lệ | mục tiêu | kết quả | CPU p50 | CPU sàn | tỉ lệ CPU |"
+        if db == "sqlite" else
+        "| nhóm | phép đo | p50 | sàn p50 | tỉ lệ | mục tiêu | kết quả | CPU p50 (client) | CPU sàn (client) | |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
         unit = "MB" if r.group == "memory" else "ms"
         floor = f"{r.floor:.1f} {unit}" if r.floor is not None else ""
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
         verdict = {True: "đạt", False: "**không đạt**", None: ""}[r.ok]
-        lines.append(f"| {r.group} | {r.name} | {r.figure:.1f} {unit} | {floor} | {ratio} | {r.target} | {verdict} |")
+        cpu = f"{r.cpu:.1f} ms" if r.cpu is not None else ""
+        cpu_floor = f"{r.floor_cpu:.1f} ms" if r.floor_cpu is not None else ""
+        # On PostgreSQL the CPU is the client's share only: no ratio to read from it.
+        cpu_ratio = f"{r.cpu_ratio:.2f}x" if r.cpu_ratio is not None and db == "sqlite" else ""
+        lines.append(f"| {r.group} | {r.name} | {r.figure:.1f} {unit} | {floor} | {ratio} | {r.target} | {verdict} "
+                     f"| {cpu} | {cpu_floor} | {cpu_ratio} |")
     return "\n".join(lines) + "\n"
 
 

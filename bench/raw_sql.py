@@ -62,3 +62,14 @@ def by_child(conn, campaign, path: str, as_of: dt.date, today: dt.date) -> list:
     width = len(path) + 9
     sql = _sql(f"substr(u.path, 1, {width}),", as_of < today).replace("{extra}", "")
     return conn.execute(text(sql), _params(campaign, path, as_of)).all()
+
+
+def children_first_page(conn, campaign, parent_id: int, size: int = 50) -> list:
+    """The first page of a unit's children with their report, and how many there are."""
+    rows = conn.execute(text(
+        "SELECT u.*, r.* FROM units u LEFT JOIN congress_reports r ON r.unit_id = u.id AND r.campaign_id = :campaign "
+        "WHERE u.parent_id = :parent AND u.active = :true ORDER BY u.name_folded, u.id LIMIT :size"
+    ), dict(campaign=campaign.id, parent=parent_id, true=True, size=size)).all()
+    conn.execute(text("SELECT count(*) FROM units WHERE parent_id = :parent AND active = :true"),
+                 dict(parent=parent_id, true=True)).scalar()
+    return rows
