@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -289,6 +288,15 @@ def _schedule(rng: random.Random, level: str, pilot: bool) -> tuple[dt.date | No
     return day, day
 
 
+def _planned_size(level: str, members: int) -> int:
+    """The executive committee size a unit plans for (the guidance by level and membership)."""
+    if level == "province":
+        return 35
+    if level == "district":
+        return 21
+    return 3 if members < 30 else 5 if members < 70 else 7 if members < 150 else 9
+
+
 def _results(rng: random.Random, unit: dict, form: str) -> dict:
     members = unit["members_count"]
     summoned = min(members, max(60, members // 6)) if form == "dai_bieu" else members
@@ -421,7 +429,7 @@ def generate(
                 id=report_id, campaign_id=1, unit_id=u["id"], planned_date=planned, planned_at=planned_at,
                 form=form, form_override_reason=None, is_pilot=pilot, meeting_mode="in_person",
                 planned_summoned=members if form == "toan_the" else min(members, max(60, members // 6)),
-                planned_executive_size=None, held_date=None, **EMPTY_RESULTS, notes=None,
+                planned_executive_size=_planned_size(u["level"], members), held_date=None, **EMPTY_RESULTS, notes=None,
                 status="draft", return_reason=None, submitted_at=None, reviewed_at=None, reviewed_by_id=None,
                 version=1, created_at=planned_at, updated_at=planned_at, updated_by_id=None,
             )
