@@ -1,7 +1,7 @@
 """party bodies: level reports, steering committees, guidance documents, emulation; role party_committee
 
 Revision ID: 0002c
-Revises: 0001
+Revises: 0002x
 Create Date: 2026-11-26 08:16:30.055897
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0002c'
-down_revision = '0001'
+down_revision = '0002x'  # re-chained after main's 0002x when merging main
 branch_labels = None
 depends_on = None
 
