@@ -40,3 +40,18 @@ def test_demo_party_committee_lands_on_its_own_report(demo, client, login_as, db
     assert resp.status_code == 302 and f"/party/level-reports/{body.id}" in resp.headers["Location"]
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Huyện ủy Giồng Riềng" in html
+
+
+def test_an_admin_creates_a_party_committee_account_for_a_district(party, factory, db):
+    from shared.accounts import create_user
+    from shared.errors import DomainError
+
+    admin = factory.user("admin", party.t.province)
+    user, _password = create_user(db, admin, username="huyenuy_moi", role="party_committee", unit=party.t.d2)
+    assert user.role == "party_committee" and user.unit_id == party.t.d2.id
+    try:
+        create_user(db, admin, username="cdcs_dangbo", role="party_committee", unit=party.t.g21)
+    except DomainError as exc:
+        assert "unit" in exc.fields
+    else:
+        raise AssertionError("a grassroots unit has no party committee account")
