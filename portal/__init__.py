@@ -19,6 +19,8 @@ BLUEPRINTS = (
     "portal.assets",
     "portal.review.views",
     "portal.notifications.views",
+    "portal.admin",
+    "portal.admin.account",
 )
 
 
@@ -66,7 +68,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
 
-    from portal import errors
+    from portal import errors, security
 
     errors.init_app(app)
+    security.init_app(app)
     return app
