@@ -158,5 +158,9 @@ main.add_command(cli_admin.import_template_command)
 main.add_command(cli_admin.backup_command)
 main.add_command(cli_admin.restore_command)
 
+from portal.scale_cli import generate  # noqa: E402
+
+main.add_command(generate)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
