@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "portal.units.views",
     "portal.reports.views",
     "portal.assets",
+    "portal.party.views",
     "portal.review.views",
     "portal.notifications.views",
     "portal.admin",
