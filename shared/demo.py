@@ -471,14 +471,15 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         session.add(ReportVersion(report_id=report.id, version=report.version, data=snapshot(report), created_at=last[0]))
         reports += 1
     session.flush()
-    # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
-    # tables (nested loops) and a replay takes seconds instead of milliseconds.
-    session.execute(text("ANALYZE"))
 
     # Party bodies come last so that the random history above stays exactly as it was.
     party_users = _party_bodies(session, province, districts, password_hash)
     users += party_users
     _party_history(session, random.Random(seed + 11), campaign, province, districts, users, today)
+    session.flush()
+    # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
+    # tables (nested loops) and a replay takes seconds instead of milliseconds.
+    session.execute(text("ANALYZE"))
 
     accounts = [(u.username, u.role, next(x.name for x in [province, *districts, coso_unit] if x.id == u.unit_id)) for u in users]
     return DemoResult(
