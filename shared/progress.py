@@ -106,8 +106,12 @@ def _status_as_of(campaign_id: int, as_of: dt.date):
     return select(ranked.c.report_id, ranked.c.status).where(ranked.c.rn == 1).subquery()
 
 
-def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list) -> Select:
-    """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns."""
+def _aggregate(
+    campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list,
+    sector: str | None = None, pilot_only: bool = False,
+) -> Select:
+    """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns.
+    `sector` keeps units of one sector; `pilot_only` keeps units whose plan is a pilot congress."""
     R = CongressReport
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     deadline = case(
@@ -151,6 +155,10 @@ def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list
     )
     if join_status is not None:
         stmt = stmt.outerjoin(join_status, join_status.c.report_id == R.id)
+    if sector:
+        stmt = stmt.where(Unit.sector == sector)
+    if pilot_only:
+        stmt = stmt.where(R.is_pilot.is_(True))
     return stmt
 
 
@@ -160,7 +168,8 @@ def _counts(row, campaign: Campaign, as_of: dt.date) -> Counts:
 
 
 def progress_by_level(
-    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
 ) -> dict[str, Counts]:
     """Per level (grassroots, district, province), the figures of `scope`'s subtree."""
     as_of = as_of or clock.today()
@@ -168,19 +177,20 @@ def progress_by_level(
         level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
         for level in LEVEL_ORDER
     }
-    for row in session.execute(_aggregate(campaign, scope, as_of, [])):
+    for row in session.execute(_aggregate(campaign, scope, as_of, [], sector, pilot_only)):
         out[row.level] = _counts(row, campaign, as_of)
     return out
 
 
 def progress_by_child(
-    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
 ) -> list[ChildProgress]:
     """The same figures per child unit of `parent` (each child's whole subtree)."""
     as_of = as_of or clock.today()
     width = len(parent.path) + SEGMENT
     key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key]).where(Unit.id != parent.id)
+    stmt = _aggregate(campaign, parent, as_of, [key], sector, pilot_only).where(Unit.id != parent.id)
     children = {
         u.path: u
         for u in session.scalars(
