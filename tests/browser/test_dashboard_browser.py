@@ -1,0 +1,34 @@
+"""In a real browser: a filter change on the dashboard swaps the figures through htmx, no reload."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+pytestmark = pytest.mark.browser
+
+
+def test_sector_filter_swaps_the_table_and_updates_the_url(demo, db, live_server, browser_login, page):
+    browser_login("dieuphoi")
+    page.click("nav.mainnav >> text=Bảng theo dõi")
+    expect(page.locator("h1")).to_have_text("Bảng theo dõi đại hội công đoàn")
+    page.evaluate("window.__marker = 'same-page'")  # survives only if htmx swaps, not reloads
+    fdi = db.scalar(text("SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND sector = 'fdi'"))
+    page.select_option("select[name=sector]", "fdi")
+    count = page.locator("h2", has_text="Đơn vị (")
+    expect(count).to_have_text(f"Đơn vị ({fdi})")
+    expect(page.locator('article[data-level="grassroots"] [data-field="expected"]')).to_have_text(str(fdi))
+    assert page.evaluate("window.__marker") == "same-page"
+    assert re.search(r"[?&]sector=fdi", page.url)
+    # Active search, diacritic-insensitive, also swaps in place and lands in the URL.
+    shoes = db.scalar(text(
+        "SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND sector = 'fdi' AND name_folded LIKE '%giay da%'"
+    ))
+    assert 0 < shoes < fdi
+    page.fill("input[name=q]", "giay da")
+    expect(count).to_have_text(f"Đơn vị ({shoes})")
+    expect(page.locator("#unit-list tbody tr").first).to_contain_text("Giày da")
+    assert page.evaluate("window.__marker") == "same-page"
+    assert "q=giay+da" in page.url or "q=giay%20da" in page.url
+    page.go_back()
+    expect(page.locator("input[name=q]")).to_have_value("")
