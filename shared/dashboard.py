@@ -111,8 +111,16 @@ class Personnel:
 
 
 def targets(campaign: Campaign) -> dict[str, int]:
-    """The campaign's target shares of the executive committees (percent)."""
-    return {"women": campaign.target_women_pct, "young": campaign.target_young_pct, "party": campaign.target_party_pct}
+    """The campaign's target shares of the executive committees (percent); ethnic only where set."""
+    goals = {"women": campaign.target_women_pct, "young": campaign.target_young_pct, "party": campaign.target_party_pct}
+    if campaign.target_ethnic_pct is not None:
+        goals["ethnic"] = campaign.target_ethnic_pct
+    return goals
+
+
+def targets_phrase(campaign: Campaign) -> str:
+    """'nữ ≥ 30 %, trẻ ≥ 15 %, ...' for pages and reports."""
+    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {goal} %" for name, goal in targets(campaign).items())
 
 
 def _below(p: Personnel, goals: dict[str, int]) -> list[str]:

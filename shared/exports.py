@@ -161,7 +161,6 @@ def write_xlsx(
         ])
     rec_sheet.close()
 
-    goals = dash.targets(campaign)
     people = _Sheet(
         wb, "Nhân sự",
         ["Cấp / đơn vị", "Số BCH đã bầu", "Tổng số ủy viên", "Nữ", "Tỷ lệ nữ (%)", "Trẻ", "Tỷ lệ trẻ (%)",
@@ -190,7 +189,7 @@ def write_xlsx(
         person_row("Tổng cộng", dash.total_personnel(rows), bold=True)
     people.append([])
     people.append([
-        "Chỉ tiêu: nữ ≥ {women} %, trẻ ≥ {young} %, đảng viên ≥ {party} %".format(**goals)
+        "Chỉ tiêu: " + dash.targets_phrase(campaign)
     ])
     people.close()
     wb.save(out)
@@ -231,7 +230,6 @@ def write_docx(
     levels = progress_by_level(session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only)
     people = dash.personnel_by_level(session, campaign, scope, as_of, filters)
     recs = dash.recommendation_counts(session, campaign, scope)
-    goals = dash.targets(campaign)
 
     doc = Document()
     style = doc.styles["Normal"]
@@ -331,7 +329,7 @@ def write_docx(
 
     heading("III. CƠ CẤU NHÂN SỰ BAN CHẤP HÀNH")
     para(
-        "Chỉ tiêu của đợt đại hội: nữ từ {women} %, cán bộ trẻ từ {young} %, đảng viên từ {party} % trở lên.".format(**goals)
+        f"Chỉ tiêu cơ cấu ban chấp hành của đợt đại hội: {dash.targets_phrase(campaign)}."
     )
     person_rows = []
     for level in LEVEL_ORDER:

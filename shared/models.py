@@ -153,6 +153,8 @@ class Campaign(Base):
     target_women_pct: Mapped[int] = mapped_column(Integer, default=30)
     target_young_pct: Mapped[int] = mapped_column(Integer, default=15)
     target_party_pct: Mapped[int] = mapped_column(Integer, default=50)
+    # Only where the province sets one (areas with Khmer and other ethnic minority workers).
+    target_ethnic_pct: Mapped[int | None] = mapped_column(Integer)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 

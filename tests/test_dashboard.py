@@ -237,3 +237,19 @@ def test_bad_filter_values_are_ignored_not_errors(client, factory, login_as, rol
     resp = client.get("/dashboard?sector=nope&state=x&report=y&level=z&page=-3&sort=evil")
     assert resp.status_code == 200
     assert "Đơn vị (2)" in resp.get_data(as_text=True)
+
+
+def test_personnel_below_target_lists_the_district_level_units(client, db, factory, login_as):
+    """Women 2/5 = 40 % meets 30 %; no ethnic minority member misses a 10 % target set by the province."""
+    t = factory.tree()
+    campaign = factory.campaign(target_ethnic_pct=10)
+    _grow(db, factory, campaign, t.province, 1, held=dt.date(2023, 3, 1))
+    login_as(factory.user("coordinator", t.province))
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "dân tộc thiểu số ≥ 10 %" in html
+    below = html.split('<ul class="below-target">', 1)[1].split("</ul>", 1)[0]
+    assert "Công đoàn ngành số 0:" in below and "dân tộc thiểu số 0,0 %" in below
+    assert "nữ" not in below
+    # Drilled into a district without any congress held, nothing is listed as below target.
+    html = client.get(f"/dashboard?unit={t.d2.id}").get_data(as_text=True)
+    assert '<ul class="below-target">' not in html

@@ -111,7 +111,6 @@ def index():
         personnel=dash.personnel_by_level(session, campaign, scope, as_of, filters),
         personnel_children=personnel_children,
         personnel_total=dash.total_personnel(personnel_children),
-        targets=dash.targets(campaign),
         chart=cumulative_chart(dash.held_series(session, campaign, scope, as_of, filters), levels, campaign, as_of),
         recs=dash.recommendation_counts(session, campaign, scope),
         units=units, units_total=units_total, page=_page(), page_size=50,
