@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
-from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, Unit, User
-from shared.progress import _status_as_of
+from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
@@ -305,9 +304,18 @@ def _unit_query(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filter
     if as_of >= clock.today():
         status = R.status
     else:
-        replay = _status_as_of(campaign.id, as_of)
-        stmt = stmt.outerjoin(replay, replay.c.report_id == R.id)
-        status = replay.c.status
+        # Per row, the last transition before the day ends: one index probe on
+        # (report_id, changed_at, id), cheaper than a window over the whole history for a page.
+        S = ReportStatusChange
+        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+        status = (
+            select(S.to_status)
+            .where(S.report_id == R.id, S.changed_at < end)
+            .order_by(S.changed_at.desc(), S.id.desc())
+            .limit(1)
+            .correlate(R)
+            .scalar_subquery()
+        )
     stmt = stmt.add_columns(state.label("state"), status.label("report_status"))
     if filters.level:
         stmt = stmt.where(Unit.level == filters.level)

@@ -71,6 +71,8 @@ class _Sheet:
         self.ws.append([self._cell(h, header=True) for h in headers])
 
     def _cell(self, value, header: bool = False, bold: bool = False):
+        if not (header or bold or isinstance(value, (dt.date, dt.datetime))):
+            return _value(value)  # plain values stream fastest
         cell = WriteOnlyCell(self.ws, value=_value(value))
         if header:
             cell.font = HEADER_FONT

@@ -147,7 +147,8 @@ def export_xlsx():
 def export_docx():
     session, campaign, scope, as_of, filters = _export_args()
     out = tempfile.TemporaryFile()
-    body = "party" if me().role in ("coordinator", "observer") else "union"
+    # Ban Dân vận Tỉnh ủy writes as a Party body; the federation and its units as union (State layout).
+    body = "party" if me().role == "coordinator" else "union"
     exports.write_docx(session, campaign, scope, as_of, out, filters=filters, body=body)
     out.seek(0)
     return send_file(out, mimetype=DOCX, as_attachment=True, download_name=_filename(campaign, scope, as_of, "docx"))

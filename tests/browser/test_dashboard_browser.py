@@ -32,3 +32,13 @@ def test_sector_filter_swaps_the_table_and_updates_the_url(demo, db, live_server
     assert "q=giay+da" in page.url or "q=giay%20da" in page.url
     page.go_back()
     expect(page.locator("input[name=q]")).to_have_value("")
+
+
+def test_click_on_a_district_drills_down_to_its_grassroots_unions(demo, db, live_server, browser_login, page):
+    browser_login("dieuphoi")
+    page.goto(f"{live_server}/dashboard?as_of=15/06/2023")
+    rach_gia = db.scalar(text("SELECT COUNT(*) FROM units u JOIN units d ON d.id = u.parent_id WHERE d.code = 'RG'"))
+    page.click("#district-table >> text=Liên đoàn Lao động thành phố Rạch Giá")
+    expect(page.locator("nav.breadcrumbs")).to_contain_text("Liên đoàn Lao động tỉnh Kiên Giang")
+    expect(page.locator("h2", has_text="Đơn vị (")).to_have_text(f"Đơn vị ({rach_gia})")
+    assert re.search(r"[?&]unit=\d+", page.url) and "as_of=15%2F06%2F2023" in page.url
