@@ -14,10 +14,10 @@ from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
 from shared import exports
-from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.errors import Conflict, DomainError, NotFound
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
 from shared.progress import progress_by_child, progress_by_level
-from shared.text import clean_text, format_date
+from shared.text import clean_text
 from shared.units import ancestors, is_within
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
@@ -192,41 +192,40 @@ def recommendations():
 
 @bp.route("/recommendations/<int:rec_id>", methods=["GET", "POST"])
 def recommendation(rec_id: int):
+    """One recommendation; those who follow them up record its status (the current values stay
+    visible next to the form, so a conflict shows both versions)."""
     session = db.session()
     user = me()
     rec = dash.get_visible_recommendation(session, user, rec_id)
     if rec is None:
         abort(404)
+    can_edit = dash.can_update_recommendation(user)
+    if request.method == "POST" and not can_edit:
+        abort(403)
     form = RecommendationForm(obj=rec if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = rec.version
-    error = None
-    if request.method == "POST":
-        if not dash.can_update_recommendation(user):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                dash.update_recommendation(
-                    session, rec, user, status=form.status.data, resolution_note=form.resolution_note.data,
-                    expected_version=form.version.data or None,
-                )
-                db.commit()
-                flash("Đã cập nhật tình trạng giải quyết kiến nghị.", "success")
-                return redirect(url_for("dashboard.recommendation", rec_id=rec.id), code=303)
-            except Forbidden:
-                abort(403)
-            except Conflict as exc:
-                session.rollback()
-                error = exc.message
-                form.version.data = rec.version
-                return render_template("dashboard/recommendation.html", rec=rec, form=form, error=error,
-                                       dash=dash, can_edit=True), 409
-            except DomainError as exc:
-                session.rollback()
-                error = exc.message
-                for name, message in exc.fields.items():
-                    getattr(form, name).errors = [*getattr(form, name).errors, message]
-        return render_template("dashboard/recommendation.html", rec=rec, form=form, error=error, dash=dash,
-                               can_edit=True), 422
-    return render_template("dashboard/recommendation.html", rec=rec, form=form, error=None, dash=dash,
-                           can_edit=dash.can_update_recommendation(user), format_date=format_date)
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            dash.update_recommendation(
+                session, rec, user, status=form.status.data, resolution_note=form.resolution_note.data,
+                expected_version=form.version.data or None,
+            )
+            db.commit()
+            flash("Đã cập nhật tình trạng giải quyết kiến nghị.", "success")
+            return redirect(url_for("dashboard.recommendation", rec_id=rec.id), code=303)
+        except Conflict as exc:
+            session.rollback()
+            error, status = exc.message, 409
+            form.version.data = rec.version
+        except DomainError as exc:
+            session.rollback()
+            error, status = exc.message, 422
+            for name, message in exc.fields.items():
+                getattr(form, name).errors = [*getattr(form, name).errors, message]
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "dashboard/recommendation.html", rec=rec, form=form, error=error, dash=dash, can_edit=can_edit
+    ), status
