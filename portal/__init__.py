@@ -16,7 +16,10 @@ BLUEPRINTS = (
     "portal.home.views",
     "portal.units.views",
     "portal.dashboard.views",
+    "portal.reports.views",
     "portal.assets",
+    "portal.review.views",
+    "portal.notifications.views",
 )
 
 
@@ -64,7 +67,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
 
-    from portal import errors
+    from portal import errors, security
 
     errors.init_app(app)
+    security.init_app(app)
     return app

@@ -38,3 +38,9 @@ def create_account(
     session.add(user)
     session.flush()
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every login session of `user` (their cookies carry the old session_version)."""
+    user.session_version = User.session_version + 1  # in SQL: two logouts never lose a bump
+    session.flush()
