@@ -24,6 +24,7 @@ def test_sector_filter_swaps_the_table_and_updates_the_url(demo, db, live_server
     with page.expect_response(lambda r: "/dashboard?" in r.url and "sector=fdi" in r.url) as refreshed:
         page.evaluate("htmx.trigger('#dashboard', 'refresh')")
     assert refreshed.value.request.headers.get("hx-target") == "dashboard"
+    assert refreshed.value.request.headers.get("x-daihoi-poll") == "1"
     expect(count).to_have_text(f"Đơn vị ({fdi})")
     # Active search, diacritic-insensitive, also swaps in place and lands in the URL.
     shoes = db.scalar(text(
