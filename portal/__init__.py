@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "portal.assets",
     "portal.review.views",
     "portal.notifications.views",
+    "portal.admin",
+    "portal.admin.account",
 )
 
 

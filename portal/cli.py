@@ -151,6 +151,17 @@ main.add_command(remind)
 main.add_command(mail)
 
 
+from portal import cli_admin  # noqa: E402
+
+main.add_command(cli_admin.import_units_command)
+main.add_command(cli_admin.import_template_command)
+main.add_command(cli_admin.backup_command)
+main.add_command(cli_admin.restore_command)
+
+from portal.scale_cli import generate  # noqa: E402
+
+main.add_command(generate)
+
 from portal.dashboard.commands import export as _export  # noqa: E402
 
 main.add_command(_export)

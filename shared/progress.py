@@ -11,6 +11,7 @@ from shared import clock
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
+STATUSES = ("draft", "submitted", "returned", "approved")
 COUNT_FIELDS = (
     "expected",
     "planned",
@@ -85,24 +86,22 @@ class ChildProgress:
         return out
 
 
-def _status_as_of(campaign_id: int, as_of: dt.date):
-    """Subquery (report_id, status) holding each report's status at the end of `as_of`.
+def _status_as_of(as_of: dt.date):
+    """A report's status at the end of `as_of`: its latest status change before then.
 
-    A correlated "last transition before the day ends" per report: one probe of the index on
-    (report_id, changed_at, id). A window over the whole history joined back to the units was
-    scanned once per unit (SQLite) or badly planned (PostgreSQL): seconds instead of milliseconds.
+    A correlated lookup per report, answered from the (report_id, changed_at, id, to_status) index
+    alone, so replay costs grow with the scope asked for, not with the whole campaign's history.
     """
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    S, R = ReportStatusChange, CongressReport
-    last = (
-        select(S.to_status)
-        .where(S.report_id == R.id, S.changed_at < end)
-        .order_by(S.changed_at.desc(), S.id.desc())
+    C = ReportStatusChange
+    return (
+        select(C.to_status)
+        .where(C.report_id == CongressReport.id, C.changed_at < end)
+        .order_by(C.changed_at.desc(), C.id.desc())
         .limit(1)
-        .correlate(R)
+        .correlate(CongressReport)
         .scalar_subquery()
     )
-    return select(R.id.label("report_id"), last.label("status")).where(R.campaign_id == campaign_id).subquery()
 
 
 def _aggregate(
@@ -120,16 +119,18 @@ def _aggregate(
     )
     held = and_(R.held_date.is_not(None), R.held_date <= as_of)
     not_held = ~held
-    if as_of >= clock.today():
-        status = R.status
-        join_status = None
-    else:
-        join_status = _status_as_of(campaign.id, as_of)
-        status = join_status.c.status
 
     def n(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
+    if as_of >= clock.today():
+        status_cols = [n(R.status == name).label(name) for name in STATUSES]
+    else:
+        # Grouped by the replayed status, so its lookup runs once per report, not once per count;
+        # the rows of one group are summed back together in Python (_counts, _merge).
+        replayed = _status_as_of(as_of).label("status")
+        status_cols = [replayed]
+        group_cols = [*group_cols, replayed]
     stmt = (
         select(
             *group_cols,
@@ -142,18 +143,13 @@ def _aggregate(
             n(and_(not_held, literal(as_of) > deadline)).label("overdue"),
             n(and_(not_held, literal(as_of) <= deadline)).label("pending"),
             n(and_(held, R.is_pilot.is_(True))).label("pilots_held"),
-            n(status == "draft").label("draft"),
-            n(status == "submitted").label("submitted"),
-            n(status == "returned").label("returned"),
-            n(status == "approved").label("approved"),
+            *status_cols,
         )
         .select_from(Unit)
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(Unit.active.is_(True), in_subtree(scope.path))
         .group_by(*group_cols, Unit.level)
     )
-    if join_status is not None:
-        stmt = stmt.outerjoin(join_status, join_status.c.report_id == R.id)
     if sector:
         stmt = stmt.where(Unit.sector == sector)
     if pilot_only:
@@ -162,8 +158,18 @@ def _aggregate(
 
 
 def _counts(row, campaign: Campaign, as_of: dt.date) -> Counts:
-    values = {name: int(getattr(row, name) or 0) for name in COUNT_FIELDS}
+    mapping = row._mapping
+    values = {name: int(mapping.get(name) or 0) for name in COUNT_FIELDS}
+    if "status" in mapping and mapping["status"] in STATUSES:  # a replayed-status group
+        values[mapping["status"]] = values["expected"]
     return Counts(level=row.level, deadline=campaign.deadline_for(row.level), as_of=as_of, **values)
+
+
+def _merge(target: dict, key, counts: Counts) -> None:
+    if key in target:
+        target[key].add(counts)
+    else:
+        target[key] = counts
 
 
 def progress_by_level(
@@ -176,8 +182,10 @@ def progress_by_level(
         level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
         for level in LEVEL_ORDER
     }
+    found: dict[str, Counts] = {}
     for row in session.execute(_aggregate(campaign, scope, as_of, [], sector, pilot_only)):
-        out[row.level] = _counts(row, campaign, as_of)
+        _merge(found, row.level, _counts(row, campaign, as_of))
+    out.update(found)
     return out
 
 
@@ -186,23 +194,37 @@ def progress_by_child(
     *, sector: str | None = None, pilot_only: bool = False,
 ) -> list[ChildProgress]:
     """The same figures per child unit of `parent` (each child's whole subtree)."""
+    return progress_overview(session, campaign, parent, as_of, sector=sector, pilot_only=pilot_only)[1]
+
+
+def progress_overview(
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
+) -> tuple[dict[str, Counts], list[ChildProgress]]:
+    """`progress_by_level` and `progress_by_child` of `parent` from ONE grouped scan of its subtree:
+    the parent's own row and its children's subtrees, summed up for the per-level figures."""
     as_of = as_of or clock.today()
     width = len(parent.path) + SEGMENT
     key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key], sector, pilot_only).where(Unit.id != parent.id)
+    stmt = _aggregate(campaign, parent, as_of, [key], sector, pilot_only)
     children = {
         u.path: u
         for u in session.scalars(
             select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))
         )
     }
+    levels = {
+        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
+        for level in LEVEL_ORDER
+    }
     by_path: dict[str, ChildProgress] = {}
     for row in session.execute(stmt):
+        counts = _counts(row, campaign, as_of)
+        levels[row.level].add(counts)
         unit = children.get(row.child_path)
-        if unit is None:
-            continue
-        by_path.setdefault(unit.path, ChildProgress(unit)).levels[row.level] = _counts(row, campaign, as_of)
-    return sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+        if unit is not None:
+            _merge(by_path.setdefault(unit.path, ChildProgress(unit)).levels, row.level, _counts(row, campaign, as_of))
+    return levels, sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
 
 
 def totals(levels: dict[str, Counts]) -> Counts:

@@ -1,14 +1,14 @@
 """campaign target share of ethnic minority members in the executive committees
 
 Revision ID: 0002d
-Revises: 0001
+Revises: 0002x
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0002d'
-down_revision = '0001'
+down_revision = '0002x'
 branch_labels = None
 depends_on = None
 

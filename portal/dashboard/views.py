@@ -16,7 +16,7 @@ from shared import dashboard as dash
 from shared import exports
 from shared.errors import Conflict, DomainError, NotFound
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
-from shared.progress import progress_by_child, progress_by_level
+from shared.progress import progress_by_level, progress_overview
 from shared.text import clean_text
 from shared.units import ancestors, is_within
 
@@ -91,13 +91,13 @@ def index():
     scope = _scope()
     filters = _filters()
     user = me()
-    levels = progress_by_level(session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only)
-    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
+    narrow = dict(sector=filters.sector, pilot_only=filters.pilot_only)
     child_progress = []
-    if scope.level == "province":
-        child_progress = progress_by_child(
-            session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only
-        )
+    if scope.level == "province":  # the table per district-level unit, from the same grouped scan
+        levels, child_progress = progress_overview(session, campaign, scope, as_of, **narrow)
+    else:
+        levels = progress_by_level(session, campaign, scope, as_of, **narrow)
+    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
     sort = _choice("sort", SORTS, "name")
     descending = request.args.get("dir") == "desc"
     child_progress.sort(key=SORTS[sort], reverse=descending)
