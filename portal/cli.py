@@ -164,5 +164,9 @@ from portal.scale_cli import generate  # noqa: E402
 
 main.add_command(generate)
 
+from portal.dashboard.commands import export as _export  # noqa: E402
+
+main.add_command(_export)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -156,6 +156,8 @@ class Campaign(Base):
     target_women_pct: Mapped[int] = mapped_column(Integer, default=30)
     target_young_pct: Mapped[int] = mapped_column(Integer, default=15)
     target_party_pct: Mapped[int] = mapped_column(Integer, default=50)
+    # Only where the province sets one (areas with Khmer and other ethnic minority workers).
+    target_ethnic_pct: Mapped[int | None] = mapped_column(Integer)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Party bodies' level reports are due this many days after their level's deadline.
     level_report_grace_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")

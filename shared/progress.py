@@ -104,8 +104,12 @@ def _status_as_of(as_of: dt.date):
     )
 
 
-def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list) -> Select:
-    """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns."""
+def _aggregate(
+    campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list,
+    sector: str | None = None, pilot_only: bool = False,
+) -> Select:
+    """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns.
+    `sector` keeps units of one sector; `pilot_only` keeps units whose plan is a pilot congress."""
     R = CongressReport
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     deadline = case(
@@ -146,6 +150,10 @@ def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list
         .where(Unit.active.is_(True), in_subtree(scope.path))
         .group_by(*group_cols, Unit.level)
     )
+    if sector:
+        stmt = stmt.where(Unit.sector == sector)
+    if pilot_only:
+        stmt = stmt.where(R.is_pilot.is_(True))
     return stmt
 
 
@@ -165,7 +173,8 @@ def _merge(target: dict, key, counts: Counts) -> None:
 
 
 def progress_by_level(
-    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
 ) -> dict[str, Counts]:
     """Per level (grassroots, district, province), the figures of `scope`'s subtree."""
     as_of = as_of or clock.today()
@@ -174,28 +183,30 @@ def progress_by_level(
         for level in LEVEL_ORDER
     }
     found: dict[str, Counts] = {}
-    for row in session.execute(_aggregate(campaign, scope, as_of, [])):
+    for row in session.execute(_aggregate(campaign, scope, as_of, [], sector, pilot_only)):
         _merge(found, row.level, _counts(row, campaign, as_of))
     out.update(found)
     return out
 
 
 def progress_by_child(
-    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
 ) -> list[ChildProgress]:
     """The same figures per child unit of `parent` (each child's whole subtree)."""
-    return progress_overview(session, campaign, parent, as_of)[1]
+    return progress_overview(session, campaign, parent, as_of, sector=sector, pilot_only=pilot_only)[1]
 
 
 def progress_overview(
-    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
+    *, sector: str | None = None, pilot_only: bool = False,
 ) -> tuple[dict[str, Counts], list[ChildProgress]]:
     """`progress_by_level` and `progress_by_child` of `parent` from ONE grouped scan of its subtree:
     the parent's own row and its children's subtrees, summed up for the per-level figures."""
     as_of = as_of or clock.today()
     width = len(parent.path) + SEGMENT
     key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key])
+    stmt = _aggregate(campaign, parent, as_of, [key], sector, pilot_only)
     children = {
         u.path: u
         for u in session.scalars(

@@ -1,0 +1,1 @@
+"""The coordinators' dashboard: progress, drill-down, chart, personnel, recommendations, exports."""

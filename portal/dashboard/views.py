@@ -1,0 +1,231 @@
+"""Dashboard routes: the monitoring page, its exports and the recommendations follow-up."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from jinja2_fragments.flask import render_block
+
+from portal import db
+from portal.access import me, visible_unit_or_404
+from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from portal.dashboard.chart import cumulative_chart
+from portal.dashboard.forms import RecommendationForm
+from shared import dashboard as dash
+from shared import exports
+from shared.errors import Conflict, DomainError, NotFound
+from shared.models import LEVEL_LABELS, SECTOR_LABELS
+from shared.progress import progress_by_level, progress_overview
+from shared.text import clean_text
+from shared.units import ancestors, is_within
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
+
+SORTS = {
+    "name": lambda c: (c.unit.name_folded, c.unit.id),
+    "held_pct": lambda c: (c.levels["grassroots"].held_pct or 0) if "grassroots" in c.levels else -1,
+    "overdue": lambda c: c.levels["grassroots"].overdue if "grassroots" in c.levels else -1,
+    "on_time_pct": lambda c: (c.levels["grassroots"].on_time_pct or 0) if "grassroots" in c.levels else -1,
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.before_request
+def _only_dashboard_roles():
+    if me().role not in dash.DASHBOARD_ROLES:
+        abort(403)
+
+
+def _choice(name: str, allowed, default=None):
+    value = request.args.get(name, "").strip()
+    return value if value in allowed else default
+
+
+def _filters() -> dash.Filters:
+    """The filters from the URL; unknown values are ignored rather than refused."""
+    try:
+        q = clean_text(request.args.get("q"), 100)
+    except ValueError:
+        q = ""
+    return dash.Filters(
+        level=_choice("level", LEVEL_LABELS, "grassroots"),
+        sector=_choice("sector", SECTOR_LABELS),
+        pilot_only=request.args.get("pilot") == "1",
+        state=_choice("state", dash.STATE_FILTERS),
+        report=_choice("report", dash.REPORT_FILTERS),
+        q=q,
+    )
+
+
+def _scope():
+    raw = request.args.get("unit", "").strip()
+    if not raw:
+        return me().unit
+    if not raw.isdigit():
+        abort(404)
+    return visible_unit_or_404(int(raw))
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _args(**changes) -> dict:
+    """The current query string with some values changed (None drops one): links keep the filters."""
+    args = {k: v for k, v in request.args.items() if v != ""}
+    for k, v in changes.items():
+        if v is None:
+            args.pop(k, None)
+        else:
+            args[k] = v
+    return args
+
+
+@bp.get("")
+def index():
+    session = db.session()
+    campaign = selected_campaign()
+    as_of, date_error = selected_as_of()
+    scope = _scope()
+    filters = _filters()
+    user = me()
+    narrow = dict(sector=filters.sector, pilot_only=filters.pilot_only)
+    child_progress = []
+    if scope.level == "province":  # the table per district-level unit, from the same grouped scan
+        levels, child_progress = progress_overview(session, campaign, scope, as_of, **narrow)
+    else:
+        levels = progress_by_level(session, campaign, scope, as_of, **narrow)
+    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
+    sort = _choice("sort", SORTS, "name")
+    descending = request.args.get("dir") == "desc"
+    child_progress.sort(key=SORTS[sort], reverse=descending)
+    personnel_children = (
+        dash.personnel_by_child(session, campaign, scope, as_of, filters, child_units) if child_units else []
+    )
+    units, units_total = dash.unit_page(session, campaign, scope, as_of, filters, _page(), size=50)
+    context = dict(
+        campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error, scope=scope,
+        filters=filters, levels=levels, children=child_progress, sort=sort, descending=descending,
+        personnel=dash.personnel_by_level(session, campaign, scope, as_of, filters),
+        personnel_children=personnel_children,
+        personnel_total=dash.total_personnel(personnel_children),
+        chart=cumulative_chart(dash.held_series(session, campaign, scope, as_of, filters), levels, campaign, as_of),
+        recs=dash.recommendation_counts(session, campaign, scope),
+        units=units, units_total=units_total, page=_page(), page_size=50,
+        breadcrumbs=[a for a in ancestors(session, scope) if is_within(a, user.unit)] if scope.id != user.unit_id else [],
+        args=_args, dash=dash, can_edit_recs=dash.can_update_recommendation(user),
+    )
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dashboard":
+        return render_block("dashboard/index.html", "dashboard", **context)
+    return render_template("dashboard/index.html", **context)
+
+
+def _export_args():
+    campaign = selected_campaign()
+    as_of, _error = selected_as_of()
+    # The dashboard lists grassroots unions by default; an export covers every level unless asked.
+    filters = replace(_filters(), level=_choice("level", LEVEL_LABELS))
+    return db.session(), campaign, _scope(), as_of, filters
+
+
+def _filename(campaign, scope, as_of, ext: str) -> str:
+    return f"dai-hoi-{campaign.term}-{scope.code}-{as_of.isoformat()}.{ext}"
+
+
+@bp.get("/export.xlsx")
+def export_xlsx():
+    session, campaign, scope, as_of, filters = _export_args()
+    out = tempfile.TemporaryFile()
+    exports.write_xlsx(session, campaign, scope, as_of, out, filters=filters)
+    out.seek(0)
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=_filename(campaign, scope, as_of, "xlsx"))
+
+
+@bp.get("/export.docx")
+def export_docx():
+    session, campaign, scope, as_of, filters = _export_args()
+    out = tempfile.TemporaryFile()
+    # Ban Dân vận Tỉnh ủy writes as a Party body; the federation and its units as union (State layout).
+    body = "party" if me().role == "coordinator" else "union"
+    exports.write_docx(session, campaign, scope, as_of, out, filters=filters, body=body)
+    out.seek(0)
+    return send_file(out, mimetype=DOCX, as_attachment=True, download_name=_filename(campaign, scope, as_of, "docx"))
+
+
+# ---- recommendations ----------------------------------------------------------------------------
+
+
+def _rec_filters() -> dash.RecFilters:
+    district = request.args.get("district", "").strip()
+    return dash.RecFilters(
+        topic=_choice("topic", dash.TOPIC_LABELS),
+        status=_choice("status", dash.REC_STATUS_LABELS),
+        addressed_to=request.args.get("addressed_to", "").strip() or None,
+        district_id=int(district) if district.isdigit() else None,
+    )
+
+
+@bp.get("/recommendations")
+def recommendations():
+    session = db.session()
+    campaign = selected_campaign()
+    user = me()
+    scope = user.unit
+    filters = _rec_filters()
+    try:
+        rows, total = dash.recommendation_page(session, campaign, scope, filters, _page(), size=50)
+        counts = dash.recommendation_counts(session, campaign, scope, filters)
+    except NotFound:
+        abort(404)
+    districts = dash.children(session, scope) if scope.level == "province" else [scope]
+    context = dict(
+        campaign=campaign, campaigns=all_campaigns(), rows=rows, total=total, counts=counts, filters=filters,
+        districts=districts, addressees=dash.addressees(session, campaign, scope), page=_page(), page_size=50,
+        args=_args, dash=dash, can_edit=dash.can_update_recommendation(user),
+    )
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "recommendations":
+        return render_block("dashboard/recommendations.html", "recommendations", **context)
+    return render_template("dashboard/recommendations.html", **context)
+
+
+@bp.route("/recommendations/<int:rec_id>", methods=["GET", "POST"])
+def recommendation(rec_id: int):
+    """One recommendation; those who follow them up record its status (the current values stay
+    visible next to the form, so a conflict shows both versions)."""
+    session = db.session()
+    user = me()
+    rec = dash.get_visible_recommendation(session, user, rec_id)
+    if rec is None:
+        abort(404)
+    can_edit = dash.can_update_recommendation(user)
+    if request.method == "POST" and not can_edit:
+        abort(403)
+    form = RecommendationForm(obj=rec if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = rec.version
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            dash.update_recommendation(
+                session, rec, user, status=form.status.data, resolution_note=form.resolution_note.data,
+                expected_version=form.version.data or None,
+            )
+            db.commit()
+            flash("Đã cập nhật tình trạng giải quyết kiến nghị.", "success")
+            return redirect(url_for("dashboard.recommendation", rec_id=rec.id), code=303)
+        except Conflict as exc:
+            session.rollback()
+            error, status = exc.message, 409
+            form.version.data = rec.version
+        except DomainError as exc:
+            session.rollback()
+            error, status = exc.message, 422
+            for name, message in exc.fields.items():
+                getattr(form, name).errors = [*getattr(form, name).errors, message]
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "dashboard/recommendation.html", rec=rec, form=form, error=error, dash=dash, can_edit=can_edit
+    ), status

@@ -1,0 +1,498 @@
+"""The coordinators' dashboard in SQL: unit drill-down, personnel, emulation, held-over-time series,
+recommendations (with their status updates). Every query is scoped to a unit's subtree and runs
+as one statement whatever the number of units; counts per level come from shared.progress."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from shared import audit, clock
+from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
+from shared.reports import RESULT_FIELDS
+from shared.text import clean_text, fold
+from shared.units import SEGMENT, in_subtree, is_within, search_filter
+
+TOPIC_LABELS = {
+    "jobs": "Việc làm",
+    "income": "Tiền lương, thu nhập",
+    "housing": "Nhà ở",
+    "facilities": "Điều kiện hoạt động công đoàn",
+    "culture": "Đời sống văn hóa",
+    "policy": "Chế độ, chính sách",
+    "other": "Khác",
+}
+REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
+# What may happen to a congress by a date (the same rules as shared.progress).
+STATE_LABELS = {
+    "on_time": "Đã tổ chức đúng hạn",
+    "late": "Đã tổ chức trễ hạn",
+    "overdue": "Quá hạn chưa tổ chức",
+    "pending": "Chưa đến hạn",
+}
+STATE_FILTERS = {"held": "Đã tổ chức", **STATE_LABELS}
+REPORT_FILTERS = {
+    "none": "Chưa có kế hoạch",
+    "draft": "Bản nháp",
+    "submitted": "Chờ duyệt",
+    "returned": "Bị trả lại",
+    "approved": "Đã phê duyệt",
+}
+# Roles that see the dashboard; roles that resolve recommendations (the People's Committee's work
+# is followed by the coordinators and the federation).
+DASHBOARD_ROLES = ("admin", "coordinator", "federation", "district", "observer")
+RECOMMENDATION_EDITORS = ("admin", "coordinator", "federation")
+PERSONNEL_FIELDS = ("seats", "women", "young", "party", "ethnic", "reelected", "new")
+PERSONNEL_LABELS = {
+    "women": "Nữ",
+    "young": "Trẻ",
+    "party": "Đảng viên",
+    "ethnic": "Dân tộc thiểu số",
+    "reelected": "Tái cử",
+    "new": "Tham gia lần đầu",
+}
+EMULATION_FIELDS = ("works", "works_value", "exemplary", "funding")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to; every field comes from the URL."""
+
+    level: str = "grassroots"
+    sector: str | None = None
+    pilot_only: bool = False
+    state: str | None = None
+    report: str | None = None
+    q: str = ""
+
+    def units(self, stmt: Select, report=CongressReport) -> Select:
+        """Sector and pilot narrow every figure (units LEFT JOIN reports)."""
+        if self.sector:
+            stmt = stmt.where(Unit.sector == self.sector)
+        if self.pilot_only:
+            stmt = stmt.where(report.is_pilot.is_(True))
+        return stmt
+
+
+# ---- personnel and emulation --------------------------------------------------------------------
+
+
+@dataclass
+class Personnel:
+    """Elected executive committees: seats and their make-up, plus works and funding greeting them."""
+
+    label: str = ""
+    unit: Unit | None = None
+    committees: int = 0
+    seats: int = 0
+    women: int = 0
+    young: int = 0
+    party: int = 0
+    ethnic: int = 0
+    reelected: int = 0
+    new: int = 0
+    works: int = 0
+    works_value: int = 0
+    exemplary: int = 0
+    funding: int = 0
+    below: list[str] = field(default_factory=list)
+
+    def pct(self, name: str) -> float | None:
+        return 100 * getattr(self, name) / self.seats if self.seats else None
+
+    def add(self, other: Personnel) -> None:
+        for f in ("committees", *PERSONNEL_FIELDS, *EMULATION_FIELDS):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+
+def targets(campaign: Campaign) -> dict[str, int]:
+    """The campaign's target shares of the executive committees (percent); ethnic only where set."""
+    goals = {"women": campaign.target_women_pct, "young": campaign.target_young_pct, "party": campaign.target_party_pct}
+    if campaign.target_ethnic_pct is not None:
+        goals["ethnic"] = campaign.target_ethnic_pct
+    return goals
+
+
+def targets_phrase(campaign: Campaign) -> str:
+    """'nữ ≥ 30 %, trẻ ≥ 15 %, ...' for pages and reports."""
+    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {goal} %" for name, goal in targets(campaign).items())
+
+
+def _below(p: Personnel, goals: dict[str, int]) -> list[str]:
+    return [name for name, goal in goals.items() if p.seats and (p.pct(name) or 0) < goal]
+
+
+def _personnel_columns():
+    R = CongressReport
+
+    def s(col):
+        return func.coalesce(func.sum(col), 0)
+
+    return [
+        func.count(R.id).label("committees"),
+        s(R.executive_size).label("seats"),
+        s(R.executive_women).label("women"),
+        s(R.executive_young).label("young"),
+        s(R.executive_party).label("party"),
+        s(R.executive_ethnic_minority).label("ethnic"),
+        s(R.executive_reelected).label("reelected"),
+        s(R.executive_new).label("new"),
+        s(R.works_count).label("works"),
+        s(R.works_value_vnd).label("works_value"),
+        s(R.exemplary_count).label("exemplary"),
+        s(R.funding_vnd).label("funding"),
+    ]
+
+
+def _held_reports(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters, group_cols: list) -> Select:
+    """Reports of congresses held by `as_of` in the subtree, grouped by the caller's columns."""
+    R = CongressReport
+    stmt = (
+        select(*group_cols, *_personnel_columns())
+        .select_from(R)
+        .join(Unit, Unit.id == R.unit_id)
+        .where(
+            R.campaign_id == campaign.id, R.held_date.is_not(None), R.held_date <= as_of,
+            Unit.active.is_(True), in_subtree(scope.path),
+        )
+        .group_by(*group_cols)
+    )
+    return filters.units(stmt)
+
+
+def _personnel(row, **kw) -> Personnel:
+    values = {f: int(getattr(row, f) or 0) for f in ("committees", *PERSONNEL_FIELDS, *EMULATION_FIELDS)}
+    return Personnel(**kw, **values)
+
+
+def personnel_by_level(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters = Filters()
+) -> dict[str, Personnel]:
+    """Per level, the committees elected by `as_of` in the subtree (one GROUP BY)."""
+    out = {level: Personnel(label=level) for level in LEVEL_ORDER}
+    for row in session.execute(_held_reports(campaign, scope, as_of, filters, [Unit.level.label("level")])):
+        out[row.level] = _personnel(row, label=row.level)
+    goals = targets(campaign)
+    for p in out.values():
+        p.below = _below(p, goals)
+    return out
+
+
+def children(session: Session, scope: Unit) -> list[Unit]:
+    return list(
+        session.scalars(
+            select(Unit).where(Unit.parent_id == scope.id, Unit.active.is_(True)).order_by(Unit.name_folded, Unit.id)
+        )
+    )
+
+
+def personnel_by_child(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters = Filters(),
+    child_units: list[Unit] | None = None,
+) -> list[Personnel]:
+    """Per child unit of `scope` (its whole subtree, every level): personnel, works and funding."""
+    child_units = children(session, scope) if child_units is None else child_units
+    key = func.substr(Unit.path, 1, len(scope.path) + SEGMENT).label("child_path")
+    stmt = _held_reports(campaign, scope, as_of, filters, [key]).where(Unit.id != scope.id)
+    found = {row.child_path: row for row in session.execute(stmt)}
+    goals = targets(campaign)
+    out = []
+    for unit in child_units:
+        row = found.get(unit.path)
+        p = _personnel(row, label=unit.name, unit=unit) if row else Personnel(label=unit.name, unit=unit)
+        p.below = _below(p, goals)
+        out.append(p)
+    return out
+
+
+def total_personnel(rows) -> Personnel:
+    out = Personnel(label="Tổng cộng")
+    for p in rows:
+        out.add(p)
+    return out
+
+
+# ---- cumulative congresses held (the chart) -----------------------------------------------------
+
+
+def held_series(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters = Filters()
+) -> dict[str, list[tuple[dt.date, int]]]:
+    """Per level, (day, congresses held up to that day) at each day one was held, up to `as_of`."""
+    R = CongressReport
+    stmt = (
+        select(Unit.level, R.held_date, func.count(R.id))
+        .select_from(R)
+        .join(Unit, Unit.id == R.unit_id)
+        .where(
+            R.campaign_id == campaign.id, R.held_date.is_not(None), R.held_date <= as_of,
+            Unit.active.is_(True), in_subtree(scope.path),
+        )
+        .group_by(Unit.level, R.held_date)
+        .order_by(Unit.level, R.held_date)
+    )
+    out: dict[str, list[tuple[dt.date, int]]] = {level: [] for level in LEVEL_ORDER}
+    for level, day, n in session.execute(filters.units(stmt)):
+        total = (out[level][-1][1] if out[level] else 0) + n
+        out[level].append((day, total))
+    return out
+
+
+# ---- the unit list (drill-down) -----------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    district: str | None
+    report: CongressReport | None
+    state: str
+    report_status: str | None
+    deadline: dt.date
+    as_of: dt.date
+
+    @property
+    def held(self) -> bool:
+        return self.state in ("on_time", "late")
+
+    def reported(self, name: str):
+        """A report field as known on the as-of day: results only once the congress was held."""
+        if self.report is None or (name in RESULT_FIELDS and not self.held):
+            return None
+        value = getattr(self.report, name)
+        if isinstance(value, dt.datetime) and value.date() > self.as_of:
+            return None
+        return value
+
+    @property
+    def days_late(self) -> int | None:
+        """Days past the deadline: until held (late) or until the as-of day (overdue)."""
+        if self.state == "overdue":
+            return (self.as_of - self.deadline).days
+        if self.state == "late":
+            return (self.report.held_date - self.deadline).days
+        return None
+
+
+def _unit_query(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters):
+    """(statement, state column, report status column): units in scope with their report."""
+    R = CongressReport
+    Parent = aliased(Unit)
+    deadline = case(
+        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
+        (Unit.level == "district", literal(campaign.deadline_district)),
+        else_=literal(campaign.deadline_province),
+    )
+    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
+    state = case(
+        (and_(held, R.held_date <= deadline), "on_time"),
+        (held, "late"),
+        (literal(as_of) > deadline, "overdue"),
+        else_="pending",
+    )
+    stmt = (
+        select(Unit, Parent.name.label("district"), R)
+        .select_from(Unit)
+        .outerjoin(Parent, Parent.id == Unit.parent_id)
+        .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
+        .where(Unit.active.is_(True), in_subtree(scope.path))
+    )
+    if as_of >= clock.today():
+        status = R.status
+    else:
+        # Per row, the last transition before the day ends: one index probe on
+        # (report_id, changed_at, id), cheaper than a window over the whole history for a page.
+        S = ReportStatusChange
+        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+        status = (
+            select(S.to_status)
+            .where(S.report_id == R.id, S.changed_at < end)
+            .order_by(S.changed_at.desc(), S.id.desc())
+            .limit(1)
+            .correlate(R)
+            .scalar_subquery()
+        )
+    stmt = stmt.add_columns(state.label("state"), status.label("report_status"))
+    if filters.level:
+        stmt = stmt.where(Unit.level == filters.level)
+    stmt = filters.units(stmt)
+    if filters.state == "held":
+        stmt = stmt.where(held)
+    elif filters.state in STATE_LABELS:
+        stmt = stmt.where(state == filters.state)
+    if filters.report == "none":
+        stmt = stmt.where(status.is_(None))
+    elif filters.report in REPORT_FILTERS:
+        stmt = stmt.where(status == filters.report)
+    if filters.q.strip():
+        stmt = stmt.where(search_filter(filters.q))
+    return stmt
+
+
+def _unit_row(row, campaign: Campaign, as_of: dt.date) -> UnitRow:
+    unit, district, report, state, status = row
+    if status is None and as_of < clock.today():
+        report = None  # no history yet on that day: the plan came later
+    return UnitRow(
+        unit=unit, district=district, report=report, state=state, report_status=status,
+        deadline=campaign.deadline_for(unit.level), as_of=as_of,
+    )
+
+
+def unit_page(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters,
+    page: int = 1, size: int = 50,
+) -> tuple[list[UnitRow], int]:
+    """One page of units (name order, indexed LIMIT/OFFSET) and the number matching."""
+    stmt = _unit_query(campaign, scope, as_of, filters)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(size).offset((page - 1) * size))
+    return [_unit_row(r, campaign, as_of) for r in rows], int(total or 0)
+
+
+def iter_units(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters, batch: int = 1000
+) -> Iterator[UnitRow]:
+    """Every unit in scope (all levels unless filtered), streamed in path order for the exports."""
+    stmt = _unit_query(campaign, scope, as_of, filters).order_by(Unit.path)
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        yield _unit_row(row, campaign, as_of)
+
+
+# ---- recommendations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecFilters:
+    topic: str | None = None
+    status: str | None = None
+    addressed_to: str | None = None
+    district_id: int | None = None
+
+
+def _recommendations(campaign: Campaign, scope: Unit, filters: RecFilters, columns) -> Select:
+    stmt = (
+        select(*columns)
+        .select_from(Recommendation)
+        .join(Unit, Unit.id == Recommendation.unit_id)
+        .where(Recommendation.campaign_id == campaign.id, in_subtree(scope.path))
+    )
+    if filters.topic:
+        stmt = stmt.where(Recommendation.topic == filters.topic)
+    if filters.status:
+        stmt = stmt.where(Recommendation.status == filters.status)
+    if filters.addressed_to:
+        stmt = stmt.where(Recommendation.addressed_to == filters.addressed_to)
+    return stmt
+
+
+def _within_district(session: Session, stmt: Select, scope: Unit, district_id: int | None) -> Select:
+    if district_id is None:
+        return stmt
+    district = session.get(Unit, district_id)
+    if district is None or not is_within(district, scope):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return stmt.where(in_subtree(district.path))
+
+
+def recommendation_counts(
+    session: Session, campaign: Campaign, scope: Unit, filters: RecFilters = RecFilters()
+) -> dict[str, dict[str, int]]:
+    """{topic: {status: n, 'total': n}} plus a 'total' topic; one GROUP BY."""
+    stmt = _recommendations(
+        campaign, scope, filters, [Recommendation.topic, Recommendation.status, func.count(Recommendation.id)]
+    ).group_by(Recommendation.topic, Recommendation.status)
+    stmt = _within_district(session, stmt, scope, filters.district_id)
+    out = {t: dict.fromkeys([*REC_STATUS_LABELS, "total"], 0) for t in [*TOPIC_LABELS, "total"]}
+    for topic, status, n in session.execute(stmt):
+        for t in (topic, "total"):
+            out[t][status] += n
+            out[t]["total"] += n
+    return out
+
+
+def recommendation_page(
+    session: Session, campaign: Campaign, scope: Unit, filters: RecFilters, page: int = 1, size: int = 50
+) -> tuple[list[tuple[Recommendation, Unit]], int]:
+    stmt = _within_district(
+        session, _recommendations(campaign, scope, filters, [Recommendation, Unit]), scope, filters.district_id
+    )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.execute(stmt.order_by(Recommendation.id.desc()).limit(size).offset((page - 1) * size)).all()
+    return [tuple(r) for r in rows], int(total or 0)
+
+
+def iter_recommendations(
+    session: Session, campaign: Campaign, scope: Unit, batch: int = 1000
+) -> Iterator[tuple[Recommendation, Unit, str | None]]:
+    """Every recommendation in scope with its unit and that unit's parent name (exports)."""
+    Parent = aliased(Unit)
+    stmt = (
+        _recommendations(campaign, scope, RecFilters(), [Recommendation, Unit, Parent.name])
+        .outerjoin(Parent, Parent.id == Unit.parent_id)
+        .order_by(Unit.path, Recommendation.id)
+    )
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        yield tuple(row)
+
+
+def addressees(session: Session, campaign: Campaign, scope: Unit) -> list[str]:
+    stmt = _recommendations(campaign, scope, RecFilters(), [Recommendation.addressed_to]).where(
+        Recommendation.addressed_to.is_not(None)
+    )
+    return sorted(set(session.scalars(stmt.distinct())), key=fold)
+
+
+def get_visible_recommendation(session: Session, user: User, rec_id: int) -> Recommendation | None:
+    return session.scalar(
+        select(Recommendation)
+        .join(Unit, Unit.id == Recommendation.unit_id)
+        .where(Recommendation.id == rec_id, in_subtree(user.unit.path))
+    )
+
+
+def can_update_recommendation(user: User) -> bool:
+    return user.role in RECOMMENDATION_EDITORS
+
+
+def update_recommendation(
+    session: Session, rec: Recommendation, user: User, *, status: str, resolution_note: str | None,
+    expected_version: int | None = None,
+) -> Recommendation:
+    """Record how a recommendation is being resolved (audited; optimistic locking)."""
+    unit = session.get(Unit, rec.unit_id)
+    if unit is None or not is_within(unit, user.unit):
+        raise NotFound("Không tìm thấy kiến nghị.")
+    if not can_update_recommendation(user):
+        raise Forbidden("Chỉ Ban Dân vận và LĐLĐ tỉnh mới cập nhật kết quả giải quyết kiến nghị.")
+    if expected_version is not None and int(expected_version) != rec.version:
+        raise Conflict("Kiến nghị đã được người khác cập nhật sau khi bạn mở. Hãy xem nội dung hiện tại.", current=rec)
+    errors = {}
+    if status not in REC_STATUS_LABELS:
+        errors["status"] = "Hãy chọn một trạng thái."
+    try:
+        note = clean_text(resolution_note, 2000) or None
+    except ValueError as exc:
+        errors["resolution_note"] = str(exc)
+        note = None
+    if status == "resolved" and not note and "resolution_note" not in errors:
+        errors["resolution_note"] = "Hãy ghi kết quả giải quyết."
+    if errors:
+        raise DomainError("Chưa cập nhật được kiến nghị; hãy xem các lỗi bên dưới.", fields=errors)
+    before = {"status": rec.status, "resolution_note": rec.resolution_note}
+    rec.status = status
+    rec.resolution_note = note
+    rec.updated_at = clock.now()
+    session.flush()
+    after = {"status": rec.status, "resolution_note": rec.resolution_note}
+    audit.record(
+        session, user, "recommendation.update", "recommendation", rec.id, unit_id=rec.unit_id,
+        changes=audit.diff(before, after),
+    )
+    session.flush()
+    return rec
+

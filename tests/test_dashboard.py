@@ -1,0 +1,255 @@
+"""The coordinators' dashboard: figures equal independent SQL on the same data, for several scopes
+and dates; scope is enforced; the number of queries does not grow with the number of units."""
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import Date, DateTime, bindparam, event, select, text
+
+from shared.models import CongressReport, Recommendation, Unit
+
+DEMO_PASSWORD = "demo1234"
+MID_APRIL = dt.date(2023, 4, 15)
+MID_JUNE = dt.date(2023, 6, 15)  # after the grassroots deadline: overdue and late units exist
+GRASSROOTS_DEADLINE = dt.date(2023, 5, 31)
+
+# ---- independent SQL (written here, not borrowed from shared/) -----------------------------------
+
+LEVEL_SQL = text(
+    """
+    SELECT COUNT(*) AS expected,
+      SUM(CASE WHEN r.held_date IS NOT NULL AND r.held_date <= :as_of THEN 1 ELSE 0 END) AS held,
+      SUM(CASE WHEN r.held_date IS NOT NULL AND r.held_date <= :as_of AND r.held_date <= :deadline THEN 1 ELSE 0 END) AS on_time,
+      SUM(CASE WHEN r.held_date IS NOT NULL AND r.held_date <= :as_of AND r.held_date > :deadline THEN 1 ELSE 0 END) AS late,
+      SUM(CASE WHEN (r.held_date IS NULL OR r.held_date > :as_of) AND :as_of > :deadline THEN 1 ELSE 0 END) AS overdue,
+      SUM(CASE WHEN (r.held_date IS NULL OR r.held_date > :as_of) AND :as_of <= :deadline THEN 1 ELSE 0 END) AS pending,
+      SUM(CASE WHEN r.held_date IS NOT NULL AND r.held_date <= :as_of AND r.is_pilot THEN 1 ELSE 0 END) AS pilots_held,
+      SUM(CASE WHEN (SELECT s.to_status FROM report_status_changes s WHERE s.report_id = r.id AND s.changed_at < :day_end
+                     ORDER BY s.changed_at DESC, s.id DESC LIMIT 1) = 'approved' THEN 1 ELSE 0 END) AS approved
+    FROM units u LEFT JOIN congress_reports r ON r.unit_id = u.id
+    WHERE u.level = :level AND u.active AND u.path LIKE :prefix
+    """
+).bindparams(
+    bindparam("as_of", type_=Date), bindparam("deadline", type_=Date), bindparam("day_end", type_=DateTime)
+)
+
+PERSONNEL_SQL = text(
+    """
+    SELECT COUNT(r.id) AS committees, SUM(r.executive_size) AS seats, SUM(r.executive_women) AS women,
+           SUM(r.funding_vnd) AS funding, SUM(r.works_count) AS works
+    FROM congress_reports r JOIN units u ON u.id = r.unit_id
+    WHERE r.held_date IS NOT NULL AND r.held_date <= :as_of AND u.path LIKE :prefix AND u.level = :level
+    """
+).bindparams(bindparam("as_of", type_=Date))
+
+RECS_SQL = text(
+    """
+    SELECT rc.status, COUNT(*) FROM recommendations rc JOIN units u ON u.id = rc.unit_id
+    WHERE u.path LIKE :prefix GROUP BY rc.status
+    """
+)
+
+
+def sql_level(db, prefix: str, level: str, as_of: dt.date, deadline: dt.date) -> dict:
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    row = db.execute(LEVEL_SQL, dict(as_of=as_of, deadline=deadline, day_end=end, level=level, prefix=prefix + "%")).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def sql_personnel(db, prefix: str, as_of: dt.date, level: str = "grassroots") -> dict:
+    row = db.execute(PERSONNEL_SQL, dict(as_of=as_of, prefix=prefix + "%", level=level)).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def sql_recs(db, prefix: str) -> dict:
+    return {status: n for status, n in db.execute(RECS_SQL, dict(prefix=prefix + "%"))}
+
+
+def vn(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def card(html: str, level: str, field: str) -> str:
+    section = html.split(f'<article class="card" data-level="{level}">', 1)[1].split("</article>", 1)[0]
+    return re.search(rf'data-field="{field}"[^>]*>([^<]+)<', section).group(1).strip()
+
+
+def row_cell(html: str, marker: str, field: str) -> str:
+    section = html.split(marker, 1)[1].split("</tr>", 1)[0]
+    return re.search(rf'data-field="{field}"[^>]*>([^<]+)<', section).group(1).strip()
+
+
+def unit_by_code(db, code: str) -> Unit:
+    return db.scalar(select(Unit).where(Unit.code == code))
+
+
+# ---- with the demo province -----------------------------------------------------------------------
+
+
+def test_dashboard_figures_equal_sql_for_several_scopes_and_dates(client, db, demo, login_as):
+    """The coordinator's whole province, a drill-down into Rạch Giá, and the district user's own view,
+    each at mid-April (replayed), mid-June (overdue units) and today."""
+    province = unit_by_code(db, "KG")
+    rach_gia = unit_by_code(db, "RG")
+    login_as("dieuphoi", DEMO_PASSWORD)
+    scopes = [("", province), (f"&unit={rach_gia.id}", rach_gia)]
+    for day in (MID_APRIL, MID_JUNE, dt.date.today()):
+        for extra, scope in scopes:
+            html = client.get(f"/dashboard?as_of={day:%d/%m/%Y}{extra}").get_data(as_text=True)
+            want = sql_level(db, scope.path, "grassroots", day, GRASSROOTS_DEADLINE)
+            for field in ("held", "expected", "on_time", "late", "overdue", "pending", "pilots_held", "approved"):
+                assert card(html, "grassroots", field) == vn(want[field]), (day, scope.code, field)
+            people = sql_personnel(db, scope.path, day)
+            assert row_cell(html, 'data-row="grassroots"', "committees") == vn(people["committees"])
+            assert row_cell(html, 'data-row="grassroots"', "seats") == vn(people["seats"])
+            assert f"Đơn vị ({vn(want['expected'])})" in html  # the drill-down list: every grassroots union
+    # The province total row of the district table, and the mid-April replay (about 65 % held).
+    html = client.get(f"/dashboard?as_of={MID_APRIL:%d/%m/%Y}").get_data(as_text=True)
+    want = sql_level(db, province.path, "grassroots", MID_APRIL, GRASSROOTS_DEADLINE)
+    assert row_cell(html, 'data-unit="total"', "held") == vn(want["held"])
+    assert 0.6 <= want["held"] / want["expected"] <= 0.7
+    recs = sql_recs(db, province.path)
+    assert row_cell(html, '<tr data-topic="total">', "total") == vn(sum(recs.values()))
+    assert row_cell(html, '<tr data-topic="total">', "resolved") == vn(recs["resolved"])
+
+
+def test_district_user_sees_only_its_subtree_and_gets_404_outside(client, db, demo, login_as):
+    rach_gia, giong_rieng = unit_by_code(db, "RG"), unit_by_code(db, "GR")
+    login_as("rachgia", DEMO_PASSWORD)
+    html = client.get(f"/dashboard?as_of={MID_JUNE:%d/%m/%Y}").get_data(as_text=True)
+    want = sql_level(db, rach_gia.path, "grassroots", MID_JUNE, GRASSROOTS_DEADLINE)
+    assert card(html, "grassroots", "expected") == vn(want["expected"])
+    assert card(html, "grassroots", "overdue") == vn(want["overdue"])
+    assert "GR-0001" not in html and "Giồng Riềng" not in html
+    # Typing another district's id in the URL: drill-down, exports, recommendations.
+    assert client.get(f"/dashboard?unit={giong_rieng.id}").status_code == 404
+    assert client.get(f"/dashboard/export.xlsx?unit={giong_rieng.id}").status_code == 404
+    assert client.get(f"/dashboard/export.docx?unit={giong_rieng.id}").status_code == 404
+    assert client.get(f"/dashboard/recommendations?district={giong_rieng.id}").status_code == 404
+    other_rec = db.scalar(select(Recommendation.id).join(Unit, Unit.id == Recommendation.unit_id).where(Unit.path.like(giong_rieng.path + "%")))
+    assert client.get(f"/dashboard/recommendations/{other_rec}").status_code == 404
+
+
+def test_filters_narrow_the_unit_list(client, db, demo, login_as):
+    login_as("dieuphoi", DEMO_PASSWORD)
+    province = unit_by_code(db, "KG")
+    fdi = db.scalar(text("SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND sector = 'fdi'"))
+    html = client.get("/dashboard?sector=fdi").get_data(as_text=True)
+    assert f"Đơn vị ({vn(fdi)})" in html
+    assert card(html, "grassroots", "expected") == vn(fdi)
+    overdue = sql_level(db, province.path, "grassroots", MID_JUNE, GRASSROOTS_DEADLINE)["overdue"]
+    html = client.get(f"/dashboard?as_of={MID_JUNE:%d/%m/%Y}&state=overdue").get_data(as_text=True)
+    assert f"Đơn vị ({vn(overdue)})" in html and overdue > 0
+    pilots = db.scalar(text(
+        "SELECT COUNT(*) FROM units u JOIN congress_reports r ON r.unit_id = u.id WHERE u.level = 'grassroots' AND r.is_pilot"
+    ))
+    html = client.get("/dashboard?pilot=1").get_data(as_text=True)
+    assert f"Đơn vị ({vn(pilots)})" in html
+    # Diacritic-insensitive search: "truong tieu hoc" finds "Trường Tiểu học ..."
+    schools = db.scalar(text("SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND name_folded LIKE '%truong tieu hoc%'"))
+    html = client.get("/dashboard?q=truong+tieu+hoc").get_data(as_text=True)
+    assert f"Đơn vị ({vn(schools)})" in html and schools > 0
+    assert "Trường Tiểu học" in html
+    # An htmx filter change gets only the dashboard block, which polls its own URL with the filters.
+    resp = client.get("/dashboard?sector=fdi", headers={"HX-Request": "true", "HX-Target": "dashboard"})
+    body = resp.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="dashboard"') and "<html" not in body
+    assert 'hx-get="/dashboard?sector=fdi"' in body and "every 60s" in body
+
+
+def test_chart_is_server_side_svg(client, demo, login_as):
+    login_as("dieuphoi", DEMO_PASSWORD)
+    html = client.get(f"/dashboard?as_of={MID_APRIL:%d/%m/%Y}").get_data(as_text=True)
+    svg = html.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
+    assert '<polyline data-level="grassroots"' in svg
+    assert "Hạn 31/05/2023" in svg
+    assert "<script" not in html.split("</head>", 1)[1].replace('<script src="/static/js/dashboard.js" defer></script>', "")
+
+
+# ---- with small factory trees -------------------------------------------------------------------
+
+
+def _grow(db, factory, campaign, parent, n: int, held: dt.date | None = None):
+    """n more district-level units, each with two grassroots unions whose congress was held."""
+    for i in range(n):
+        d = factory.unit(f"Công đoàn ngành số {i}", "district", parent)
+        for j in range(2):
+            g = factory.unit(f"Công đoàn cơ sở {i}-{j}", "grassroots", d, sector="fdi" if j else "state")
+            report = CongressReport(campaign_id=campaign.id, unit_id=g.id, planned_date=held, held_date=held,
+                                    status="draft", executive_size=5, executive_women=2, funding_vnd=1_000_000)
+            db.add(report)
+            db.flush()
+            db.add(Recommendation(report_id=report.id, campaign_id=campaign.id, unit_id=g.id, topic="jobs", text="Việc làm"))
+    db.commit()
+
+
+def test_query_count_does_not_grow_with_the_number_of_units(app, client, db, factory, login_as):
+    t = factory.tree()
+    campaign = factory.campaign()
+    coordinator = factory.user("coordinator", t.province)
+    _grow(db, factory, campaign, t.province, 2, held=dt.date(2023, 3, 1))
+    login_as(coordinator)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = app.extensions["daihoi.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        def queries(url):
+            statements.clear()
+            assert client.get(url).status_code == 200
+            return len(statements)
+
+        urls = ["/dashboard", "/dashboard?as_of=15/04/2023", f"/dashboard?unit={t.d1.id}&sector=fdi"]
+        small = [queries(u) for u in urls]
+        _grow(db, factory, campaign, t.province, 12, held=dt.date(2023, 4, 1))
+        _grow(db, factory, campaign, t.d1, 5, held=dt.date(2023, 4, 1))
+        large = [queries(u) for u in urls]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert small == large
+    assert max(large) <= 20
+
+
+def test_roles_outside_the_dashboard_get_403(client, factory, login_as):
+    t = factory.tree()
+    factory.campaign()
+    login_as(factory.user("reporter", t.g11))
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/dashboard/export.xlsx").status_code == 403
+    assert "Bảng theo dõi" not in client.get("/").get_data(as_text=True)
+
+
+def test_nav_link_shows_for_dashboard_roles(client, factory, login_as):
+    t = factory.tree()
+    factory.campaign()
+    login_as(factory.user("observer", t.d1))
+    assert 'href="/dashboard"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["district", "observer"])
+def test_bad_filter_values_are_ignored_not_errors(client, factory, login_as, role):
+    t = factory.tree()
+    factory.campaign()
+    login_as(factory.user(role, t.d1))
+    resp = client.get("/dashboard?sector=nope&state=x&report=y&level=z&page=-3&sort=evil")
+    assert resp.status_code == 200
+    assert "Đơn vị (2)" in resp.get_data(as_text=True)
+
+
+def test_personnel_below_target_lists_the_district_level_units(client, db, factory, login_as):
+    """Women 2/5 = 40 % meets 30 %; no ethnic minority member misses a 10 % target set by the province."""
+    t = factory.tree()
+    campaign = factory.campaign(target_ethnic_pct=10)
+    _grow(db, factory, campaign, t.province, 1, held=dt.date(2023, 3, 1))
+    login_as(factory.user("coordinator", t.province))
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "dân tộc thiểu số ≥ 10 %" in html
+    below = html.split('<ul class="below-target">', 1)[1].split("</ul>", 1)[0]
+    assert "Công đoàn ngành số 0:" in below and "dân tộc thiểu số 0,0 %" in below
+    assert "nữ" not in below
+    # Drilled into a district without any congress held, nothing is listed as below target.
+    html = client.get(f"/dashboard?unit={t.d2.id}").get_data(as_text=True)
+    assert '<ul class="below-target">' not in html
