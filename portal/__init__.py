@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "portal.home.views",
     "portal.units.views",
     "portal.assets",
+    "portal.api.views",
 )
 
 

@@ -1,0 +1,301 @@
+"""Routes of /api/v1. Bearer tokens only (no cookies, hence no CSRF); errors are JSON
+{"error": {"code", "message", "fields"}}; ids outside the caller's subtree answer 404."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from portal import db
+from portal.api.openapi import spec
+from portal.extensions import csrf
+from shared import dashboard, tokens, workflow
+from shared.dashboard import InvalidQuery
+from shared.errors import Conflict, DomainError
+from shared.models import User
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC = {"api.create_token", "api.openapi"}
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+              422: "invalid"}
+HTTP_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Cần mã truy cập hợp lệ (Authorization: Bearer ...).",
+    403: "Bạn không có quyền thực hiện thao tác này.",
+    404: "Không tìm thấy dữ liệu bạn yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    413: "Dữ liệu gửi lên quá lớn.",
+}
+
+
+def error(status: int, message: str, code: str | None = None, fields: dict | None = None, **extra):
+    body = {"error": {"code": code or HTTP_CODES.get(status, "error"), "message": message, "fields": fields or {}, **extra}}
+    resp = jsonify(body)
+    resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="daihoi"'
+    return resp
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    extra = {}
+    if isinstance(exc, Conflict) and exc.current is not None:
+        extra["current_version"] = exc.current.version
+        extra["current"] = dashboard.report_dict(exc.current)
+    return error(exc.http_status, exc.message, exc.code, exc.fields, **extra)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    found = tokens.authenticate(db.session(), secret.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        return error(401, HTTP_MESSAGES[401])
+    g.api_user, g.api_token = found
+    if db.session().dirty:  # last_used_at, written at most every few minutes
+        db.commit()
+    return None
+
+
+def user() -> User:
+    return g.api_user
+
+
+# ---- parsing -----------------------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidQuery(f"Tham số “{name}” phải là số nguyên.", fields={name: "Phải là số nguyên."}) from None
+    if not -(2**31) <= value < 2**31:
+        raise InvalidQuery(f"Tham số “{name}” quá lớn.", fields={name: "Quá lớn."})
+    return value
+
+
+def _date_arg(name: str) -> dt.date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery("Ngày theo dạng YYYY-MM-DD.", fields={name: "Ngày theo dạng YYYY-MM-DD."}) from None
+
+
+def _datetime_arg(name: str) -> dt.datetime | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery("Thời điểm theo dạng ISO 8601.", fields={name: "Theo dạng ISO 8601."}) from None
+    return value.replace(tzinfo=None)
+
+
+def _str_arg(name: str) -> str | None:
+    raw = request.args.get(name, "").strip()
+    return raw or None
+
+
+def _campaign():
+    return dashboard.get_campaign(db.session(), _int_arg("campaign"))
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None and request.get_data():
+        raise InvalidQuery("Nội dung phải là JSON.")
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidQuery("Nội dung phải là một đối tượng JSON.")
+    return body
+
+
+def _expected_version(body: dict, required: bool) -> int | None:
+    raw = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
+    value = body.get("version", raw or None)
+    if value is None:
+        if required:
+            raise InvalidQuery("Thiếu phiên bản (If-Match hoặc “version”).", fields={"version": "Bắt buộc."})
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."})
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."}) from None
+
+
+def _report_response(report, status: int = 200):
+    resp = jsonify(dashboard.report_dict(report))
+    resp.status_code = status
+    resp.headers["ETag"] = f'"{report.version}"'
+    return resp
+
+
+# ---- tokens ------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
+
+
+@bp.post("/tokens")
+def create_token():
+    body = _json_body()
+    username, password = body.get("username"), body.get("password")
+    fields = {k: "Bắt buộc." for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v}
+    if fields:
+        raise DomainError("Thiếu tên đăng nhập hoặc mật khẩu.", fields=fields)
+    name = body.get("name") if isinstance(body.get("name"), str) else None
+    session = db.session()
+    account = tokens.check_credentials(session, username, password)
+    if account is None:
+        return error(401, "Tên đăng nhập hoặc mật khẩu không đúng.", "invalid_credentials")
+    secret, row = tokens.issue(session, account, current_app.config.get("API_TOKEN_DAYS", tokens.DEFAULT_DAYS), name)
+    db.commit()
+    return jsonify({"id": row.id, "token": secret, "expires_at": row.expires_at.isoformat()}), 201
+
+
+@bp.get("/tokens")
+def list_tokens():
+    rows = tokens.tokens_of(db.session(), user())
+    return jsonify({"items": [
+        {"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+         "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+         "current": t.id == g.api_token.id}
+        for t in rows
+    ]})
+
+
+@bp.delete("/tokens/<int:token_id>")
+def revoke_token(token_id: int):
+    tokens.revoke(db.session(), token_id, user())
+    db.commit()
+    return "", 204
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+
+@bp.get("/me")
+def whoami():
+    u = user()
+    return jsonify({"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role,
+                    "unit": dashboard.unit_dict(u.unit)})
+
+
+@bp.get("/campaigns")
+def campaigns():
+    return jsonify({"items": [dashboard.campaign_dict(c) for c in dashboard.campaigns(db.session())]})
+
+
+@bp.get("/progress")
+def progress():
+    return jsonify(dashboard.progress(db.session(), user(), _campaign(), _int_arg("unit"), _date_arg("as_of")))
+
+
+@bp.get("/progress/by-unit")
+def progress_by_unit():
+    return jsonify(dashboard.progress_children(db.session(), user(), _campaign(), _int_arg("parent"), _date_arg("as_of")))
+
+
+@bp.get("/units")
+def units():
+    return jsonify(dashboard.list_units(
+        db.session(), user(), _campaign(), q=_str_arg("q"), level=_str_arg("level"), parent_id=_int_arg("parent"),
+        status=_str_arg("status"), sector=_str_arg("sector"), limit=_int_arg("limit"), cursor=_str_arg("cursor"),
+    ))
+
+
+@bp.get("/units/<int:unit_id>")
+def unit(unit_id: int):
+    return jsonify(dashboard.unit_detail(db.session(), user(), _campaign(), unit_id))
+
+
+@bp.get("/reports")
+def reports():
+    return jsonify(dashboard.feed(
+        db.session(), user(), _campaign(), status=_str_arg("status"), since=_datetime_arg("since"),
+        limit=_int_arg("limit"), cursor=_str_arg("cursor"),
+    ))
+
+
+@bp.get("/units/<int:unit_id>/report")
+def report(unit_id: int):
+    return _report_response(dashboard.unit_report(db.session(), user(), _campaign(), unit_id))
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+@bp.put("/units/<int:unit_id>/report")
+def save_report(unit_id: int):
+    from shared.reports import get_or_create_report, update_report
+
+    body = _json_body()
+    expected = _expected_version(body, required=True)
+    data = {k: v for k, v in body.items() if k != "version"}
+    session = db.session()
+    unit = dashboard.visible_unit(session, user(), unit_id)
+    report = get_or_create_report(session, _campaign(), unit, user())
+    update_report(session, report, user(), data, expected)
+    db.commit()
+    return _report_response(report)
+
+
+def _transition(unit_id: int, action):
+    body = _json_body()
+    expected = _expected_version(body, required=False)
+    session = db.session()
+    report = dashboard.unit_report(session, user(), _campaign(), unit_id)
+    action(session, report, body, expected)
+    db.commit()
+    return _report_response(report)
+
+
+@bp.post("/units/<int:unit_id>/report/submit")
+def submit(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.submit(s, r, user(), v))
+
+
+@bp.post("/units/<int:unit_id>/report/return")
+def return_report(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.return_report(s, r, user(), _reason(b), v))
+
+
+@bp.post("/units/<int:unit_id>/report/approve")
+def approve(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.approve(s, r, user(), v))
+
+
+@bp.post("/units/<int:unit_id>/report/reopen")
+def reopen(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.reopen(s, r, user(), _reason(b), v))
+
+
+def _reason(body: dict) -> str | None:
+    reason = body.get("reason")
+    return reason if isinstance(reason, str) else None
