@@ -118,12 +118,9 @@ def visible_unit(session: Session, user: User, unit_id: int | None) -> Unit:
 
 
 def check_as_of(as_of: dt.date | None) -> dt.date:
+    """Nothing is known after today: a later date reads as today (the answer's as_of says so)."""
     today = clock.today()
-    if as_of is None:
-        return today
-    if as_of > today:
-        raise InvalidQuery("Ngày xem không được sau ngày hôm nay.", fields={"as_of": "Không được sau hôm nay."})
-    return as_of
+    return today if as_of is None or as_of > today else as_of
 
 
 # ---- progress ----------------------------------------------------------------------------

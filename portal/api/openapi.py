@@ -47,7 +47,7 @@ def _q(name: str, schema: dict, description: str) -> dict:
 
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 CAMPAIGN = _q("campaign", ID, "Đợt đại hội (mặc định: đợt hiện hành)")
-AS_OF = _q("as_of", {"type": "string", "format": "date"}, "Số liệu tính đến ngày (YYYY-MM-DD)")
+AS_OF = _q("as_of", {"type": "string", "format": "date"}, "Số liệu tính đến ngày (YYYY-MM-DD); ngày sau hôm nay được tính là hôm nay")
 LIMIT = _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Số dòng mỗi trang")
 CURSOR = _q("cursor", {"type": "string"}, "Con trỏ trang sau (next_cursor)")
 UNIT_ID = {"name": "unit_id", "in": "path", "required": True, "schema": ID}

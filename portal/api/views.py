@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from flask import Blueprint, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from portal import db
 from portal.api.openapi import spec
@@ -56,6 +57,19 @@ def _http_error(exc: HTTPException):
     return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
 
 
+@bp.before_app_request
+def _unrouted_api_path():
+    """A path under /api/ that matched no route (or not with this method) still answers JSON:
+    routing errors are raised after before_request hooks, so they are caught here first."""
+    exc = request.routing_exception
+    if exc is None or not request.path.startswith(bp.url_prefix + "/"):
+        return None
+    resp = _http_error(exc)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        resp.headers["Allow"] = ", ".join(exc.valid_methods)
+    return resp
+
+
 @bp.before_request
 def _authenticate():
     if request.endpoint in PUBLIC:
@@ -67,7 +81,21 @@ def _authenticate():
     g.api_user, g.api_token = found
     if db.session().dirty:  # last_used_at, written at most every few minutes
         db.commit()
+    if any(isinstance(v, int) and not 0 < v < 2**31 for v in (request.view_args or {}).values()):
+        return error(404, HTTP_MESSAGES[404])  # no row has such an id; the database would overflow
+    unknown = set(request.args) - _query_names(request.url_rule.rule, request.method)
+    if unknown:  # a typo such as ?asof= would otherwise be silently ignored
+        raise InvalidQuery("Tham số không được hỗ trợ: " + ", ".join(sorted(unknown)) + ".",
+                           fields={name: "Không được hỗ trợ." for name in unknown})
     return None
+
+
+@cache
+def _query_names(rule: str, method: str) -> frozenset[str]:
+    """The query parameters the OpenAPI document declares for this route."""
+    path = rule.removeprefix(bp.url_prefix).replace("<int:", "{").replace(">", "}")
+    operation = spec()["paths"].get(path, {}).get(method.lower(), {})
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
 
 
 def user() -> User:
@@ -78,8 +106,8 @@ def user() -> User:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
+    raw = _str_arg(name)
+    if raw is None:
         return None
     try:
         value = int(raw)
@@ -91,8 +119,8 @@ def _int_arg(name: str) -> int | None:
 
 
 def _date_arg(name: str) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
+    raw = _str_arg(name)
+    if raw is None:
         return None
     try:
         return dt.date.fromisoformat(raw)
@@ -101,8 +129,8 @@ def _date_arg(name: str) -> dt.date | None:
 
 
 def _datetime_arg(name: str) -> dt.datetime | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
+    raw = _str_arg(name)
+    if raw is None:
         return None
     try:
         value = dt.datetime.fromisoformat(raw)
@@ -112,8 +140,9 @@ def _datetime_arg(name: str) -> dt.datetime | None:
 
 
 def _str_arg(name: str) -> str | None:
-    raw = request.args.get(name, "").strip()
-    return raw or None
+    """None when absent; a present but empty value stays "" and fails typed checks (400)."""
+    raw = request.args.get(name)
+    return None if raw is None else raw.strip()
 
 
 def _campaign():

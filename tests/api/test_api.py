@@ -156,10 +156,10 @@ def test_progress_as_of_a_past_date_replays_history(world, api, today):
     assert earlier["held"] == 0 and before["held"] == 1
 
 
-def test_progress_rejects_bad_and_future_dates_and_unknown_campaigns(world, api):
+def test_progress_rejects_bad_dates_and_unknown_campaigns_and_reads_the_future_as_today(world, api):
     resp = api.get("/progress?as_of=15/04/2023", world.coordinator)
     assert resp.status_code == 400 and "as_of" in resp.json["error"]["fields"]
-    assert api.get("/progress?as_of=2023-04-16", world.coordinator).status_code == 400
+    assert api.get("/progress?as_of=2023-04-16", world.coordinator).json["as_of"] == "2023-04-15"
     assert api.get("/progress?campaign=999", world.coordinator).status_code == 404
     assert api.get("/progress?campaign=abc", world.coordinator).status_code == 400
 
@@ -337,3 +337,21 @@ def test_openapi_describes_every_route_of_the_blueprint(world, app, client):
             path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
+
+
+def test_unknown_paths_and_methods_under_the_api_answer_json(world, client):
+    resp = client.get("/api/v1/units/-5")
+    assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found"
+    resp = client.post("/api/v1/campaigns")
+    assert resp.status_code == 405 and "GET" in resp.headers["Allow"] and resp.is_json
+    assert client.get("/khong-co").content_type.startswith("text/html")
+
+
+def test_an_unknown_query_parameter_is_400_rather_than_ignored(world, api):
+    resp = api.get("/progress?asof=2023-04-01", world.coordinator)
+    assert resp.status_code == 400 and set(resp.json["error"]["fields"]) == {"asof"}
+
+
+def test_an_id_beyond_the_integer_range_is_404(world, api):
+    assert api.get(f"/units/{2**70}", world.coordinator).status_code == 404
+    assert api.post(f"/units/{2**63}/report/submit", world.coordinator, json={}).status_code == 404
