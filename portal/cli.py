@@ -139,5 +139,9 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="daihoi")
 
 
+from portal.cli_tui import tui  # noqa: E402
+
+main.add_command(tui)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
