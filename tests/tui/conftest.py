@@ -12,9 +12,17 @@ from tui.sources import LocalSource
 
 
 @pytest.fixture
-def province(factory, today):
-    """P > D1 (G11 held and approved, G12 draft), D2 (G21, nothing): on 15/04/2023."""
+def frozen_clock(monkeypatch, today):
+    """15/04/2023 at 09:30 for every timestamp, so that screens (and their snapshots) are stable."""
+    from shared import clock
+
     today(dt.date(2023, 4, 15))
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2023, 4, 15, 9, 30))
+
+
+@pytest.fixture
+def province(factory, frozen_clock):
+    """P > D1 (G11 held and approved, G12 draft), D2 (G21, nothing): on 15/04/2023."""
     t = factory.tree()
     t.campaign = factory.campaign()
     t.coordinator = factory.user("coordinator", t.province, username="dieuphoi")
@@ -42,13 +50,19 @@ def local_source(database_url, province):
 
 
 async def settle(pilot) -> None:
-    """Let pending workers finish and their results reach the widgets."""
+    """Let the current screen's fetch finish and its result reach the widgets."""
     from textual.worker import WorkerCancelled
 
-    await pilot.pause()
-    for worker in list(pilot.app.workers):
-        try:
-            await worker.wait()
-        except WorkerCancelled:
-            pass
-    await pilot.pause()
+    from tui.screens.base import LiveScreen
+
+    for _ in range(100):
+        await pilot.pause()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
+        await pilot.pause()
+        screen = pilot.app.screen
+        if not isinstance(screen, LiveScreen) or not screen.loading and (screen.loads or screen.failures):
+            return
