@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "portal.auth.views",
     "portal.home.views",
     "portal.units.views",
+    "portal.reports.views",
     "portal.assets",
     "portal.api.views",
 )

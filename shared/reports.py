@@ -7,9 +7,21 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from shared import clock
-from shared.models import Campaign, CongressReport, ReportStatusChange, ReportVersion, Unit, User
+from shared import audit, clock
+from shared.errors import Conflict, DomainError, Forbidden
+from shared.models import (
+    Campaign,
+    CongressReport,
+    Officer,
+    Recommendation,
+    ReportStatusChange,
+    ReportVersion,
+    Unit,
+    User,
+)
+from shared.validation import check_report, parse_report
 
 # Scalar fields of a report that a unit fills in (the names shared by forms, exports and API).
 PLAN_FIELDS = (
@@ -136,3 +148,90 @@ def current_campaign(session: Session) -> Campaign | None:
     return session.scalar(
         select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc()).limit(1)
     )
+
+
+def update_report(
+    session: Session, report: CongressReport, user: User, data: dict[str, Any], expected_version: int | None
+) -> list[str]:
+    """Save what a unit typed (a draft save: only the given fields change); returns the warnings.
+
+    Invalid data raises DomainError and changes nothing; a stale version raises Conflict.
+    """
+    from shared import workflow  # workflow imports this module (record_version, snapshot)
+
+    if not workflow.can_edit(user, report):
+        raise Forbidden("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn.")
+    workflow.check_version(report, expected_version)
+    values, errors = parse_report(data)
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ("officers", "recommendations")}
+    merged = {name: getattr(report, name) for name in EDITABLE_FIELDS}
+    merged["officers"] = None
+    merged.update(values)
+    rule_errors, warnings = check_report(merged, report.campaign, report.unit, full=False)
+    for name, message in rule_errors.items():
+        errors.setdefault(name, message)
+    if errors:
+        raise DomainError("Báo cáo có lỗi, hãy sửa các ô được đánh dấu.", fields=errors)
+
+    before = snapshot(report)
+    for name in EDITABLE_FIELDS:
+        if name in values:
+            setattr(report, name, values[name])
+    if "officers" in values:
+        _sync_officers(report, values["officers"])
+    if "recommendations" in values:
+        _sync_recommendations(report, values["recommendations"])
+    now = clock.now()
+    if report.planned_date is not None and report.planned_at is None:
+        report.planned_at = now
+    report.updated_at = now
+    report.updated_by_id = user.id
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.", current=None
+        ) from None
+    record_version(session, report, user)
+    audit.record(
+        session, user, "report.save", "congress_report", report.id, unit_id=report.unit_id,
+        changes=audit.diff(before, snapshot(report)),
+    )
+    session.flush()
+    return warnings
+
+
+def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+    existing = list(report.officers)
+    for position, row in enumerate(rows):
+        officer = existing[position] if position < len(existing) else None
+        if officer is None:
+            officer = Officer(position=position)
+            report.officers.append(officer)
+        officer.position = position
+        for key in ("role", "full_name", "gender", "vote_pct"):
+            setattr(officer, key, row.get(key))
+    for officer in existing[len(rows):]:
+        report.officers.remove(officer)
+
+
+def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+    """Update rows in place (they keep their id and follow-up history), add or drop the rest."""
+    existing = list(report.recommendations)
+    for position, row in enumerate(rows):
+        rec = existing[position] if position < len(existing) else None
+        if rec is None:
+            rec = Recommendation(campaign_id=report.campaign_id, unit_id=report.unit_id)
+            report.recommendations.append(rec)
+        for key in ("topic", "text", "addressed_to", "resolution_note"):
+            setattr(rec, key, row.get(key))
+        rec.status = row.get("status") or "open"
+    for rec in existing[len(rows):]:
+        report.recommendations.remove(rec)
+
+
+def report_warnings(report: CongressReport) -> list[str]:
+    """Quorum and size-rule warnings of a stored report (what the review queue flags)."""
+    values: dict[str, Any] = {name: getattr(report, name) for name in EDITABLE_FIELDS}
+    _errors, warnings = check_report(values, report.campaign, report.unit, full=False)
+    return warnings

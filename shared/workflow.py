@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.models import STATUS_LABELS, CongressReport, ReportStatusChange, User
-from shared.reports import record_version
+from shared.reports import record_version, snapshot
 from shared.text import clean_text
 from shared.units import is_within
+from shared.validation import validate_report
 
 REPORTING_ROLES = ("reporter", "district", "federation")
 REVIEW_ROLES = ("district", "federation")
@@ -101,6 +102,9 @@ def submit(session: Session, report: CongressReport, user: User, expected_versio
         raise Forbidden("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình.")
     check_version(report, expected_version)
     _require_state(report, ("draft", "returned"), "gửi")
+    errors, _warnings = validate_report(snapshot(report), report.campaign, report.unit, full=True)
+    if errors:
+        raise DomainError("Báo cáo chưa đủ thông tin hoặc còn lỗi, chưa thể gửi.", fields=errors)
     return _transition(session, report, user, "submitted", None, "report.submit")
 
 

@@ -8,6 +8,7 @@ from shared import clock, workflow
 from shared.models import CongressReport, ReportStatusChange
 from shared.progress import progress_by_child, progress_by_level
 from shared.reports import get_or_create_report
+from tests.report_data import complete_results
 
 
 def _plan(db, campaign, unit, user, *, planned_at, planned, pilot=False):
@@ -38,18 +39,18 @@ def history(db, factory):
     fed = factory.user("federation", t.province)
 
     r11 = _plan(db, c, t.g11, rep11, planned_at=dt.date(2023, 2, 1), planned=dt.date(2023, 3, 10), pilot=True)
-    r11.held_date = dt.date(2023, 3, 10)
+    complete_results(r11, held=dt.date(2023, 3, 10))
     _on(db, dt.date(2023, 3, 12), workflow.submit, r11, rep11)
     _on(db, dt.date(2023, 3, 15), workflow.approve, r11, rep_d1)
 
     r12 = _plan(db, c, t.g12, rep12, planned_at=dt.date(2023, 4, 1), planned=dt.date(2023, 5, 20))
-    r12.held_date = dt.date(2023, 6, 5)
+    complete_results(r12, held=dt.date(2023, 6, 5))
     _on(db, dt.date(2023, 6, 6), workflow.submit, r12, rep12)
     _on(db, dt.date(2023, 6, 7), workflow.return_report, r12, rep_d1, "Thiếu biên bản")
     _on(db, dt.date(2023, 6, 8), workflow.submit, r12, rep12)
 
     rd1 = _plan(db, c, t.d1, rep_d1, planned_at=dt.date(2023, 6, 1), planned=dt.date(2023, 7, 31))
-    rd1.held_date = dt.date(2023, 7, 31)
+    complete_results(rd1, held=dt.date(2023, 7, 31))
     _on(db, dt.date(2023, 8, 1), workflow.submit, rd1, rep_d1)
     _on(db, dt.date(2023, 8, 2), workflow.approve, rd1, fed)
     db.commit()

@@ -7,6 +7,7 @@ from jinja2_fragments.flask import render_block
 from portal import db
 from portal.access import me
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from portal.reports.views import own_report
 from shared.progress import progress_by_child, progress_by_level
 
 bp = Blueprint("home", __name__)
@@ -23,6 +24,7 @@ def index():
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
         scope=scope, levels=levels, children=children,
+        my_report=own_report(user, campaign) if user.role == "reporter" else None,
     )
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render_block("home/index.html", "progress", **context)

@@ -1,0 +1,454 @@
+"""Congress report rules: parsing of raw input, hard errors and the union-rules guidance table.
+
+Shared by the portal, the API and the review queue: every message is Vietnamese and keyed by the
+report's field name (rows as `officers-0-vote_pct`, `recommendations-1-text`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from shared import clock
+from shared.models import FORM_LABELS
+from shared.text import clean_text, format_date, format_number, parse_date
+
+DATE_FIELDS = ("planned_date", "held_date")
+BOOL_FIELDS = ("is_pilot",)
+TEXT_FIELDS = {"form_override_reason": 500, "notes": 5000}
+CHOICE_FIELDS = {
+    "form": ("toan_the", "dai_bieu"),
+    "meeting_mode": ("in_person", "online", "hybrid"),
+}
+MONEY_FIELDS = ("works_value_vnd", "funding_vnd")
+COUNT_FIELDS = (
+    "planned_summoned",
+    "planned_executive_size",
+    "members_total",
+    "summoned",
+    "present",
+    "executive_size",
+    "executive_women",
+    "executive_young",
+    "executive_party",
+    "executive_ethnic_minority",
+    "executive_reelected",
+    "executive_new",
+    "executive_from_plan",
+    "fulltime_not_reelected_age",
+    "standing_size",
+    "inspection_size",
+    "delegates_official",
+    "delegates_alternate",
+    "works_count",
+    "exemplary_count",
+)
+INT_FIELDS = COUNT_FIELDS + MONEY_FIELDS
+MAX_COUNT = 10_000_000
+MAX_MONEY = 10**15
+
+MEETING_MODE_LABELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "hybrid": "Kết hợp"}
+OFFICER_ROLE_LABELS = {"chair": "Chủ tịch", "vice_chair": "Phó Chủ tịch", "inspection_head": "Chủ nhiệm UBKT"}
+GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
+TOPIC_LABELS = {
+    "jobs": "Việc làm",
+    "income": "Thu nhập, tiền lương",
+    "housing": "Nhà ở",
+    "facilities": "Thiết chế công đoàn",
+    "culture": "Đời sống văn hóa, tinh thần",
+    "policy": "Chế độ, chính sách",
+    "other": "Khác",
+}
+REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
+OFFICER_KEYS = ("role", "full_name", "gender", "vote_pct")
+RECOMMENDATION_KEYS = ("topic", "text", "addressed_to", "status", "resolution_note")
+
+# Vietnamese labels of every field, for messages, the print view and diffs.
+FIELD_LABELS = {
+    "planned_date": "Ngày dự kiến đại hội",
+    "form": "Hình thức đại hội",
+    "form_override_reason": "Lý do chọn hình thức khác",
+    "is_pilot": "Đại hội điểm",
+    "meeting_mode": "Cách thức tổ chức",
+    "planned_summoned": "Số đại biểu (đoàn viên) dự kiến triệu tập",
+    "planned_executive_size": "Số ủy viên BCH dự kiến",
+    "held_date": "Ngày tổ chức đại hội",
+    "members_total": "Tổng số đoàn viên",
+    "summoned": "Số được triệu tập",
+    "present": "Số có mặt",
+    "executive_size": "Số ủy viên BCH",
+    "executive_women": "Trong đó nữ",
+    "executive_young": "Trong đó trẻ",
+    "executive_party": "Trong đó đảng viên",
+    "executive_ethnic_minority": "Trong đó dân tộc thiểu số",
+    "executive_reelected": "Tái cử",
+    "executive_new": "Tham gia lần đầu",
+    "executive_from_plan": "Trong quy hoạch",
+    "fulltime_not_reelected_age": "Chuyên trách không tái cử do tuổi",
+    "standing_size": "Số ủy viên BTV",
+    "inspection_size": "Số ủy viên UBKT",
+    "delegates_official": "Đại biểu chính thức dự đại hội cấp trên",
+    "delegates_alternate": "Đại biểu dự khuyết",
+    "works_count": "Số công trình, sản phẩm chào mừng",
+    "works_value_vnd": "Giá trị công trình, sản phẩm (đồng)",
+    "exemplary_count": "Số điển hình tiên tiến được biểu dương",
+    "funding_vnd": "Kinh phí hỗ trợ (đồng)",
+    "notes": "Ghi chú",
+    "status": "Trạng thái",
+    "officers": "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT",
+    "recommendations": "Kiến nghị, đề xuất",
+}
+
+# Submitting needs the plan and the results a superior unit reviews.
+REQUIRED_ON_SUBMIT = (
+    "planned_date",
+    "form",
+    "held_date",
+    "members_total",
+    "summoned",
+    "present",
+    "executive_size",
+    "executive_women",
+    "executive_young",
+    "executive_party",
+    "executive_reelected",
+    "executive_new",
+    "standing_size",
+    "inspection_size",
+    "delegates_official",
+)
+# Parts that may never exceed their whole: (part, whole).
+PARTS = (
+    ("present", "summoned"),
+    ("summoned", "members_total"),
+    ("executive_women", "executive_size"),
+    ("executive_young", "executive_size"),
+    ("executive_party", "executive_size"),
+    ("executive_ethnic_minority", "executive_size"),
+    ("executive_reelected", "executive_size"),
+    ("executive_new", "executive_size"),
+    ("executive_from_plan", "executive_size"),
+    ("standing_size", "executive_size"),
+)
+
+
+@dataclass(frozen=True)
+class SizeRule:
+    """Guidance on committee sizes per level (warnings, not errors)."""
+
+    executive_min: int
+    executive_max: int
+    standing_min_executive: int  # a standing committee only from this executive size up
+    standing_max_share: float  # at most this share of the executive
+    inspection_min: int
+    inspection_max: int
+
+
+# The union rules' guidance, one row per level; edit here to follow a new charter.
+SIZE_RULES: dict[str, SizeRule] = {
+    "grassroots": SizeRule(3, 15, 9, 1 / 3, 0, 5),
+    "district": SizeRule(15, 27, 9, 1 / 3, 3, 7),
+    "province": SizeRule(27, 35, 9, 1 / 3, 5, 9),
+}
+QUORUM_SHARE = (2, 3)  # at least two thirds of those summoned
+ELECTED_ABOVE_PCT = Decimal(50)
+
+_GROUPED = re.compile(r"^\d{1,3}([.\s]\d{3})+$")
+
+
+def suggested_form(campaign, unit) -> str:
+    """All-member congress up to the campaign's members threshold, delegate congress above it."""
+    if unit.level != "grassroots":  # district and province congresses are always delegate congresses
+        return "dai_bieu"
+    return "dai_bieu" if (unit.members_count or 0) > campaign.members_threshold else "toan_the"
+
+
+def _parse_int(value: Any, maximum: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("Phải là số nguyên không âm.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        if _GROUPED.match(text):
+            text = re.sub(r"[.\s]", "", text)
+        if not text.isdigit():
+            if text.lstrip("-").isdigit():
+                raise ValueError("Không được là số âm.")
+            raise ValueError("Phải là số nguyên không âm.")
+        number = int(text)
+    if number < 0:
+        raise ValueError("Không được là số âm.")
+    if number > maximum:
+        raise ValueError(f"Không được lớn hơn {format_number(maximum)}.")
+    return number
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return parse_date(str(value))
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "on", "yes", "y", "co", "có")
+
+
+def _parse_pct(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    text = str(value).strip().replace(",", ".").rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        pct = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("Phải là một số từ 0 đến 100.") from None
+    if not pct.is_finite() or pct < 0 or pct > 100:
+        raise ValueError("Tỷ lệ phiếu phải từ 0 đến 100 %.")
+    return pct.quantize(Decimal("0.01"))
+
+
+def _parse_choice(value: Any, choices) -> str | None:
+    text = clean_text(None if value is None else str(value))
+    if not text:
+        return None
+    if text not in choices:
+        raise ValueError("Giá trị không hợp lệ, hãy chọn trong danh sách.")
+    return text
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return clean_text(None if value is None else str(value), limit) or None
+
+
+def parse_rows(data: dict, key: str) -> list[dict] | None:
+    """Rows given as a list of dicts, or as flat form keys `key-0-field` (WTForms FieldList style)."""
+    if key in data and isinstance(data[key], list):
+        return [dict(row or {}) for row in data[key]]
+    prefix = key + "-"
+    rows: dict[int, dict] = {}
+    for name, value in data.items():
+        if not isinstance(name, str) or not name.startswith(prefix):
+            continue
+        parts = name[len(prefix):].split("-", 1)
+        if len(parts) == 2 and parts[0].isdigit():
+            rows.setdefault(int(parts[0]), {})[parts[1]] = value
+    if not rows:
+        return [] if key in data else None
+    return [rows[i] for i in sorted(rows)]
+
+
+def compact_rows(rows: list[dict], keys) -> list[dict]:
+    """Rows without the empty ones (a default status alone does not make a row), reindexed."""
+    return [r for r in rows if any(str(r.get(k) or "").strip() for k in keys if k != "status")]
+
+
+def parse_report(data: dict) -> tuple[dict[str, Any], dict[str, str]]:
+    """(typed values of the fields present in `data`, errors by field) from raw form or JSON input."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in DATE_FIELDS:
+        if name in data:
+            try:
+                values[name] = _parse_date(data[name])
+            except ValueError as exc:
+                errors[name] = str(exc)
+    for name in INT_FIELDS:
+        if name in data:
+            try:
+                values[name] = _parse_int(data[name], MAX_MONEY if name in MONEY_FIELDS else MAX_COUNT)
+            except ValueError as exc:
+                errors[name] = str(exc)
+    for name in BOOL_FIELDS:
+        if name in data:
+            values[name] = _parse_bool(data[name])
+    for name, limit in TEXT_FIELDS.items():
+        if name in data:
+            try:
+                values[name] = _text(data[name], limit)
+            except ValueError as exc:
+                errors[name] = str(exc)
+    for name, choices in CHOICE_FIELDS.items():
+        if name in data:
+            try:
+                values[name] = _parse_choice(data[name], choices)
+            except ValueError as exc:
+                errors[name] = str(exc)
+    if values.get("meeting_mode", "x") is None:
+        values["meeting_mode"] = "in_person"
+
+    officers = parse_rows(data, "officers")
+    if officers is not None:
+        parsed = []
+        for i, row in enumerate(compact_rows(officers, OFFICER_KEYS)):
+            out: dict[str, Any] = {}
+            for key, parse in (
+                ("role", lambda v: _parse_choice(v, OFFICER_ROLE_LABELS)),
+                ("full_name", lambda v: _text(v, 200)),
+                ("gender", lambda v: _parse_choice(v, GENDER_LABELS)),
+                ("vote_pct", _parse_pct),
+            ):
+                try:
+                    out[key] = parse(row.get(key))
+                except ValueError as exc:
+                    errors[f"officers-{i}-{key}"] = str(exc)
+                    out[key] = None
+            parsed.append(out)
+        values["officers"] = parsed
+    recommendations = parse_rows(data, "recommendations")
+    if recommendations is not None:
+        parsed = []
+        for i, row in enumerate(compact_rows(recommendations, RECOMMENDATION_KEYS)):
+            out = {}
+            for key, parse in (
+                ("topic", lambda v: _parse_choice(v, TOPIC_LABELS)),
+                ("text", lambda v: _text(v, 2000)),
+                ("addressed_to", lambda v: _text(v, 200)),
+                ("status", lambda v: _parse_choice(v, REC_STATUS_LABELS) or "open"),
+                ("resolution_note", lambda v: _text(v, 2000)),
+            ):
+                try:
+                    out[key] = parse(row.get(key))
+                except ValueError as exc:
+                    errors[f"recommendations-{i}-{key}"] = str(exc)
+                    out[key] = None
+            parsed.append(out)
+        values["recommendations"] = parsed
+    return values, errors
+
+
+def check_report(
+    values: dict[str, Any], campaign, unit, *, full: bool, today: dt.date | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Rules over typed values (missing keys and None are 'not given')."""
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    today = today or clock.today()
+    v = values.get
+
+    if full:
+        for name in REQUIRED_ON_SUBMIT:
+            if v(name) is None:
+                errors[name] = "Bắt buộc nhập trước khi gửi báo cáo."
+
+    window = (campaign.start_date, campaign.end_date)
+    for name in DATE_FIELDS:
+        day = v(name)
+        if day is None:
+            continue
+        if not window[0] <= day <= window[1]:
+            errors[name] = (
+                f"Phải trong thời gian của đợt đại hội ({format_date(window[0])} – {format_date(window[1])})."
+            )
+        elif name == "held_date" and day > today:
+            errors[name] = "Ngày tổ chức không được sau ngày hôm nay."
+
+    form = v("form")
+    if form and form != suggested_form(campaign, unit) and not v("form_override_reason"):
+        errors["form_override_reason"] = (
+            f"Đơn vị có {format_number(unit.members_count)} đoàn viên nên hình thức đề xuất là "
+            f"“{FORM_LABELS[suggested_form(campaign, unit)]}”; "
+            "hãy ghi lý do chọn hình thức khác."
+        )
+
+    for part, whole in PARTS:
+        if v(part) is not None and v(whole) is not None and v(part) > v(whole):
+            errors.setdefault(
+                part, f"Không được lớn hơn “{FIELD_LABELS[whole]}” ({format_number(v(whole))})."
+            )
+    size, reelected, new = v("executive_size"), v("executive_reelected"), v("executive_new")
+    if None not in (size, reelected, new) and reelected + new != size and "executive_new" not in errors:
+        errors["executive_new"] = (
+            f"Tái cử ({format_number(reelected)}) cộng tham gia lần đầu ({format_number(new)}) "
+            f"phải bằng số ủy viên BCH ({format_number(size)})."
+        )
+
+    officers = v("officers")
+    if officers is not None:
+        chairs = 0
+        for i, row in enumerate(officers):
+            if not row.get("full_name") and f"officers-{i}-full_name" not in errors:
+                errors[f"officers-{i}-full_name"] = "Hãy nhập họ và tên."
+            if not row.get("role") and f"officers-{i}-role" not in errors:
+                errors[f"officers-{i}-role"] = "Hãy chọn chức danh."
+            pct = row.get("vote_pct")
+            if pct is not None and pct <= ELECTED_ABOVE_PCT:
+                errors[f"officers-{i}-vote_pct"] = "Người trúng cử phải đạt trên 50 % số phiếu hợp lệ."
+            elif pct is None and full and f"officers-{i}-vote_pct" not in errors:
+                errors[f"officers-{i}-vote_pct"] = "Bắt buộc nhập trước khi gửi báo cáo."
+            chairs += row.get("role") == "chair"
+        if chairs > 1:
+            errors["officers"] = "Chỉ có một Chủ tịch."
+        elif full and chairs == 0:
+            errors["officers"] = "Hãy nhập Chủ tịch công đoàn được bầu."
+    elif full:
+        errors["officers"] = "Hãy nhập Chủ tịch công đoàn được bầu."
+
+    for i, row in enumerate(v("recommendations") or []):
+        if not row.get("text") and f"recommendations-{i}-text" not in errors:
+            errors[f"recommendations-{i}-text"] = "Hãy nhập nội dung kiến nghị."
+        if not row.get("topic") and f"recommendations-{i}-topic" not in errors:
+            errors[f"recommendations-{i}-topic"] = "Hãy chọn lĩnh vực."
+
+    warnings.extend(_guidance(values, campaign, unit))
+    return errors, warnings
+
+
+def _guidance(values: dict[str, Any], campaign, unit) -> list[str]:
+    """Quorum and the size rule table: flagged for the reviewer, never blocking."""
+    out = []
+    v = values.get
+    summoned, present = v("summoned"), v("present")
+    if summoned and present is not None and present * QUORUM_SHARE[1] < summoned * QUORUM_SHARE[0]:
+        out.append(
+            f"Đại hội chưa đủ số lượng: có mặt {format_number(present)}/{format_number(summoned)} "
+            "người được triệu tập, dưới hai phần ba."
+        )
+    rule = SIZE_RULES.get(unit.level)
+    size = v("executive_size")
+    if rule and size:
+        if not rule.executive_min <= size <= rule.executive_max:
+            out.append(
+                f"Số ủy viên BCH ({size}) ngoài khoảng hướng dẫn {rule.executive_min}–{rule.executive_max} "
+                "đối với cấp này."
+            )
+        standing = v("standing_size")
+        if standing:
+            if size < rule.standing_min_executive:
+                out.append(
+                    f"Chỉ bầu Ban Thường vụ khi BCH có từ {rule.standing_min_executive} ủy viên trở lên."
+                )
+            elif standing > size * rule.standing_max_share:
+                out.append("Số ủy viên BTV không nên quá một phần ba số ủy viên BCH.")
+    inspection = v("inspection_size")
+    if rule and inspection and not rule.inspection_min <= inspection <= rule.inspection_max:
+        out.append(
+            f"Số ủy viên UBKT ({inspection}) ngoài khoảng hướng dẫn {rule.inspection_min}–{rule.inspection_max}."
+        )
+    planned, held = v("planned_date"), v("held_date")
+    deadline = campaign.deadline_for(unit.level)
+    if held and held > deadline:
+        out.append(f"Đại hội tổ chức sau hạn chót {format_date(deadline)}.")
+    elif planned and not held and planned > deadline:
+        out.append(f"Ngày dự kiến sau hạn chót {format_date(deadline)} của cấp này.")
+    return out
+
+
+def validate_report(data: dict, campaign, unit, *, full: bool) -> tuple[dict[str, str], list[str]]:
+    """(errors by field, warnings) of raw or typed report data; `full` is the submit check."""
+    values, errors = parse_report(data)
+    rule_errors, warnings = check_report(values, campaign, unit, full=full)
+    for name, message in rule_errors.items():
+        errors.setdefault(name, message)
+    return errors, warnings
