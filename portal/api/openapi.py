@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from shared import validation
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
 from shared.progress import COUNT_FIELDS
 from shared.reports import EDITABLE_FIELDS
@@ -25,12 +26,36 @@ def _nullable(schema: dict) -> dict:
 
 def _field_schema(name: str) -> dict:
     if name in _INT_FIELDS:
-        return _nullable({"type": "integer"})
+        maximum = validation.MAX_MONEY if name in validation.MONEY_FIELDS else validation.MAX_COUNT
+        return _nullable({"type": "integer", "minimum": 0, "maximum": maximum})
     if name in ("planned_date", "held_date"):
         return _nullable({"type": "string", "format": "date"})
     if name == "is_pilot":
         return {"type": "boolean"}
+    if name in validation.CHOICE_FIELDS:
+        return _nullable({"type": "string", "enum": list(validation.CHOICE_FIELDS[name])})
+    if name in validation.TEXT_FIELDS:
+        return _nullable({"type": "string", "maxLength": validation.TEXT_FIELDS[name]})
     return _nullable({"type": "string"})
+
+
+def _rows(keys: dict) -> dict:
+    return {"type": "array", "items": {"type": "object", "properties": keys}}
+
+
+OFFICER = {
+    "role": {"type": "string", "enum": list(validation.OFFICER_ROLE_LABELS)},
+    "full_name": {"type": "string", "maxLength": 200},
+    "gender": _nullable({"type": "string", "enum": list(validation.GENDER_LABELS)}),
+    "vote_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
+}
+RECOMMENDATION = {
+    "topic": {"type": "string", "enum": list(validation.TOPIC_LABELS)},
+    "text": {"type": "string", "maxLength": 2000},
+    "addressed_to": _nullable({"type": "string", "maxLength": 200}),
+    "status": {"type": "string", "enum": list(validation.REC_STATUS_LABELS)},
+    "resolution_note": _nullable({"type": "string", "maxLength": 2000}),
+}
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -312,9 +337,14 @@ def spec() -> dict:
                                    {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
                         "type": "object",
-                        "properties": {"version": {"type": "integer"}, **report_fields},
+                        "additionalProperties": False,
+                        "properties": {"version": {"type": "integer"}, **report_fields,
+                                       "officers": _rows(OFFICER), "recommendations": _rows(RECOMMENDATION)},
                     }}}},
-                    "responses": {"200": _json(_ref("Report")), **WRITE_ERRORS},
+                    "responses": {"200": _json({"allOf": [_ref("Report"), {
+                        "type": "object", "required": ["warnings"],
+                        "properties": {"warnings": {"type": "array", "items": {"type": "string"}}},
+                    }]}), **WRITE_ERRORS},
                 },
             },
             "/units/{unit_id}/report/submit": _transition("Gửi báo cáo", with_reason=False),

@@ -6,6 +6,7 @@ import datetime as dt
 from functools import cache
 
 from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from portal import db
@@ -13,8 +14,9 @@ from portal.api.openapi import spec
 from portal.extensions import csrf
 from shared import dashboard, tokens, workflow
 from shared.dashboard import InvalidQuery
-from shared.errors import Conflict, DomainError
+from shared.errors import Conflict, DomainError, Forbidden
 from shared.models import User
+from shared.reports import EDITABLE_FIELDS, get_or_create_report, get_report, update_report
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -175,9 +177,8 @@ def _expected_version(body: dict, required: bool) -> int | None:
         raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."}) from None
 
 
-def _report_response(report, status: int = 200):
-    resp = jsonify(dashboard.report_dict(report))
-    resp.status_code = status
+def _report_response(report, **extra):
+    resp = jsonify({**dashboard.report_dict(report), **extra})
     resp.headers["ETag"] = f'"{report.version}"'
     return resp
 
@@ -282,17 +283,46 @@ def report(unit_id: int):
 
 @bp.put("/units/<int:unit_id>/report")
 def save_report(unit_id: int):
-    from shared.reports import get_or_create_report, update_report
-
+    """Draft save: only the fields given change. The version (If-Match or "version") is required
+    once the report exists; the first save of a unit that has none creates its draft."""
     body = _json_body()
-    expected = _expected_version(body, required=True)
     data = {k: v for k, v in body.items() if k != "version"}
+    _check_report_body(data)
     session = db.session()
-    unit = dashboard.visible_unit(session, user(), unit_id)
-    report = get_or_create_report(session, _campaign(), unit, user())
-    update_report(session, report, user(), data, expected)
-    db.commit()
-    return _report_response(report)
+    account = user()
+    campaign = _campaign()
+    unit = dashboard.visible_unit(session, account, unit_id)
+    report = get_report(session, campaign, unit)
+    expected = _expected_version(body, required=report is not None)
+    if campaign.closed:
+        raise Forbidden("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
+    if report is None and not (account.role in workflow.REPORTING_ROLES and unit.id == account.unit_id):
+        raise Forbidden("Chỉ đơn vị báo cáo mới được lập báo cáo của mình.")
+    try:
+        if report is None:
+            report = get_or_create_report(session, campaign, unit, account)
+        warnings = update_report(session, report, account, data, expected)
+        db.commit()
+    except (Conflict, IntegrityError) as exc:  # a stale version, or a concurrent first save
+        session.rollback()
+        current = get_report(session, campaign, unit)
+        message = getattr(exc, "message", None) or "Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại."
+        raise Conflict(message, current=current) from None
+    return _report_response(report, warnings=warnings)
+
+
+ROW_KEYS = {"officers", "recommendations"}
+
+
+def _check_report_body(data: dict) -> None:
+    """Unknown names and malformed rows are refused rather than silently dropped."""
+    fields = {name: "Trường không có trong báo cáo." for name in data if name not in EDITABLE_FIELDS and name not in ROW_KEYS}
+    for key in ROW_KEYS & set(data):
+        rows = data[key]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            fields[key] = "Phải là danh sách các đối tượng."
+    if fields:
+        raise DomainError("Báo cáo có trường không hợp lệ.", fields=fields)
 
 
 def _transition(unit_id: int, action):

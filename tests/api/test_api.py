@@ -6,14 +6,17 @@ import datetime as dt
 from shared import clock, workflow
 from shared.reports import get_or_create_report
 from shared.units import create_unit
+from tests.report_data import complete_results
 
 
-def make_report(world, unit, user, status="draft", held=None, reviewer=None):
+def make_report(world, unit, user, status="draft", held=None, reviewer=None, complete=False):
     """A report of `unit` brought to `status` through the real workflow, committed."""
     s = world.session
     report = get_or_create_report(s, world.campaign, unit, user)
-    report.held_date = held
-    report.planned_date = held
+    if held is not None:
+        report.held_date = report.planned_date = held
+    if complete or status != "draft":  # submitting runs the full check
+        complete_results(report, held or dt.date(2023, 4, 1))
     s.flush()
     if status in ("submitted", "approved", "returned"):
         workflow.submit(s, report, user)
@@ -275,7 +278,7 @@ def test_a_units_report_is_readable_in_scope_with_its_version(world, api):
 
 
 def test_a_reporter_submits_and_its_district_approves(world, api):
-    make_report(world, world.g11, world.reporter11, "draft")
+    make_report(world, world.g11, world.reporter11, "draft", complete=True)
     resp = api.post(f"/units/{world.g11.id}/report/submit", world.reporter11, json={})
     assert resp.status_code == 200 and resp.json["status"] == "submitted"
     version = resp.json["version"]
@@ -320,6 +323,12 @@ def test_an_invalid_transition_is_409_and_reopen_sends_an_approved_report_back(w
     assert resp.status_code == 200 and resp.json["status"] == "returned"
 
 
+def test_submitting_an_incomplete_report_is_422_with_the_missing_fields(world, api):
+    make_report(world, world.g11, world.reporter11, "draft")
+    resp = api.post(f"/units/{world.g11.id}/report/submit", world.reporter11, json={})
+    assert resp.status_code == 422 and "held_date" in resp.json["error"]["fields"]
+
+
 def test_a_transition_body_that_is_not_an_object_is_400(world, api):
     make_report(world, world.g11, world.reporter11, "draft")
     resp = api.post(f"/units/{world.g11.id}/report/submit", world.reporter11, json=[1, 2])
@@ -355,3 +364,78 @@ def test_an_unknown_query_parameter_is_400_rather_than_ignored(world, api):
 def test_an_id_beyond_the_integer_range_is_404(world, api):
     assert api.get(f"/units/{2**70}", world.coordinator).status_code == 404
     assert api.post(f"/units/{2**63}/report/submit", world.coordinator, json={}).status_code == 404
+
+
+# ---- saving a draft (PUT) ----------------------------------------------------------------
+
+
+def test_a_reporter_saves_a_first_draft_then_updates_it_with_its_version(world, api):
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11,
+                   json={"planned_date": "2023-04-20", "form": "toan_the", "members_total": 40})
+    assert resp.status_code == 200, resp.json
+    first = resp.json
+    assert (first["status"], first["planned_date"], first["members_total"]) == ("draft", "2023-04-20", 40)
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11,
+                   json={"notes": "Đã họp trù bị", "version": first["version"]})
+    assert resp.status_code == 200
+    assert resp.json["notes"] == "Đã họp trù bị" and resp.json["members_total"] == 40
+    assert resp.json["version"] > first["version"] and resp.headers["ETag"] == f'"{resp.json["version"]}"'
+    assert isinstance(resp.json["warnings"], list)
+
+
+def test_a_stale_put_is_409_with_the_current_version(world, api):
+    v1 = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
+    v2 = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 41, "version": v1}).json["version"]
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 42},
+                   headers={"If-Match": f'"{v1}"'})
+    assert resp.status_code == 409
+    assert resp.json["error"]["current_version"] == v2 and resp.json["error"]["current"]["members_total"] == 41
+    assert api.get(f"/units/{world.g11.id}/report", world.district1).json["members_total"] == 41
+
+
+def test_a_put_without_version_on_an_existing_report_is_400(world, api):
+    api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40})
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 41})
+    assert resp.status_code == 400 and "version" in resp.json["error"]["fields"]
+
+
+def test_invalid_report_data_is_422_with_the_fields_and_nothing_is_saved(world, api):
+    v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11,
+                   json={"version": v, "executive_size": 5, "executive_women": 9, "members_total": 50})
+    assert resp.status_code == 422 and "executive_women" in resp.json["error"]["fields"]
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": v, "khong_co": 1, "officers": 3})
+    assert resp.status_code == 422 and set(resp.json["error"]["fields"]) == {"khong_co", "officers"}
+    assert api.get(f"/units/{world.g11.id}/report", world.reporter11).json["members_total"] == 40
+
+
+def test_officers_are_saved_from_a_json_list(world, api):
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={
+        "officers": [{"role": "chair", "full_name": "Nguyễn Thị Hoa", "gender": "female", "vote_pct": 92.5}],
+    })
+    assert resp.status_code == 200, resp.json
+    assert resp.json["officers"] == [{"role": "chair", "full_name": "Nguyễn Thị Hoa", "gender": "female", "vote_pct": 92.5}]
+
+
+def test_only_the_units_own_officer_may_save_and_other_units_are_404(world, api):
+    assert api.put(f"/units/{world.g11.id}/report", world.reporter12, json={"members_total": 1}).status_code == 404
+    assert api.put(f"/units/{world.g21.id}/report", world.district1, json={"members_total": 1}).status_code == 404
+    resp = api.put(f"/units/{world.g11.id}/report", world.district1, json={"members_total": 1})
+    assert resp.status_code == 403
+    v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
+    resp = api.put(f"/units/{world.g11.id}/report", world.district1, json={"members_total": 1, "version": v})
+    assert resp.status_code == 403
+    from sqlalchemy import func, select
+
+    from shared.models import CongressReport
+
+    assert world.session.scalar(select(func.count(CongressReport.id))) == 1
+
+
+def test_a_submitted_report_cannot_be_saved_and_a_closed_campaign_is_read_only(world, api):
+    make_report(world, world.g11, world.reporter11, "submitted")
+    v = api.get(f"/units/{world.g11.id}/report", world.reporter11).json["version"]
+    assert api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": v, "notes": "x"}).status_code == 403
+    world.campaign.closed = True
+    world.session.commit()
+    assert api.put(f"/units/{world.g12.id}/report", world.reporter12, json={"notes": "x"}).status_code == 403

@@ -8,6 +8,7 @@ import pytest
 
 from shared import workflow
 from shared.reports import get_or_create_report
+from tests.report_data import complete_results
 from tui.sources import LocalSource
 
 
@@ -31,8 +32,8 @@ def province(factory, frozen_clock):
     t.reporter12 = factory.user("reporter", t.g12, username="dongho")
     s = factory.session
     r11 = get_or_create_report(s, t.campaign, t.g11, t.reporter11)
-    r11.held_date = r11.planned_date = dt.date(2023, 3, 20)
-    r11.executive_size = 7
+    complete_results(r11, dt.date(2023, 3, 20))
+    r11.planned_date = dt.date(2023, 3, 20)
     workflow.submit(s, r11, t.reporter11)
     workflow.approve(s, r11, t.district1)
     get_or_create_report(s, t.campaign, t.g12, t.reporter12)
