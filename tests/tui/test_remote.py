@@ -98,3 +98,15 @@ def test_a_remote_source_turns_http_failures_into_source_errors(server):
     with pytest.raises(SourceError) as err:
         source.progress(None, 999999, None)
     assert err.value.message == "Không tìm thấy đơn vị."
+
+
+def test_daihoi_tui_command_has_help_and_checks_the_server_url():
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["tui", "--help"])
+    assert result.exit_code == 0 and "--server" in result.output and "--refresh" in result.output
+    result = runner.invoke(main, ["tui", "--server", "ftp://may-chu"])
+    assert result.exit_code != 0 and "http://" in result.output
