@@ -184,3 +184,21 @@ async def test_local_login_screen_checks_the_password(database_url, province, tm
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_switching_the_campaign_shows_its_figures(local_source, factory, tmp_path):
+    other = factory.campaign(name="Đợt thử nghiệm cũ", term="2018-2023", start_date=dt.date(2018, 1, 1),
+                             deadline_grassroots=dt.date(2018, 5, 31), deadline_district=dt.date(2018, 7, 31),
+                             deadline_province=dt.date(2018, 10, 31))
+    app = DaihoiApp(local_source, export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Đã tổ chức 1/3" in text(app, "#card-grassroots .card-held")
+        await pilot.press("c")
+        await pilot.pause()
+        names = [app.screen.campaigns[i]["name"] for i in range(len(app.screen.campaigns))]
+        await pilot.press(*["down"] * names.index("Đợt thử nghiệm cũ"), "enter")
+        await settle(pilot)
+        assert app.campaign_id == other.id
+        assert "Đã tổ chức 0/3" in text(app, "#card-grassroots .card-held")
+        assert "Đợt thử nghiệm cũ" in app.sub_title
