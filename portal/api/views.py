@@ -59,6 +59,11 @@ def _http_error(exc: HTTPException):
     return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
 
 
+@bp.errorhandler(500)
+def _server_error(_exc):
+    return error(500, "Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại.", "server_error")
+
+
 @bp.before_app_request
 def _unrouted_api_path():
     """A path under /api/ that matched no route (or not with this method) still answers JSON:
