@@ -2,7 +2,10 @@
 as the coordinator, and helpers to wait for the screen's workers."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
+import threading
 
 import pytest
 
@@ -67,3 +70,36 @@ async def settle(pilot) -> None:
         screen = pilot.app.screen
         if not isinstance(screen, LiveScreen) or not screen.loading and (screen.loads or screen.failures):
             return
+
+
+async def wait_for(pilot, condition, tries: int = 300) -> None:
+    """Process events until `condition()` holds (a screen switch, a worker's answer)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    assert condition(), "condition not reached"
+
+
+def own_loop(test):
+    """Run an async pilot test in a fresh event loop on a thread of its own. The browser tests'
+    session-wide Playwright (sync API) keeps an event loop running on the main thread, so a
+    pytest-asyncio test collected after them could not start its loop there."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        failure: list[BaseException] = []
+
+        def target():
+            try:
+                asyncio.run(test(*args, **kwargs))
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
+                failure.append(exc)
+
+        thread = threading.Thread(target=target, name=f"pilot-{test.__name__}")
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
+
+    return run

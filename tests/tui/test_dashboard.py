@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 from shared import workflow
 from shared.reports import get_or_create_report
 from tests.report_data import complete_results
-from tests.tui.conftest import settle
+from tests.tui.conftest import own_loop, settle, wait_for
 from tui.app import DaihoiApp
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.report import ReportScreen
@@ -27,6 +27,7 @@ def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector).content)
 
 
+@own_loop
 async def test_start_up_shows_levels_districts_overdue_and_the_feed(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -45,6 +46,7 @@ async def test_start_up_shows_levels_districts_overdue_and_the_feed(local_source
         assert not app.screen.query_one(ErrorBanner).display
 
 
+@own_loop
 async def test_drill_down_into_a_district_then_a_report_and_back(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -67,6 +69,7 @@ async def test_drill_down_into_a_district_then_a_report_and_back(local_source, t
         assert isinstance(app.screen, DashboardScreen)
 
 
+@own_loop
 async def test_sorting_the_district_table_by_held_rate(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -76,6 +79,7 @@ async def test_sorting_the_district_table_by_held_rate(local_source, tmp_path):
         assert "tỷ lệ đã tổ chức" in text(app, "#table-title")
 
 
+@own_loop
 async def test_search_without_diacritics_opens_the_unit_found(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -90,6 +94,7 @@ async def test_search_without_diacritics_opens_the_unit_found(local_source, tmp_
         assert "Trạng thái: Bản nháp" in text(app, "#report")
 
 
+@own_loop
 async def test_changing_the_as_of_date_replays_the_past(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -106,6 +111,7 @@ async def test_changing_the_as_of_date_replays_the_past(local_source, tmp_path):
         assert "tính đến 01/03/2023" in text(app, "#scope") and "01/03/2023" in app.sub_title
 
 
+@own_loop
 async def test_a_refresh_picks_up_a_newly_submitted_report(local_source, province, tmp_path):
     app = DaihoiApp(local_source, refresh_seconds=0.05, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -125,6 +131,7 @@ async def test_a_refresh_picks_up_a_newly_submitted_report(local_source, provinc
         assert rows(app)[1][5] == "1"  # Rạch Giá: one submitted
 
 
+@own_loop
 async def test_filtering_a_districts_units_by_report_status(local_source, tmp_path):
     from textual.widgets import Select
 
@@ -141,6 +148,7 @@ async def test_filtering_a_districts_units_by_report_status(local_source, tmp_pa
         assert "Đã phê duyệt" in text(app, "#table-title")
 
 
+@own_loop
 async def test_export_writes_the_current_view_to_xlsx(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -154,6 +162,7 @@ async def test_export_writes_the_current_view_to_xlsx(local_source, tmp_path):
     assert ["D1", "Liên đoàn Lao động thành phố Rạch Giá", 3] == values[3][:3]
 
 
+@own_loop
 async def test_a_district_user_sees_its_subtree_only(database_url, province, tmp_path):
     source = LocalSource(database_url)
     source.login_as("rachgia")
@@ -170,6 +179,7 @@ async def test_a_district_user_sees_its_subtree_only(database_url, province, tmp
         assert app.screen.results == []
 
 
+@own_loop
 async def test_local_login_screen_checks_the_password(database_url, province, tmp_path):
     source = LocalSource(database_url)
     app = DaihoiApp(source, export_dir=tmp_path)
@@ -177,15 +187,14 @@ async def test_local_login_screen_checks_the_password(database_url, province, tm
         app.screen.query_one("#username", Input).value = "dieuphoi"
         app.screen.query_one("#password", Input).value = "sai-mat-khau"
         await pilot.click("#submit")
-        await settle(pilot)
-        assert "không đúng" in text(app, "#login-error")
+        await wait_for(pilot, lambda: "không đúng" in text(app, "#login-error"))
         app.screen.query_one("#password", Input).value = "matkhau123"
         app.screen.query_one("#password", Input).focus()
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, DashboardScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
 
 
+@own_loop
 async def test_switching_the_campaign_shows_its_figures(local_source, factory, tmp_path):
     other = factory.campaign(name="Đợt thử nghiệm cũ", term="2018-2023", start_date=dt.date(2018, 1, 1),
                              deadline_grassroots=dt.date(2018, 5, 31), deadline_district=dt.date(2018, 7, 31),

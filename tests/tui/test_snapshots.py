@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import own_loop, settle
 from tui.app import DaihoiApp
 from tui.sources import LocalSource
 
@@ -39,12 +39,14 @@ def check(name: str, svg: str) -> None:
     assert svg == path.read_text(encoding="utf-8"), f"screen differs from {path.name}"
 
 
+@own_loop
 async def test_snapshot_of_the_main_screen(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         check("dashboard_80x24", await screenshot(pilot))
 
 
+@own_loop
 async def test_snapshot_of_a_report_summary(local_source, tmp_path):
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -54,6 +56,7 @@ async def test_snapshot_of_a_report_summary(local_source, tmp_path):
         check("report_80x24", await screenshot(pilot))
 
 
+@own_loop
 async def test_snapshot_of_the_login_screen(database_url, province, tmp_path):
     app = DaihoiApp(LocalSource(database_url), export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
