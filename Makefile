@@ -29,5 +29,11 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make bench: the benchmarks at national scale (DB=postgresql for PostgreSQL); not part of `make test`.
+DB ?= sqlite
+UNITS ?= 150000
+bench: install
+	$(BIN)/python -m bench --units $(UNITS) --db $(DB)
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -18,6 +18,10 @@ BLUEPRINTS = (
     "portal.reports.views",
     "portal.assets",
     "portal.api.views",
+    "portal.review.views",
+    "portal.notifications.views",
+    "portal.admin",
+    "portal.admin.account",
 )
 
 
@@ -65,7 +69,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
 
-    from portal import errors
+    from portal import errors, security
 
     errors.init_app(app)
+    security.init_app(app)
     return app

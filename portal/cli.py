@@ -9,8 +9,12 @@ import click
 
 def _app():
     from portal import create_app
+    from portal.security import UnsafeConfiguration
 
-    return create_app()
+    try:
+        return create_app()
+    except UnsafeConfiguration as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _url() -> str:
@@ -132,12 +136,31 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     app = _app()
-    click.echo(f"daihoi đang chạy tại http://{host}:{port} (Ctrl+C để dừng)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="daihoi")
+    # Bound before the message, so "running at" is true and --port 0 shows the port it got.
+    server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
+    click.echo(f"daihoi đang chạy tại http://{host}:{server.effective_port} (Ctrl+C để dừng)")
+    server.run()
 
+
+from portal.review.cli import mail, remind  # noqa: E402
+
+main.add_command(remind)
+main.add_command(mail)
+
+
+from portal import cli_admin  # noqa: E402
+
+main.add_command(cli_admin.import_units_command)
+main.add_command(cli_admin.import_template_command)
+main.add_command(cli_admin.backup_command)
+main.add_command(cli_admin.restore_command)
+
+from portal.scale_cli import generate  # noqa: E402
+
+main.add_command(generate)
 
 from portal.cli_tui import tui  # noqa: E402
 

@@ -1,23 +1,62 @@
-"""Accounts: creation with checks (username, role, unit, password length)."""
+"""Accounts: creation with checks, role-scoped administration, passwords (one-time, reset, own change)."""
 from __future__ import annotations
 
 import re
+import secrets
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 
-from shared.errors import DomainError
+from shared import audit
+from shared.common_passwords import COMMON_PASSWORDS
+from shared.errors import DomainError, Forbidden, NotFound
 from shared.models import ROLE_LABELS, Unit, User
-from shared.security import hash_password
-from shared.text import nfc
+from shared.security import hash_password, verify_password
+from shared.text import fold, nfc
+from shared.units import in_subtree, is_within
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,80}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 200
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Which roles an administrator may give (and so, whose accounts it may touch).
+ASSIGNABLE_ROLES = {
+    "admin": tuple(ROLE_LABELS),
+    "federation": ("federation", "district", "reporter", "observer"),
+}
+# The unit levels an account of each role belongs to.
+ROLE_LEVELS = {
+    "admin": ("province",),
+    "coordinator": ("province",),
+    "federation": ("province",),
+    "district": ("district",),
+    "reporter": ("grassroots",),
+    "observer": ("province", "district", "grassroots"),
+}
+_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I look-alikes
 
 
-def check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise DomainError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.", fields={"password": f"Ít nhất {MIN_PASSWORD} ký tự."})
+def check_password(password: str, username: str | None = None) -> None:
+    """Length, not a well-known password, not the username. DomainError on the 'password' field."""
+    password = password or ""
+
+    def fail(message: str) -> None:
+        raise DomainError(message, fields={"password": message})
+
+    if len(password) < MIN_PASSWORD:
+        fail(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+    if len(password) > MAX_PASSWORD:
+        fail(f"Mật khẩu không được dài quá {MAX_PASSWORD} ký tự.")
+    folded = fold(password).replace(" ", "")
+    if folded in COMMON_PASSWORDS or len(set(password)) <= 2:
+        fail("Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác.")
+    if username and fold(username) in folded:
+        fail("Mật khẩu không được chứa tên đăng nhập.")
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(12))
 
 
 def create_account(
@@ -33,8 +72,170 @@ def create_account(
     unit = session.scalar(select(Unit).where(Unit.code == (nfc(unit_code) or "").upper()))
     if unit is None:
         raise DomainError(f"Không có đơn vị mã “{unit_code}”.")
-    check_password(password)
+    check_password(password, username)
     user = User(username=username, role=role, unit_id=unit.id, full_name=nfc(full_name) or "", password_hash=hash_password(password))
     session.add(user)
     session.flush()
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every login session of `user` (their cookies carry the old session_version)."""
+    user.session_version = User.session_version + 1  # in SQL: two logouts never lose a bump
+    session.flush()
+
+
+# ---- administration, scoped to the actor's subtree -----------------------------------------
+
+
+def can_manage_accounts(actor: User) -> bool:
+    return actor.role in ASSIGNABLE_ROLES
+
+
+def users_visible_to(actor: User) -> Select[tuple[User]]:
+    return select(User).join(User.unit).where(in_subtree(actor.unit.path)).options(joinedload(User.unit))
+
+
+def get_visible_user(session: Session, actor: User, user_id: int) -> User | None:
+    return session.scalars(users_visible_to(actor).where(User.id == user_id)).first()
+
+
+def _require_manager(actor: User) -> tuple[str, ...]:
+    roles = ASSIGNABLE_ROLES.get(actor.role)
+    if roles is None:
+        raise Forbidden("Bạn không có quyền quản lý tài khoản.")
+    return roles
+
+
+def require_can_manage(actor: User, target: User) -> None:
+    """The target must be in scope (404) and of a role the actor may give (403)."""
+    roles = _require_manager(actor)
+    if not is_within(target.unit, actor.unit):
+        raise NotFound("Không tìm thấy tài khoản.")
+    if target.role not in roles:
+        raise Forbidden(f"Bạn không được quản lý tài khoản có vai trò “{target.role_label}”.")
+
+
+def _check_role_and_unit(actor: User, role: str, unit: Unit) -> None:
+    roles = _require_manager(actor)
+    if not is_within(unit, actor.unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+    if role not in ROLE_LABELS:
+        raise DomainError("Vai trò không hợp lệ.", fields={"role": "Vai trò không hợp lệ."})
+    if role not in roles:
+        raise Forbidden(f"Bạn không được cấp vai trò “{ROLE_LABELS[role]}”.")
+    if unit.level not in ROLE_LEVELS[role]:
+        message = f"Vai trò “{ROLE_LABELS[role]}” không dùng cho đơn vị {unit.level_label.lower()}."
+        raise DomainError(message, fields={"unit": message})
+    if not unit.active:
+        raise DomainError("Đơn vị đã ngừng hoạt động.", fields={"unit": "Đơn vị đã ngừng hoạt động."})
+
+
+def _profile(full_name: str | None, email: str | None) -> tuple[str, str | None]:
+    full_name = nfc(full_name) or ""
+    if len(full_name) > 200:
+        raise DomainError("Họ tên dài quá 200 ký tự.", fields={"full_name": "Tối đa 200 ký tự."})
+    email = (nfc(email) or "").lower() or None
+    if email and (len(email) > 255 or not EMAIL.match(email)):
+        raise DomainError("Email không hợp lệ.", fields={"email": "Email không hợp lệ."})
+    return full_name, email
+
+
+def _state(user: User) -> dict:
+    return {"username": user.username, "full_name": user.full_name, "email": user.email, "role": user.role,
+            "unit_id": user.unit_id, "active": user.active}
+
+
+def create_user(
+    session: Session, actor: User, *, username: str, role: str, unit: Unit, full_name: str = "",
+    email: str | None = None, ip: str | None = None,
+) -> tuple[User, str]:
+    """A new account with a one-time password (returned once, never stored in clear)."""
+    _check_role_and_unit(actor, role, unit)
+    username = (nfc(username) or "").lower()
+    if not USERNAME.match(username):
+        raise DomainError("Tên đăng nhập chưa hợp lệ.",
+                          fields={"username": "Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự)."})
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise DomainError("Tên đăng nhập đã có.", fields={"username": f"“{username}” đã có người dùng."})
+    full_name, email = _profile(full_name, email)
+    password = one_time_password()
+    user = User(username=username, role=role, unit_id=unit.id, unit=unit, full_name=full_name, email=email,
+                password_hash=hash_password(password), must_change_password=True)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, unit_id=unit.id, changes=_state(user), ip=ip)
+    session.flush()
+    return user, password
+
+
+def update_user(
+    session: Session, actor: User, user: User, *, role: str, unit: Unit, full_name: str = "",
+    email: str | None = None, ip: str | None = None,
+) -> dict:
+    require_can_manage(actor, user)
+    _check_role_and_unit(actor, role, unit)
+    if user.id == actor.id and (role != user.role or unit.id != user.unit_id):
+        raise DomainError("Bạn không thể tự đổi vai trò hay đơn vị của chính mình.")
+    before = _state(user)
+    user.full_name, user.email = _profile(full_name, email)
+    scope_changed = role != user.role or unit.id != user.unit_id
+    user.role, user.unit_id, user.unit = role, unit.id, unit
+    if scope_changed:  # what the old sessions could see is no longer theirs
+        end_sessions(session, user)
+    changes = audit.diff(before, _state(user))
+    if changes:
+        audit.record(session, actor, "user.update", "user", user.id, unit_id=unit.id, changes=changes, ip=ip)
+    session.flush()
+    return changes
+
+
+def set_user_active(session: Session, actor: User, user: User, active: bool, ip: str | None = None) -> None:
+    require_can_manage(actor, user)
+    if user.id == actor.id:
+        raise DomainError("Bạn không thể tự khóa tài khoản của chính mình.")
+    if user.active == active:
+        return
+    user.active = active
+    end_sessions(session, user)
+    audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.id,
+                 unit_id=user.unit_id, changes={"active": [not active, active]}, ip=ip)
+    session.flush()
+
+
+def reset_password(session: Session, actor: User, user: User, ip: str | None = None) -> str:
+    """A new one-time password; the user must change it at the next login; old sessions end."""
+    require_can_manage(actor, user)
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    end_sessions(session, user)
+    audit.record(session, actor, "user.reset_password", "user", user.id, unit_id=user.unit_id, ip=ip)
+    session.flush()
+    return password
+
+
+def force_password_change(session: Session, actor: User, user: User, ip: str | None = None) -> None:
+    require_can_manage(actor, user)
+    user.must_change_password = True
+    audit.record(session, actor, "user.force_password_change", "user", user.id, unit_id=user.unit_id,
+                 changes={"must_change_password": [False, True]}, ip=ip)
+    session.flush()
+
+
+def change_own_password(
+    session: Session, user: User, *, current: str, new: str, confirm: str, ip: str | None = None
+) -> None:
+    """The user's own change: checks the current password; bumps session_version (other sessions end)."""
+    if not verify_password(user.password_hash, current or ""):
+        raise DomainError("Mật khẩu hiện tại không đúng.", fields={"current": "Mật khẩu hiện tại không đúng."})
+    if new != confirm:
+        raise DomainError("Hai lần nhập mật khẩu mới không khớp.", fields={"confirm": "Không khớp với mật khẩu mới."})
+    if new == current:
+        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.", fields={"password": "Phải khác mật khẩu hiện tại."})
+    check_password(new, user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(session, user)
+    audit.record(session, user, "user.password_change", "user", user.id, unit_id=user.unit_id, ip=ip)
+    session.flush()

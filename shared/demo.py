@@ -25,6 +25,8 @@ from shared.text import fold
 from shared.units import child_path
 
 DEMO_PASSWORD = "demo1234"
+# The accounts load_demo creates; production refuses to start while any still has DEMO_PASSWORD.
+DEMO_USERNAMES = ("admin", "dieuphoi", "liendoan", "rachgia", "coso", "quansat")
 
 DISTRICTS = [
     # (code, name, weight for the number of grassroots unions)

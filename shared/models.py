@@ -96,7 +96,9 @@ class Unit(Base):
         CheckConstraint("sector IN ('state','non_state','fdi','public_service')", name="sector"),
         CheckConstraint("members_count >= 0", name="members_nonneg"),
         Index("ix_units_parent_name", "parent_id", "name_folded", "id"),
-        Index("ix_units_level_path", "level", "path"),
+        # Covering the progress scan: by path range (PostgreSQL), or per level by skip-scan (SQLite).
+        Index("ix_units_scope", "path", "level", "active", "id"),
+        Index("ix_units_level_scope", "level", "path", "active", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,6 +207,10 @@ class CongressReport(Base):
         CheckConstraint("form IS NULL OR form IN ('toan_the','dai_bieu')", name="form"),
         Index("ix_reports_campaign_status", "campaign_id", "status"),
         Index("ix_reports_campaign_held", "campaign_id", "held_date"),
+        Index(
+            "ix_reports_progress",
+            "campaign_id", "unit_id", "status", "held_date", "planned_date", "planned_at", "is_pilot",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -345,7 +351,7 @@ class ReportStatusChange(Base):
     """Every workflow transition of a report: the source of as-of replay and of the history tab."""
 
     __tablename__ = "report_status_changes"
-    __table_args__ = (Index("ix_status_changes_report_at", "report_id", "changed_at", "id"),)
+    __table_args__ = (Index("ix_status_changes_replay", "report_id", "changed_at", "id", "to_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"))

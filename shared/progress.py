@@ -11,6 +11,7 @@ from shared import clock
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
+STATUSES = ("draft", "submitted", "returned", "approved")
 COUNT_FIELDS = (
     "expected",
     "planned",
@@ -85,25 +86,22 @@ class ChildProgress:
         return out
 
 
-def _status_as_of(campaign_id: int, as_of: dt.date):
-    """Subquery (report_id, status) holding each report's status at the end of `as_of`."""
+def _status_as_of(as_of: dt.date):
+    """A report's status at the end of `as_of`: its latest status change before then.
+
+    A correlated lookup per report, answered from the (report_id, changed_at, id, to_status) index
+    alone, so replay costs grow with the scope asked for, not with the whole campaign's history.
+    """
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    ranked = (
-        select(
-            ReportStatusChange.report_id.label("report_id"),
-            ReportStatusChange.to_status.label("status"),
-            func.row_number()
-            .over(
-                partition_by=ReportStatusChange.report_id,
-                order_by=(ReportStatusChange.changed_at.desc(), ReportStatusChange.id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(CongressReport, CongressReport.id == ReportStatusChange.report_id)
-        .where(CongressReport.campaign_id == campaign_id, ReportStatusChange.changed_at < end)
-        .subquery()
+    C = ReportStatusChange
+    return (
+        select(C.to_status)
+        .where(C.report_id == CongressReport.id, C.changed_at < end)
+        .order_by(C.changed_at.desc(), C.id.desc())
+        .limit(1)
+        .correlate(CongressReport)
+        .scalar_subquery()
     )
-    return select(ranked.c.report_id, ranked.c.status).where(ranked.c.rn == 1).subquery()
 
 
 def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list) -> Select:
@@ -117,16 +115,18 @@ def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list
     )
     held = and_(R.held_date.is_not(None), R.held_date <= as_of)
     not_held = ~held
-    if as_of >= clock.today():
-        status = R.status
-        join_status = None
-    else:
-        join_status = _status_as_of(campaign.id, as_of)
-        status = join_status.c.status
 
     def n(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
+    if as_of >= clock.today():
+        status_cols = [n(R.status == name).label(name) for name in STATUSES]
+    else:
+        # Grouped by the replayed status, so its lookup runs once per report, not once per count;
+        # the rows of one group are summed back together in Python (_counts, _merge).
+        replayed = _status_as_of(as_of).label("status")
+        status_cols = [replayed]
+        group_cols = [*group_cols, replayed]
     stmt = (
         select(
             *group_cols,
@@ -139,24 +139,29 @@ def _aggregate(campaign: Campaign, scope: Unit, as_of: dt.date, group_cols: list
             n(and_(not_held, literal(as_of) > deadline)).label("overdue"),
             n(and_(not_held, literal(as_of) <= deadline)).label("pending"),
             n(and_(held, R.is_pilot.is_(True))).label("pilots_held"),
-            n(status == "draft").label("draft"),
-            n(status == "submitted").label("submitted"),
-            n(status == "returned").label("returned"),
-            n(status == "approved").label("approved"),
+            *status_cols,
         )
         .select_from(Unit)
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(Unit.active.is_(True), in_subtree(scope.path))
         .group_by(*group_cols, Unit.level)
     )
-    if join_status is not None:
-        stmt = stmt.outerjoin(join_status, join_status.c.report_id == R.id)
     return stmt
 
 
 def _counts(row, campaign: Campaign, as_of: dt.date) -> Counts:
-    values = {name: int(getattr(row, name) or 0) for name in COUNT_FIELDS}
+    mapping = row._mapping
+    values = {name: int(mapping.get(name) or 0) for name in COUNT_FIELDS}
+    if "status" in mapping and mapping["status"] in STATUSES:  # a replayed-status group
+        values[mapping["status"]] = values["expected"]
     return Counts(level=row.level, deadline=campaign.deadline_for(row.level), as_of=as_of, **values)
+
+
+def _merge(target: dict, key, counts: Counts) -> None:
+    if key in target:
+        target[key].add(counts)
+    else:
+        target[key] = counts
 
 
 def progress_by_level(
@@ -168,8 +173,10 @@ def progress_by_level(
         level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
         for level in LEVEL_ORDER
     }
+    found: dict[str, Counts] = {}
     for row in session.execute(_aggregate(campaign, scope, as_of, [])):
-        out[row.level] = _counts(row, campaign, as_of)
+        _merge(found, row.level, _counts(row, campaign, as_of))
+    out.update(found)
     return out
 
 
@@ -177,23 +184,36 @@ def progress_by_child(
     session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
 ) -> list[ChildProgress]:
     """The same figures per child unit of `parent` (each child's whole subtree)."""
+    return progress_overview(session, campaign, parent, as_of)[1]
+
+
+def progress_overview(
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None
+) -> tuple[dict[str, Counts], list[ChildProgress]]:
+    """`progress_by_level` and `progress_by_child` of `parent` from ONE grouped scan of its subtree:
+    the parent's own row and its children's subtrees, summed up for the per-level figures."""
     as_of = as_of or clock.today()
     width = len(parent.path) + SEGMENT
     key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key]).where(Unit.id != parent.id)
+    stmt = _aggregate(campaign, parent, as_of, [key])
     children = {
         u.path: u
         for u in session.scalars(
             select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))
         )
     }
+    levels = {
+        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
+        for level in LEVEL_ORDER
+    }
     by_path: dict[str, ChildProgress] = {}
     for row in session.execute(stmt):
+        counts = _counts(row, campaign, as_of)
+        levels[row.level].add(counts)
         unit = children.get(row.child_path)
-        if unit is None:
-            continue
-        by_path.setdefault(unit.path, ChildProgress(unit)).levels[row.level] = _counts(row, campaign, as_of)
-    return sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+        if unit is not None:
+            _merge(by_path.setdefault(unit.path, ChildProgress(unit)).levels, row.level, _counts(row, campaign, as_of))
+    return levels, sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
 
 
 def totals(levels: dict[str, Counts]) -> Counts:

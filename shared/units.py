@@ -1,10 +1,12 @@
 """The unit tree: materialized paths, subtree queries and the scope every query goes through."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from shared.models import Unit, User
+from shared.models import CongressReport, Unit, User
 from shared.text import fold, nfc
 
 SEGMENT = 9  # "%08d/" per ancestor
@@ -78,6 +80,95 @@ def children_of(session: Session, parent: Unit, active_only: bool = True) -> lis
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
     return list(session.scalars(stmt.order_by(Unit.name_folded, Unit.id)))
+
+
+@dataclass
+class ChildrenPage:
+    rows: list  # (Unit, CongressReport | None), by folded name
+    total: int
+    has_prev: bool
+    has_next: bool
+    position: int  # how many siblings come before the first row
+    size: int
+
+    @property
+    def number(self) -> int:
+        return self.position // self.size + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first_id(self) -> int | None:
+        return self.rows[0][0].id if self.rows else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.rows[-1][0].id if self.rows else None
+
+
+def children_page(
+    session: Session,
+    parent: Unit,
+    campaign_id: int,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    last: bool = False,
+    size: int = 50,
+) -> ChildrenPage:
+    """A page of `parent`'s active children with their report, keyset-paged on (name_folded, id).
+
+    `after` / `before` are the ids of the sibling the page starts after / ends before; `last` asks
+    for the final page. Every page is an index range on (parent_id, name_folded, id), however deep.
+    An id that is not a child of `parent` is ignored (first page), so a cursor leaks nothing.
+    """
+    siblings = and_(Unit.parent_id == parent.id, Unit.active.is_(True))
+
+    def cursor(unit_id: int | None):
+        if unit_id is None:
+            return None
+        return session.execute(select(Unit.name_folded, Unit.id).where(Unit.id == unit_id, siblings)).first()
+
+    stmt = (
+        select(Unit, CongressReport)
+        .outerjoin(CongressReport, and_(CongressReport.unit_id == Unit.id, CongressReport.campaign_id == campaign_id))
+        .where(siblings)
+    )
+    start, end = cursor(after), cursor(before)
+    forward = start is not None or (end is None and not last)
+    if start is not None:
+        # `>=` first, so the range on name_folded reaches the index; the OR settles ties by id.
+        stmt = stmt.where(Unit.name_folded >= start.name_folded,
+                          or_(Unit.name_folded > start.name_folded, Unit.id > start.id))
+    elif end is not None:
+        stmt = stmt.where(Unit.name_folded <= end.name_folded,
+                          or_(Unit.name_folded < end.name_folded, Unit.id < end.id))
+    total = session.scalar(select(func.count()).select_from(Unit).where(siblings)) or 0
+    limit = size
+    if not forward and end is None:  # the last page holds what is left after whole pages
+        limit = total - (max(1, -(-total // size)) - 1) * size
+    order = (Unit.name_folded, Unit.id) if forward else (Unit.name_folded.desc(), Unit.id.desc())
+    rows = [tuple(r) for r in session.execute(stmt.order_by(*order).limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not forward:
+        rows.reverse()
+    position = 0
+    if rows and end is None and not forward:
+        position = total - len(rows)
+    elif rows and (start is not None or end is not None):
+        first = rows[0][0]
+        position = session.scalar(
+            select(func.count()).select_from(Unit).where(
+                siblings, Unit.name_folded <= first.name_folded,
+                or_(Unit.name_folded < first.name_folded, Unit.id < first.id),
+            )
+        ) or 0
+    if forward:
+        return ChildrenPage(rows, total, start is not None, more, position, size)
+    return ChildrenPage(rows, total, more, end is not None, position, size)
 
 
 def search_filter(q: str) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from shared import audit, clock
+from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.models import STATUS_LABELS, CongressReport, ReportStatusChange, User
 from shared.reports import record_version, snapshot
@@ -74,6 +74,7 @@ def _transition(
         session, user, action, "congress_report", report.id, unit_id=report.unit_id,
         changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
     )
+    notifications.on_transition(session, report, user, from_status, to_status, reason)
     session.flush()
     return report
 

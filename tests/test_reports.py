@@ -397,3 +397,41 @@ def test_the_form_preselects_the_suggested_congress_form(client, factory, login_
     html = client.get(url(setup.g12)).get_data(as_text=True)
     assert '<option value="dai_bieu" selected>' in html
     assert "Đề xuất: Đại hội đại biểu" in html
+
+
+def test_inline_validation_points_at_the_row_on_the_page_even_after_an_empty_row(client, login_as, setup):
+    login_as(setup.reporter)
+    token = csrf_token(client, url(setup.g11))
+    resp = client.post(
+        url(setup.g11, "/validate"),
+        data={"officers-present": "1", "officers-0-role": "", "officers-0-full_name": "", "officers-0-vote_pct": "",
+              "officers-1-role": "chair", "officers-1-full_name": "Lê Văn Bình", "officers-1-vote_pct": "40"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    html = resp.get_data(as_text=True)
+    assert 'id="err-officers-1-vote_pct" hx-swap-oob="true">Người trúng cử phải đạt trên 50' in html
+    assert 'id="err-officers-0-vote_pct" hx-swap-oob="true"></span>' in html
+
+
+def test_removing_a_row_after_an_empty_one_removes_that_row(client, login_as, setup):
+    login_as(setup.reporter)
+    rows = {"officers-present": "1", "officers-0-full_name": "An", "officers-1-full_name": "",
+            "officers-2-full_name": "Cường"}
+    html = post(client, setup.g11, rows, action="remove_officer-2").get_data(as_text=True)
+    assert 'value="An"' in html and 'value="Cường"' not in html
+    html = post(client, setup.g11, rows, action="add_officer").get_data(as_text=True)
+    assert 'name="officers-3-full_name"' in html  # empty rows stay while the user is still filling them
+
+
+def test_a_report_of_another_campaign_stays_on_that_campaign(client, db, factory, login_as, setup):
+    newer = factory.campaign(name="Đợt thử nghiệm sau", start_date=dt.date(2023, 2, 1))  # now the current one
+    login_as(setup.reporter)
+    page = client.get(url(setup.g11) + f"?campaign={setup.campaign.id}").get_data(as_text=True)
+    assert f'action="/units/{setup.g11.id}/report?campaign={setup.campaign.id}"' in page
+    token = csrf_token(client, url(setup.g11))
+    resp = client.post(url(setup.g11) + f"?campaign={setup.campaign.id}", data=dict(VALID, csrf_token=token))
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"?campaign={setup.campaign.id}")
+    db.expire_all()
+    saved = db.scalars(select(CongressReport).where(CongressReport.unit_id == setup.g11.id)).all()
+    assert [r.campaign_id for r in saved] == [setup.campaign.id] != [newer.id]

@@ -9,6 +9,7 @@ from portal import db
 from portal.access import SessionUser, safe_next
 from portal.auth.forms import LoginForm
 from shared import audit, clock
+from shared.accounts import end_sessions
 from shared.models import User
 from shared.security import verify_password
 from shared.text import nfc
@@ -41,6 +42,12 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    user = current_user.user
+    # The session cookie is signed, not stored: bumping session_version is what makes a copy
+    # of it (kept by the browser, a proxy or a thief) useless after logout.
+    end_sessions(db.session(), user)
+    audit.record(db.session(), user, "auth.logout", "user", user.id, unit_id=user.unit_id, ip=request.remote_addr)
+    db.commit()
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")

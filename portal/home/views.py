@@ -8,7 +8,7 @@ from portal import db
 from portal.access import me
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.reports.views import own_report
-from shared.progress import progress_by_child, progress_by_level
+from shared.progress import progress_by_level, progress_overview
 
 bp = Blueprint("home", __name__)
 
@@ -19,8 +19,12 @@ def index():
     campaign = selected_campaign()
     as_of, date_error = selected_as_of()
     scope = user.unit
-    levels = progress_by_level(db.session(), campaign, scope, as_of)
-    children = progress_by_child(db.session(), campaign, scope, as_of) if scope.level != "grassroots" else []
+    # Per child subtree for a province; a district's children are grassroots unions, listed (paged)
+    # with their own congress on the unit page instead of one dashboard row each.
+    if scope.level == "province":
+        levels, children = progress_overview(db.session(), campaign, scope, as_of)
+    else:
+        levels, children = progress_by_level(db.session(), campaign, scope, as_of), []
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
         scope=scope, levels=levels, children=children,

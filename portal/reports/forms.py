@@ -25,8 +25,9 @@ class AttachmentForm(FlaskForm):
     file = FileField("Tệp (PDF, DOCX, XLSX, JPG, PNG)", validators=[FileRequired("Hãy chọn một tệp.")])
 
 
-def report_input(form: MultiDict) -> dict[str, Any]:
-    """What the user typed, as strings keyed by report field names; rows as lists of dicts.
+def report_input(form: MultiDict, compact: bool = True) -> dict[str, Any]:
+    """What the user typed, as strings keyed by report field names; rows as lists of dicts
+    (empty rows dropped unless `compact` is False).
 
     Only the fields on the page are taken: ids in hidden fields (unit, report) are never read.
     """
@@ -35,9 +36,11 @@ def report_input(form: MultiDict) -> dict[str, Any]:
         data["is_pilot"] = "on" if "on" in form.getlist("is_pilot") else ""
     flat = form.to_dict(flat=True)
     if "officers-present" in form:
-        data["officers"] = compact_rows(parse_rows(flat, "officers") or [], OFFICER_KEYS)
+        rows = parse_rows(flat, "officers") or []
+        data["officers"] = compact_rows(rows, OFFICER_KEYS) if compact else rows
     if "recommendations-present" in form:
-        data["recommendations"] = compact_rows(parse_rows(flat, "recommendations") or [], RECOMMENDATION_KEYS)
+        rows = parse_rows(flat, "recommendations") or []
+        data["recommendations"] = compact_rows(rows, RECOMMENDATION_KEYS) if compact else rows
     return data
 
 

@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,9 +35,12 @@ from shared.validation import (
     INT_FIELDS,
     GENDER_LABELS,
     MEETING_MODE_LABELS,
+    OFFICER_KEYS,
     OFFICER_ROLE_LABELS,
+    RECOMMENDATION_KEYS,
     REC_STATUS_LABELS,
     TOPIC_LABELS,
+    compact_rows,
     suggested_form,
     validate_report,
 )
@@ -129,6 +143,13 @@ def _context(unit, campaign, report, raw, errors=None, warnings=None, message=No
     )
 
 
+@bp.url_defaults
+def _keep_campaign(endpoint: str, values: dict) -> None:
+    """Links, form actions and redirects stay on the campaign the page was opened for."""
+    if has_request_context() and request.args.get("campaign"):
+        values.setdefault("campaign", request.args["campaign"])
+
+
 @bp.app_errorhandler(413)
 def too_large(_e):
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -151,11 +172,12 @@ def save(unit_id: int):
     user = me()
     if not _may_edit(user, unit, report, campaign):
         abort(403)
-    data = report_input(request.form)
     action = request.form.get("action", "save")
-    if apply_row_action(data, action):  # without JavaScript: a row added or removed, nothing saved yet
-        errors, warnings = validate_report(data, campaign, unit, full=False)
-        return render_template("reports/edit.html", **_context(unit, campaign, report, data, errors, warnings))
+    typed = report_input(request.form, compact=False)
+    if apply_row_action(typed, action):  # without JavaScript: a row added or removed, nothing saved yet
+        errors, warnings = _check_typed(typed, campaign, unit)
+        return render_template("reports/edit.html", **_context(unit, campaign, report, typed, errors, warnings))
+    data = report_input(request.form)
     version = request.form.get("version", "")
     # A form opened before the report existed carries no version: if it exists now, that is a conflict.
     expected = int(version) if version.isdigit() else (0 if report is not None else None)
@@ -207,16 +229,35 @@ def _conflict(unit, campaign, data):
     return render_template("reports/conflict.html", **context), 409
 
 
+def _check_typed(typed: dict, campaign, unit) -> tuple[dict[str, str], list[str]]:
+    """Draft check of rows as they stand on the page (empty rows included), errors keyed by page index."""
+    data = dict(typed)
+    kept: dict[str, list[int]] = {}  # the on-page index of each non-empty row
+    for key, keys in (("officers", OFFICER_KEYS), ("recommendations", RECOMMENDATION_KEYS)):
+        rows = typed.get(key) or []
+        kept[key] = [i for i, row in enumerate(rows) if compact_rows([row], keys)]
+        data[key] = [rows[i] for i in kept[key]]
+    checked, warnings = validate_report(data, campaign, unit, full=False)
+    errors = {}
+    for name, message in checked.items():
+        key, _, rest = name.partition("-")
+        if rest and key in kept:
+            index, _, field = rest.partition("-")
+            name = f"{key}-{kept[key][int(index)]}-{field}"
+        errors[name] = message
+    return errors, warnings
+
+
 @bp.post("/validate")
 def validate_fields(unit_id: int):
     """htmx: errors of every field typed so far and the warning banner, as out-of-band swaps."""
     unit, campaign, report = _load(unit_id)
-    data = report_input(request.form)
-    errors, warnings = validate_report(data, campaign, unit, full=False)
-    names = [n for n in data if n not in ("officers", "recommendations")]
+    typed = report_input(request.form, compact=False)
+    errors, warnings = _check_typed(typed, campaign, unit)
+    names = [n for n in typed if n not in ("officers", "recommendations")]
     for key in ("officers", "recommendations"):
         names.append(key)
-        for i, row in enumerate(data.get(key) or []):
+        for i, row in enumerate(typed.get(key) or []):
             names.extend(f"{key}-{i}-{field}" for field in row)
     return render_template(
         "reports/_validation.html", names=names, errors=errors, warnings=warnings, unit=unit, report=report
@@ -229,12 +270,12 @@ def rows(unit_id: int):
     unit, campaign, report = _load(unit_id)
     if not _may_edit(me(), unit, report, campaign):
         abort(403)
-    data = report_input(request.form)
+    data = report_input(request.form, compact=False)
     action = request.form.get("action", "")
     if not apply_row_action(data, action):
         abort(400)
     block = "officers" if "officer" in action else "recommendations"
-    errors, warnings = validate_report(data, campaign, unit, full=False)
+    errors, warnings = _check_typed(data, campaign, unit)
     context = _context(unit, campaign, report, data, errors, warnings)
     return render_block("reports/edit.html", block, **context)
 

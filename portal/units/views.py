@@ -1,16 +1,17 @@
 """A unit's page: its subtree's progress, its children, its own congress report status."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from jinja2_fragments.flask import render_block
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import db
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
-from shared.models import CongressReport, Unit
-from shared.progress import progress_by_child, progress_by_level
+from shared.models import CongressReport
+from shared.progress import progress_by_level, progress_overview
 from shared.units import ancestors, is_within
+from shared.units import children_page as unit_children_page
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -21,30 +22,22 @@ def show(unit_id: int):
     campaign = selected_campaign()
     as_of, date_error = selected_as_of()
     session = db.session()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    size = 50
-    children_rows = session.execute(
-        select(Unit, CongressReport)
-        .outerjoin(
-            CongressReport,
-            (CongressReport.unit_id == Unit.id) & (CongressReport.campaign_id == campaign.id),
-        )
-        .where(Unit.parent_id == unit.id, Unit.active.is_(True))
-        .order_by(Unit.name_folded, Unit.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    total_children = session.scalar(
-        select(func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+    children_page = unit_children_page(
+        session, unit, campaign.id,
+        after=request.args.get("after", type=int), before=request.args.get("before", type=int),
+        last=request.args.get("last") == "1", size=current_app.config["PAGE_SIZE"],
     )
+    if unit.level == "province":
+        levels, children = progress_overview(session, campaign, unit, as_of)
+    else:
+        levels, children = progress_by_level(session, campaign, unit, as_of), []
     own_report = session.scalar(
         select(CongressReport).where(CongressReport.unit_id == unit.id, CongressReport.campaign_id == campaign.id)
     )
     context = dict(
         unit=unit, campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error,
-        scope=unit, levels=progress_by_level(session, campaign, unit, as_of),
-        children=progress_by_child(session, campaign, unit, as_of) if unit.level == "province" else [],
-        children_rows=children_rows, total_children=total_children, page=page, page_size=size,
+        scope=unit, levels=levels, children=children,
+        children_page=children_page,
         breadcrumbs=[a for a in ancestors(session, unit) if is_within(a, me().unit)],
         own_report=own_report,
     )

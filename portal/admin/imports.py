@@ -1,0 +1,41 @@
+"""Upload of a unit spreadsheet (check first, then import), and the XLSX template."""
+from __future__ import annotations
+
+from flask import Response, render_template
+
+from portal import db
+from portal.access import me
+from portal.admin import attempt, bp, ip
+from portal.admin.forms import ImportForm
+from shared.imports import import_units, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500
+
+
+@bp.get("/units/import/template.xlsx")
+def import_template():
+    return Response(template_workbook(), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="mau-nhap-don-vi.xlsx"'})
+
+
+@bp.route("/units/import", methods=["GET", "POST"])
+def import_page():
+    form = ImportForm()
+    report, error = None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        actor = me()
+        report, error = attempt(
+            form, import_units, db.session(), upload.stream, filename=upload.filename or "tep.xlsx",
+            actor=actor, scope=actor.unit, dry_run=form.mode.data == "dry_run",
+            valid_only=form.mode.data == "valid_only", deactivate_missing=form.deactivate_missing.data, ip=ip(),
+        )
+        if report is not None and report.applied:
+            db.commit()
+        else:
+            db.session().rollback()
+    # The report is the answer to this upload, shown once: a reload re-sends the same (idempotent) file.
+    status = 422 if form.errors or error or (report and report.error_count and not report.applied) else 200
+    return render_template("admin/import.html", form=form, report=report, error=error,
+                           errors_shown=ERRORS_SHOWN), status

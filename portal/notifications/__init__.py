@@ -1,0 +1,1 @@
+"""In-app notifications: the list, marking read, the unread count in the header."""

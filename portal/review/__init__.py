@@ -1,0 +1,1 @@
+"""Review of congress reports by the direct superior unit: queue, return/approve/reopen, history, reminders."""

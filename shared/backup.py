@@ -1,0 +1,146 @@
+"""Backups: SQLite through its online backup API, PostgreSQL through pg_dump / psql."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess  # nosec B404 - fixed argument lists, never a shell
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from shared.db import make_engine
+from shared.errors import DomainError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_path(url: str) -> str:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise DomainError("Không sao lưu được cơ sở dữ liệu SQLite trong bộ nhớ.")
+    return database
+
+
+def _pg_env(url: str) -> tuple[list[str], dict[str, str], str | None]:
+    """libpq connection arguments and environment for pg_dump/psql; the schema if search_path is set."""
+    u = make_url(url)
+    args = ["--dbname", u.database or "postgres"]
+    if u.host:
+        args += ["--host", u.host]
+    if u.port:
+        args += ["--port", str(u.port)]
+    if u.username:
+        args += ["--username", u.username]
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = u.password
+    schema = None
+    options = u.query.get("options")
+    if options:
+        options = options if isinstance(options, str) else " ".join(options)
+        env["PGOPTIONS"] = options
+        for part in options.split():
+            if part.startswith("-csearch_path="):
+                schema = part.split("=", 1)[1].split(",")[0]
+    return args, env, schema
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise DomainError(f"Không tìm thấy chương trình {name}; hãy cài gói postgresql-client.")
+    return path
+
+
+def backup(url: str, output: str | Path) -> Path:
+    """Write a consistent copy of the database to `output` while the portal keeps running."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        source = sqlite3.connect(_sqlite_path(url))
+        target = sqlite3.connect(output)
+        try:
+            with target:
+                source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        return output
+    args, env, schema = _pg_env(url)
+    command = [_tool("pg_dump"), *args, "--format=plain", "--no-owner", "--no-privileges", "--file", str(output)]
+    if schema:
+        command += ["--schema", schema]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
+    if result.returncode != 0:
+        raise DomainError("pg_dump thất bại: " + result.stderr.strip())
+    return output
+
+
+def _our_tables(conn) -> list[str]:
+    from shared.models import Base
+
+    present = set(inspect(conn).get_table_names())
+    return [t.name for t in Base.metadata.sorted_tables if t.name in present]
+
+
+def _is_empty(url: str) -> bool:
+    """No table of ours holds a row (a freshly migrated database counts as empty)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return all(conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first() is None  # nosec B608 - schema names
+                       for t in _our_tables(conn))
+    finally:
+        engine.dispose()
+
+
+def restore(url: str, source: str | Path) -> None:
+    """Load a backup made by `backup` into an empty database of the same kind."""
+    source = Path(source)
+    if not source.is_file():
+        raise DomainError(f"Không có tệp sao lưu {source}.")
+    with open(source, "rb") as f:
+        is_sqlite_file = f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    if not _is_empty(url):
+        raise DomainError("Cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục vào cơ sở dữ liệu trống.")
+    if make_url(url).get_backend_name() == "sqlite":
+        if not is_sqlite_file:
+            raise DomainError("Tệp này không phải bản sao lưu SQLite.")
+        path = _sqlite_path(url)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(path)
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return
+    if is_sqlite_file:
+        raise DomainError("Tệp này là bản sao lưu SQLite, không khôi phục được vào PostgreSQL.")
+    args, env, schema = _pg_env(url)
+    _make_way(url, schema)
+    command = [_tool("psql"), *args, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
+               "--file", str(source)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
+    if result.returncode != 0:
+        raise DomainError("psql thất bại: " + result.stderr.strip())
+
+
+def _make_way(url: str, schema: str | None) -> None:
+    """Empty tables of a migrated database, and an empty schema a schema-scoped dump recreates, make way."""
+    from shared.models import Base
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            if _our_tables(conn):
+                Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            if schema and not inspect(conn).get_table_names(schema=schema):
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}"'))  # nosec B608 - empty, checked above
+    finally:
+        engine.dispose()

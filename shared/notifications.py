@@ -1,0 +1,262 @@
+"""In-app notifications and the email outbox: who hears about a report's transitions, and the SMTP drain."""
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shared import clock
+from shared.models import CongressReport, EmailOutbox, Notification, Unit, User
+
+REVIEW_ROLES = ("district", "federation")  # as in shared.workflow, which imports this module
+MAX_ATTEMPTS = 5
+
+
+def review_link(report: CongressReport) -> str:
+    return f"/review/{report.id}"
+
+
+def unit_link(report: CongressReport) -> str:
+    """Where the unit's officers see their report (and the reason it came back)."""
+    return f"/units/{report.unit_id}/report"
+
+
+def reviewers_of(session: Session, report: CongressReport) -> list[User]:
+    """Who reviews `report`: the direct superior unit's reviewers; admins for the province's report."""
+    unit = report.unit
+    if unit.parent_id is None:
+        # Admins whose scope holds the root: their unit is the root itself.
+        stmt = select(User).where(User.role == "admin", User.unit_id == unit.id)
+    else:
+        stmt = select(User).where(User.role.in_(REVIEW_ROLES), User.unit_id == unit.parent_id)
+    return list(session.scalars(stmt.where(User.active.is_(True)).order_by(User.id)))
+
+
+def unit_users(session: Session, unit_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User).where(User.unit_id == unit_id, User.active.is_(True)).order_by(User.id)
+        )
+    )
+
+
+def notify(
+    session: Session, users: Iterable[User], text: str, link: str | None, subject: str | None = None
+) -> list[Notification]:
+    """One in-app notification per user, plus an outbox mail to each user with an email address."""
+    now = clock.now()
+    out = []
+    for user in users:
+        note = Notification(user_id=user.id, text=text, link=link, created_at=now)
+        session.add(note)
+        out.append(note)
+        if user.email:
+            queue_mail(session, user.email, subject or text, _mail_body(user, text, link))
+    return out
+
+
+def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> EmailOutbox:
+    mail = EmailOutbox(to_addr=to_addr, subject=subject[:255], body=body, created_at=clock.now())
+    session.add(mail)
+    return mail
+
+
+def _mail_body(user: User, text: str, link: str | None) -> str:
+    name = user.full_name or user.username
+    lines = [f"Kính gửi {name},", "", text]
+    if link:
+        lines += ["", f"Xem chi tiết trên cổng thông tin daihoi: {link}"]
+    lines += ["", "Thư gửi tự động từ hệ thống theo dõi đại hội công đoàn; xin đừng trả lời thư này."]
+    return "\n".join(lines)
+
+
+def on_transition(
+    session: Session,
+    report: CongressReport,
+    actor: User,
+    from_status: str | None,
+    to_status: str,
+    reason: str | None,
+) -> list[Notification]:
+    """The one hook the workflow calls after each transition (the actor is never notified)."""
+    unit: Unit = report.unit
+    if to_status == "submitted":
+        recipients = reviewers_of(session, report)
+        again = " lại" if from_status == "returned" else ""
+        text = f"{unit.name} đã gửi{again} báo cáo kết quả đại hội, đang chờ duyệt."
+        subject = f"Báo cáo chờ duyệt: {unit.name}"
+        link = review_link(report)
+    else:
+        recipients = unit_users(session, report.unit_id)
+        link = unit_link(report)
+        if to_status == "approved":
+            text = f"Báo cáo kết quả đại hội của {unit.name} đã được phê duyệt."
+            subject = "Báo cáo đại hội đã được phê duyệt"
+        elif to_status == "returned" and from_status == "approved":
+            text = f"Báo cáo kết quả đại hội của {unit.name} được mở lại để sửa. Lý do: {reason}"
+            subject = "Báo cáo đại hội được mở lại để sửa"
+        elif to_status == "returned":
+            text = f"Báo cáo kết quả đại hội của {unit.name} bị trả lại. Lý do: {reason}"
+            subject = "Báo cáo đại hội bị trả lại"
+        else:
+            return []
+    return notify(session, [u for u in recipients if u.id != actor.id], text, link, subject)
+
+
+# ---- reading and marking ------------------------------------------------------------------
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """One indexed COUNT (ix_notifications_user_read): cheap enough for every page header."""
+    return session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+@dataclass
+class NotificationPage:
+    items: list[Notification]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, (self.total + self.size - 1) // self.size)
+
+
+def list_for(session: Session, user: User, page: int = 1, size: int = 50, unread_only: bool = False) -> NotificationPage:
+    where = [Notification.user_id == user.id]
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
+    total = session.scalar(select(func.count(Notification.id)).where(*where)) or 0
+    items = session.scalars(
+        select(Notification)
+        .where(*where)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(size)
+        .offset((max(1, page) - 1) * size)
+    )
+    return NotificationPage(list(items), total, max(1, page), size)
+
+
+def mark_read(session: Session, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) read; returns how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    result = session.execute(stmt.values(read_at=clock.now()).execution_options(synchronize_session=False))
+    session.flush()
+    return result.rowcount or 0
+
+
+# ---- the outbox drain ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """SMTP settings; no host means mail stays in the outbox (the default)."""
+
+    host: str | None = None
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    use_ssl: bool = False
+    sender: str = "daihoi@localhost"
+    timeout: float = 30
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_config(cls, config) -> MailSettings:
+        def flag(name: str) -> bool:
+            return str(config.get(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+        return cls(
+            host=config.get("SMTP_HOST") or None,
+            port=int(config.get("SMTP_PORT") or 25),
+            username=config.get("SMTP_USERNAME") or None,
+            password=config.get("SMTP_PASSWORD") or None,
+            starttls=flag("SMTP_STARTTLS"),
+            use_ssl=flag("SMTP_SSL"),
+            sender=config.get("MAIL_SENDER") or "daihoi@localhost",
+        )
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+
+
+def pending_mail(session: Session, limit: int = 100) -> list[EmailOutbox]:
+    return list(
+        session.scalars(
+            select(EmailOutbox)
+            .where(EmailOutbox.sent_at.is_(None), EmailOutbox.attempts < MAX_ATTEMPTS)
+            .order_by(EmailOutbox.id)
+            .limit(limit)
+        )
+    )
+
+
+def drain_outbox(session: Session, settings: MailSettings, limit: int = 100) -> DrainResult:
+    """Send up to `limit` waiting mails over one SMTP connection; failures are kept for a retry.
+
+    The caller commits. Does nothing when SMTP is not configured.
+    """
+    result = DrainResult()
+    if not settings.enabled:
+        result.pending = len(pending_mail(session, limit))
+        return result
+    batch = pending_mail(session, limit)
+    if not batch:
+        return result
+    smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+    try:
+        smtp = smtp_class(settings.host, settings.port, timeout=settings.timeout)
+        if settings.starttls:
+            smtp.starttls()
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+    except (OSError, smtplib.SMTPException) as exc:
+        for mail in batch:
+            mail.attempts += 1
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        result.failed = len(batch)
+        session.flush()
+        return result
+    try:
+        for mail in batch:
+            message = EmailMessage()
+            message["From"] = settings.sender
+            message["To"] = mail.to_addr
+            message["Subject"] = mail.subject
+            message.set_content(mail.body)
+            mail.attempts += 1
+            try:
+                smtp.send_message(message)
+            except (OSError, smtplib.SMTPException) as exc:
+                mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                result.failed += 1
+            else:
+                mail.sent_at = clock.now()
+                mail.last_error = None
+                result.sent += 1
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    session.flush()
+    return result

@@ -1,0 +1,103 @@
+"""`daihoi backup` and `daihoi restore`: a restored backup holds the same data, row for row."""
+from __future__ import annotations
+
+import shutil
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from portal.cli import main
+from shared import audit
+from shared.db import make_engine
+from shared.migrate import upgrade
+from shared.models import Base, CongressReport
+
+
+def _snapshot(url: str) -> dict[str, list[tuple]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                for t in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def some_data(db, factory):
+    t = factory.tree()
+    c = factory.campaign()
+    user = factory.user("district", t.d1, username="rachgia", full_name="Nguyễn Thị Hạnh")
+    db.add(CongressReport(campaign_id=c.id, unit_id=t.g11.id, status="submitted", members_total=40, notes="Đại hội điểm"))
+    audit.record(db, user, "report.submit", "report", 1, unit_id=t.g11.id, changes={"status": ["draft", "submitted"]})
+    db.commit()
+    return t
+
+
+def test_sqlite_backup_restores_into_an_empty_database_with_the_same_data(database_url, some_data, monkeypatch, tmp_path):
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite run only")
+    runner = CliRunner()
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    backup_file = tmp_path / "sao-luu.sqlite3"
+    result = runner.invoke(main, ["backup", "-o", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    assert "Đã sao lưu" in result.output
+
+    target = f"sqlite:///{tmp_path / 'moi.sqlite3'}"
+    upgrade(target)  # a freshly migrated, empty database is a fine target
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", target)
+    result = runner.invoke(main, ["restore", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    original, restored = _snapshot(database_url), _snapshot(target)
+    assert restored == original
+    assert len(restored["units"]) == 6 and restored["users"][0][1] == "rachgia"
+
+    # A second restore would overwrite data: refused.
+    result = runner.invoke(main, ["restore", str(backup_file)])
+    assert result.exit_code != 0 and "đã có dữ liệu" in result.output
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(database_url, tmp_path, monkeypatch, db):
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite run only")
+    bogus = tmp_path / "khong-phai.sql"
+    bogus.write_text("SELECT 1;")
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", f"sqlite:///{tmp_path / 'trong.sqlite3'}")
+    result = CliRunner().invoke(main, ["restore", str(bogus)])
+    assert result.exit_code != 0 and "không phải bản sao lưu SQLite" in result.output
+
+
+@pytest.mark.postgres
+def test_postgresql_backup_restores_into_a_new_database(database_url, some_data, monkeypatch, tmp_path):
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("needs TEST_DATABASE_URL on PostgreSQL")
+    if not shutil.which("pg_dump") or not shutil.which("psql"):
+        pytest.skip("pg_dump/psql not installed")
+    runner = CliRunner()
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    backup_file = tmp_path / "sao-luu.sql"
+    result = runner.invoke(main, ["backup", "-o", str(backup_file)])
+    assert result.exit_code == 0, result.output
+
+    name = f"restore_{uuid.uuid4().hex[:10]}"
+    base = make_url(database_url)
+    server = make_engine(base.set(query={}).render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        monkeypatch.setenv("DAIHOI_DATABASE_URL", target)
+        result = runner.invoke(main, ["restore", str(backup_file)])
+        assert result.exit_code == 0, result.output
+        assert _snapshot(target) == _snapshot(database_url)
+        assert len(_snapshot(target)["units"]) == 6
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()

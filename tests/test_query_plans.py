@@ -1,0 +1,124 @@
+"""Hot queries stay index-driven: no full scan of a big table sneaks into progress or the children list.
+
+Each guarded call runs on a small generated tree; every SQL statement it issues is captured and
+EXPLAINed with the same parameters. On SQLite a plan step "SCAN <table>" (a full table or full
+index scan) fails the test; on PostgreSQL, with `enable_seqscan = off` so that tiny tables do not
+make a sequential scan the honest choice, a "Seq Scan" node does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import event, select, text
+
+from shared.db import make_engine, make_session_factory
+from shared.generate import generate
+from shared.models import Campaign, Unit
+from shared.progress import progress_by_child, progress_by_level
+from shared.units import children_page, get_visible_unit
+
+BIG_TABLES = {"units", "congress_reports", "report_status_changes", "officers", "recommendations", "users"}
+TODAY = dt.date(2024, 1, 1)
+PAST = dt.date(2023, 4, 15)
+
+
+@pytest.fixture
+def plans(database_url, engine, db):
+    """(session, captured statements) on a fresh engine, over a small generated tree."""
+    generate(engine, units=400, seed=11, today=TODAY, analyze=False)
+    if engine.dialect.name == "sqlite":
+        # Statistics another test may have left (ANALYZE) would describe a different, tinier table.
+        with engine.begin() as conn:
+            if conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+                conn.execute(text("DELETE FROM sqlite_stat1"))
+    fresh = make_engine(database_url)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(fresh, "before_cursor_execute")
+    def _capture(_conn, _cursor, statement, parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    session = make_session_factory(fresh)()
+    yield session, captured
+    session.close()
+    fresh.dispose()
+
+
+def _full_scans(session, statement: str, parameters) -> list[str]:
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        steps = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+        return [s for s in steps if s.startswith("SCAN ") and s.split()[1] in BIG_TABLES]
+    conn.exec_driver_sql("SET enable_seqscan = off")
+    try:
+        plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
+    finally:
+        conn.exec_driver_sql("RESET enable_seqscan")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found: list[str] = []
+
+    def walk(node: dict) -> None:
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+            found.append(f"Seq Scan on {node['Relation Name']}")
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return found
+
+
+def _assert_indexed(session, captured, what: str) -> None:
+    assert captured, f"{what}: no query captured"
+    for statement, parameters in captured:
+        scans = _full_scans(session, statement, parameters)
+        assert not scans, f"{what}: {scans} in\n{statement}"
+    captured.clear()
+
+
+def _setup(session):
+    campaign = session.scalars(select(Campaign)).one()
+    province = session.scalars(select(Unit).where(Unit.level == "province").order_by(Unit.id)).first()
+    district = session.scalars(select(Unit).where(Unit.level == "district", Unit.parent_id == province.id)).first()
+    return campaign, province, district
+
+
+@pytest.mark.parametrize("as_of", [TODAY, PAST], ids=["today", "past"])
+def test_progress_queries_use_indexes(plans, as_of, monkeypatch):
+    session, captured = plans
+    monkeypatch.setattr("shared.clock.today", lambda: TODAY)
+    campaign, province, district = _setup(session)
+    captured.clear()
+    progress_by_level(session, campaign, district, as_of)
+    _assert_indexed(session, captured, f"progress_by_level({as_of})")
+    progress_by_child(session, campaign, province, as_of)
+    _assert_indexed(session, captured, f"progress_by_child({as_of})")
+
+
+def test_children_list_and_unit_lookup_use_indexes(plans):
+    session, captured = plans
+    campaign, province, district = _setup(session)
+    captured.clear()
+    first = children_page(session, district, campaign.id, size=5)
+    _assert_indexed(session, captured, "children_page first")
+    children_page(session, district, campaign.id, after=first.last_id, size=5)
+    _assert_indexed(session, captured, "children_page after")
+    children_page(session, district, campaign.id, last=True, size=5)
+    _assert_indexed(session, captured, "children_page last")
+    children_page(session, district, campaign.id, before=first.last_id, size=5)
+    _assert_indexed(session, captured, "children_page before")
+
+    class _User:
+        unit = province
+
+    get_visible_unit(session, _User(), first.first_id)
+    _assert_indexed(session, captured, "get_visible_unit")
+
+
+def test_the_guard_catches_a_full_scan(plans):
+    """The check itself can fail: an unindexed filter on the units table is reported."""
+    session, _captured = plans
+    scans = _full_scans(session, "SELECT id FROM units WHERE members_count > 10", {})
+    assert scans and "units" in scans[0]
