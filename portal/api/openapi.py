@@ -16,6 +16,9 @@ _INT_FIELDS = {
 }
 
 
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: the app refuses it (400)
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -35,8 +38,8 @@ def _field_schema(name: str) -> dict:
     if name in validation.CHOICE_FIELDS:
         return _nullable({"type": "string", "enum": list(validation.CHOICE_FIELDS[name])})
     if name in validation.TEXT_FIELDS:
-        return _nullable({"type": "string", "maxLength": validation.TEXT_FIELDS[name]})
-    return _nullable({"type": "string"})
+        return _nullable({"type": "string", "maxLength": validation.TEXT_FIELDS[name], "pattern": NO_NUL})
+    return _nullable({"type": "string", "pattern": NO_NUL})
 
 
 def _rows(keys: dict) -> dict:
@@ -45,16 +48,16 @@ def _rows(keys: dict) -> dict:
 
 OFFICER = {
     "role": {"type": "string", "enum": list(validation.OFFICER_ROLE_LABELS)},
-    "full_name": {"type": "string", "maxLength": 200},
+    "full_name": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
     "gender": _nullable({"type": "string", "enum": list(validation.GENDER_LABELS)}),
     "vote_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
 }
 RECOMMENDATION = {
     "topic": {"type": "string", "enum": list(validation.TOPIC_LABELS)},
-    "text": {"type": "string", "maxLength": 2000},
-    "addressed_to": _nullable({"type": "string", "maxLength": 200}),
+    "text": {"type": "string", "maxLength": 2000, "pattern": NO_NUL},
+    "addressed_to": _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL}),
     "status": {"type": "string", "enum": list(validation.REC_STATUS_LABELS)},
-    "resolution_note": _nullable({"type": "string", "maxLength": 2000}),
+    "resolution_note": _nullable({"type": "string", "maxLength": 2000, "pattern": NO_NUL}),
 }
 
 
@@ -74,7 +77,7 @@ ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 CAMPAIGN = _q("campaign", ID, "Đợt đại hội (mặc định: đợt hiện hành)")
 AS_OF = _q("as_of", {"type": "string", "format": "date"}, "Số liệu tính đến ngày (YYYY-MM-DD); ngày sau hôm nay được tính là hôm nay")
 LIMIT = _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Số dòng mỗi trang")
-CURSOR = _q("cursor", {"type": "string"}, "Con trỏ trang sau (next_cursor)")
+CURSOR = _q("cursor", {"type": "string", "pattern": NO_NUL}, "Con trỏ trang sau (next_cursor)")
 UNIT_ID = {"name": "unit_id", "in": "path", "required": True, "schema": ID}
 AUTH_ERRORS = {"400": _err("Tham số không hợp lệ"), "401": _err("Thiếu hoặc sai mã truy cập")}
 READ_ERRORS = {**AUTH_ERRORS, "404": _err("Không tìm thấy (hoặc ngoài phạm vi)")}
@@ -89,13 +92,14 @@ WRITE_ERRORS = {
 def _transition(summary: str, with_reason: bool) -> dict:
     props = {"version": {"type": "integer"}}
     if with_reason:
-        props["reason"] = {"type": "string", "minLength": 1, "maxLength": 2000}
+        props["reason"] = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NO_NUL}
     return {
         "post": {
             "summary": summary,
             "parameters": [UNIT_ID, CAMPAIGN],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": props, **({"required": ["reason"]} if with_reason else {}),
+                "type": "object", "additionalProperties": False, "properties": props,
+                **({"required": ["reason"]} if with_reason else {}),
             }}}},
             "responses": {"200": _json(_ref("Report")), **WRITE_ERRORS},
         }
@@ -225,11 +229,12 @@ def spec() -> dict:
                     "security": [],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["username", "password"],
                         "properties": {
-                            "username": {"type": "string", "minLength": 1},
-                            "password": {"type": "string", "minLength": 1},
-                            "name": {"type": "string", "maxLength": 100},
+                            "username": {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                            "password": {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                            "name": {"type": "string", "maxLength": 100, "pattern": NO_NUL},
                         },
                     }}}},
                     "responses": {
@@ -242,6 +247,7 @@ def spec() -> dict:
                         "400": _err("Nội dung không phải JSON"),
                         "401": _err("Sai tên đăng nhập hoặc mật khẩu"),
                         "422": _err("Thiếu trường"),
+                        "429": _err("Quá nhiều lần đăng nhập sai"),
                     },
                 },
                 "get": {
@@ -299,7 +305,7 @@ def spec() -> dict:
                 "summary": "Danh sách đơn vị (phân trang keyset)",
                 "parameters": [
                     CAMPAIGN,
-                    _q("q", {"type": "string"}, "Tìm theo tên hoặc mã, không phân biệt dấu"),
+                    _q("q", {"type": "string", "pattern": NO_NUL}, "Tìm theo tên hoặc mã, không phân biệt dấu"),
                     _q("level", {"type": "string", "enum": list(LEVEL_LABELS)}, "Cấp"),
                     _q("parent", ID, "Đơn vị cha"),
                     _q("status", {"type": "string", "enum": [*STATUS_LABELS, "none"]}, "Trạng thái báo cáo"),

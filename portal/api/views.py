@@ -24,7 +24,7 @@ csrf.exempt(bp)
 PUBLIC = {"api.create_token", "api.openapi"}
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-              422: "invalid"}
+              422: "invalid", 429: "too_many_requests"}
 HTTP_MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
     401: "Cần mã truy cập hợp lệ (Authorization: Bearer ...).",
@@ -32,6 +32,7 @@ HTTP_MESSAGES = {
     404: "Không tìm thấy dữ liệu bạn yêu cầu.",
     405: "Phương thức không được hỗ trợ.",
     413: "Dữ liệu gửi lên quá lớn.",
+    429: "Quá nhiều lần đăng nhập sai; hãy thử lại sau ít phút.",
 }
 
 
@@ -57,6 +58,12 @@ def _domain_error(exc: DomainError):
 def _http_error(exc: HTTPException):
     status = exc.code or 500
     return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
+
+
+# By status code too: the app's own handlers for particular exception classes (an HTML 400 for NUL
+# bytes, an HTML 429 from the rate limiter) are found by code before a blueprint's class handler.
+for _code in HTTP_CODES:
+    bp.register_error_handler(_code, _http_error)
 
 
 @bp.errorhandler(500)
@@ -156,7 +163,8 @@ def _campaign():
     return dashboard.get_campaign(db.session(), _int_arg("campaign"))
 
 
-def _json_body() -> dict:
+def _json_body(allowed: set[str] | frozenset[str]) -> dict:
+    """The request's JSON object; unknown names are refused (422) rather than silently dropped."""
     body = request.get_json(silent=True)
     if body is None and request.get_data():
         raise InvalidQuery("Nội dung phải là JSON.")
@@ -164,7 +172,23 @@ def _json_body() -> dict:
         return {}
     if not isinstance(body, dict):
         raise InvalidQuery("Nội dung phải là một đối tượng JSON.")
+    unknown = [name for name in body if name not in allowed]
+    if unknown:
+        raise DomainError("Nội dung có trường không được hỗ trợ.",
+                          fields={name: "Trường không được hỗ trợ." for name in unknown})
+    if _has_nul(body):  # PostgreSQL text cannot hold NUL, as the pages refuse it in forms
+        raise InvalidQuery("Dữ liệu chứa ký tự không hợp lệ (NUL).")
     return body
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _expected_version(body: dict, required: bool) -> int | None:
@@ -198,7 +222,7 @@ def openapi():
 
 @bp.post("/tokens")
 def create_token():
-    body = _json_body()
+    body = _json_body({"username", "password", "name"})
     username, password = body.get("username"), body.get("password")
     fields = {k: "Bắt buộc." for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v}
     if fields:
@@ -290,7 +314,7 @@ def report(unit_id: int):
 def save_report(unit_id: int):
     """Draft save: only the fields given change. The version (If-Match or "version") is required
     once the report exists; the first save of a unit that has none creates its draft."""
-    body = _json_body()
+    body = _json_body({"version", *EDITABLE_FIELDS, *ROW_KEYS})
     data = {k: v for k, v in body.items() if k != "version"}
     _check_report_body(data)
     session = db.session()
@@ -321,7 +345,7 @@ ROW_KEYS = {"officers", "recommendations"}
 
 def _check_report_body(data: dict) -> None:
     """Unknown names and malformed rows are refused rather than silently dropped."""
-    fields = {name: "Trường không có trong báo cáo." for name in data if name not in EDITABLE_FIELDS and name not in ROW_KEYS}
+    fields = {}
     for key in ROW_KEYS & set(data):
         rows = data[key]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -330,8 +354,8 @@ def _check_report_body(data: dict) -> None:
         raise DomainError("Báo cáo có trường không hợp lệ.", fields=fields)
 
 
-def _transition(unit_id: int, action):
-    body = _json_body()
+def _transition(unit_id: int, action, with_reason: bool = False):
+    body = _json_body({"version", "reason"} if with_reason else {"version"})
     expected = _expected_version(body, required=False)
     session = db.session()
     report = dashboard.unit_report(session, user(), _campaign(), unit_id)
@@ -347,7 +371,7 @@ def submit(unit_id: int):
 
 @bp.post("/units/<int:unit_id>/report/return")
 def return_report(unit_id: int):
-    return _transition(unit_id, lambda s, r, b, v: workflow.return_report(s, r, user(), _reason(b), v))
+    return _transition(unit_id, lambda s, r, b, v: workflow.return_report(s, r, user(), _reason(b), v), True)
 
 
 @bp.post("/units/<int:unit_id>/report/approve")
@@ -357,7 +381,7 @@ def approve(unit_id: int):
 
 @bp.post("/units/<int:unit_id>/report/reopen")
 def reopen(unit_id: int):
-    return _transition(unit_id, lambda s, r, b, v: workflow.reopen(s, r, user(), _reason(b), v))
+    return _transition(unit_id, lambda s, r, b, v: workflow.reopen(s, r, user(), _reason(b), v), True)
 
 
 def _reason(body: dict) -> str | None:
