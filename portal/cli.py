@@ -105,13 +105,15 @@ def _print_demo_accounts() -> None:
         ("rachgia", "LĐLĐ thành phố Rạch Giá"),
         ("coso", "công đoàn cơ sở ở Rạch Giá, chưa báo cáo đại hội"),
         ("quansat", "theo dõi - Thành ủy Rạch Giá"),
+        ("thanhuy_rachgia", "cấp ủy - Thành ủy Rạch Giá (15 huyện ủy, thành ủy: thanhuy_*, huyenuy_*)"),
+        ("dangdoan", "cấp ủy - Đảng đoàn LĐLĐ tỉnh"),
     ]:
         click.echo(f"  {username:<10} {role}")
 
 
 @main.command("create-user", help="Tạo tài khoản.")
 @click.option("--username", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "federation", "district", "reporter", "observer"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee"]))
 @click.option("--unit", "unit_code", required=True, help="Mã đơn vị của tài khoản.")
 @click.option("--full-name", default="")
 @click.password_option(help="Mật khẩu (ít nhất 8 ký tự).")

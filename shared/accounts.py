@@ -33,6 +33,7 @@ ROLE_LEVELS = {
     "district": ("district",),
     "reporter": ("grassroots",),
     "observer": ("province", "district", "grassroots"),
+    "party_committee": ("province", "district"),  # the federation's party delegation; district/city committees
 }
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I look-alikes
 

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from shared import clock
@@ -13,6 +13,7 @@ from shared.models import (
     Campaign,
     CongressReport,
     Officer,
+    PartyBody,
     Recommendation,
     ReportStatusChange,
     ReportVersion,
@@ -213,6 +214,110 @@ def _fill_results(rng: random.Random, report: CongressReport, unit: Unit, campai
     report.recommendations = recs
 
 
+# The 15 district-level units that are a town or district have a party committee (huyện ủy,
+# thành ủy); the sector unions (VC, GD, YT, KKT) report through the federation's party delegation.
+PARTY_DISTRICTS = ("RG", "HT", "PQ", "KL", "HD", "TH", "CT", "GR", "GQ", "AB", "AM", "VT", "UMT", "GT", "KH")
+
+
+def _party_bodies(session: Session, province: Unit, districts: list[Unit], password_hash: str) -> list[User]:
+    """A PartyBody and a `party_committee` account for each party committee and for the delegation."""
+    users = []
+    for d in districts:
+        if d.code not in PARTY_DISTRICTS:
+            continue
+        city = "thành phố " in d.name
+        place = d.name.split("thành phố " if city else "huyện ", 1)[1]
+        name = ("Thành ủy " if city else "Huyện ủy ") + place
+        session.add(PartyBody(unit_id=d.id, name=name, kind="district_committee"))
+        username = ("thanhuy_" if city else "huyenuy_") + fold(place).replace(" ", "")
+        users.append(User(username=username, full_name=name, password_hash=password_hash, role="party_committee", unit_id=d.id))
+    session.add(PartyBody(unit_id=province.id, name="Đảng đoàn Liên đoàn Lao động tỉnh", kind="federation_delegation"))
+    users.append(User(username="dangdoan", full_name="Đảng đoàn Liên đoàn Lao động tỉnh", password_hash=password_hash, role="party_committee", unit_id=province.id))
+    session.add_all(users)
+    session.flush()
+    return users
+
+
+WORKS = [
+    "Sửa chữa, nâng cấp nhà văn hóa công nhân", "Tặng nhà Mái ấm Công đoàn cho đoàn viên khó khăn",
+    "Trao học bổng cho con đoàn viên vượt khó", "Xây dựng phòng truyền thống công đoàn",
+    "Làm đường giao thông nông thôn", "Sáng kiến cải tiến kỹ thuật trong sản xuất",
+]
+
+
+def _party_history(session: Session, rng: random.Random, campaign: Campaign, province: Unit, districts: list[Unit], users: list[User], today: dt.date) -> None:
+    """Steering committees, level reports, announcements and named works, from their own random
+    sequence (the union history above does not move when this changes)."""
+    from shared.models import (
+        CongressWork, Document, DocumentTarget, ExemplaryEntry, LevelReport, SteeringCommittee, SteeringMember,
+    )
+
+    by_name = {u.username: u for u in users}
+    decided = dt.date(2022, 12, 15)
+    if decided <= today:
+        for i, unit in enumerate([province, *districts]):
+            number = None if i == 7 else f"{rng.randint(10, 99)}-QĐ/{'TU' if unit is province else 'BCĐ'}"
+            c = SteeringCommittee(campaign_id=campaign.id, unit_id=unit.id, decision_number=number,
+                                  decision_date=decided + dt.timedelta(days=rng.randint(0, 10)) if number else None,
+                                  updated_at=_at(decided, 10))
+            kinds = [("mass_mobilization", "head", "Trưởng Ban Dân vận"), ("federation", "standing_deputy", "Chủ tịch Liên đoàn Lao động"),
+                     ("organisation", "member", "Phó Trưởng Ban Tổ chức"), ("propaganda", "member", "Phó Trưởng Ban Tuyên giáo"),
+                     ("federation", "member", "Phó Chủ tịch Liên đoàn Lao động"), ("sector", "member", "Phó Giám đốc Sở Lao động - Thương binh và Xã hội")]
+            if i == 4:  # a committee without the propaganda commission: the page warns
+                kinds = [k for k in kinds if k[0] != "propaganda"]
+            if i == 11:  # the head is not from Mass Mobilization
+                kinds[0] = ("organisation", "head", "Trưởng Ban Tổ chức")
+            c.members = [
+                SteeringMember(position=n, full_name=_person(rng, rng.random() < 0.3), title=title, agency=unit.name if kind == "federation" else "Cấp ủy",
+                               agency_kind=kind, role=role)
+                for n, (kind, role, title) in enumerate(kinds)
+            ]
+            session.add(c)
+            for _ in range(rng.randint(1, 3)):
+                done = dt.date(2023, 3, 1) + dt.timedelta(days=rng.randint(0, 120))
+                if done <= today:
+                    session.add(CongressWork(campaign_id=campaign.id, unit_id=unit.id, name=rng.choice(WORKS),
+                                             value_vnd=rng.randint(5, 400) * 1_000_000, completed_on=done, created_at=_at(done, 16)))
+            for _ in range(rng.randint(1, 4)):
+                collective = rng.random() < 0.4
+                session.add(ExemplaryEntry(campaign_id=campaign.id, unit_id=unit.id, kind="collective" if collective else "individual",
+                                           name=rng.choice(COMPANIES).format(p="Kiên Giang") if collective else _person(rng, rng.random() < 0.5),
+                                           achievement="Tiêu biểu trong phong trào thi đua chào mừng đại hội.",
+                                           commendation="Bằng khen của LĐLĐ tỉnh", created_at=_at(dt.date(2023, 6, 1), 9)))
+    bodies = session.scalars(select(PartyBody).order_by(PartyBody.id)).all()
+    plan = ["acknowledged"] * 7 + ["submitted"] * 3 + ["returned", "draft", "draft", None, None]
+    for body, status in zip([b for b in bodies if b.kind == "district_committee"], plan):
+        due = campaign.deadline_district + dt.timedelta(days=campaign.level_report_grace_days)
+        sent = _at(due - dt.timedelta(days=rng.randint(-4, 12)), 10)
+        if status is None or sent.date() > today:
+            continue
+        session.add(LevelReport(
+            campaign_id=campaign.id, party_body_id=body.id, status=status, created_at=sent - dt.timedelta(days=5), updated_at=sent,
+            assessment="Cấp ủy đã lãnh đạo, chỉ đạo tổ chức thành công đại hội công đoàn cơ sở và đại hội cấp mình đúng tiến độ.",
+            submitted_at=sent if status != "draft" else None,
+            reviewed_at=sent + dt.timedelta(days=3) if status in ("acknowledged", "returned") else None,
+            reviewed_by_id=by_name["dieuphoi"].id if status in ("acknowledged", "returned") else None,
+            return_reason="Đề nghị bổ sung đánh giá về nhân sự trong quy hoạch." if status == "returned" else None,
+        ))
+    delegation = next(b for b in bodies if b.kind == "federation_delegation")
+    sent = _at(campaign.deadline_province + dt.timedelta(days=9), 10)
+    if sent.date() <= today:
+        session.add(LevelReport(campaign_id=campaign.id, party_body_id=delegation.id, status="acknowledged", created_at=sent, updated_at=sent,
+                                assessment="Đại hội Công đoàn tỉnh thành công tốt đẹp.", submitted_at=sent, reviewed_at=sent + dt.timedelta(days=2),
+                                reviewed_by_id=by_name["dieuphoi"].id))
+    notices = [
+        (dt.date(2023, 1, 5), "announcement", "Triển khai đại hội công đoàn các cấp nhiệm kỳ 2023-2028", "Các đơn vị xây dựng kế hoạch đại hội và gửi về cấp trên trực tiếp trước ngày 31/01/2023.", "", dt.date(2023, 1, 20)),
+        (dt.date(2023, 2, 1), "announcement", "Lưu ý khi tổ chức đại hội điểm", "Đại hội điểm hoàn thành trước ngày 15/03/2023 để rút kinh nghiệm.", "district", None),
+    ]
+    for day, kind, title, body_text, levels, ack_by in notices:
+        if day <= today:
+            d = Document(kind=kind, title=title, body=body_text, target_levels=levels, ack_by=ack_by, publisher_unit_id=province.id,
+                         published_by_id=by_name["liendoan"].id, published_at=_at(day, 8))
+            d.targets = [DocumentTarget(unit_id=province.id)]
+            session.add(d)
+    session.flush()
+
+
 def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) -> DemoResult:
     """Create the demo province (in an empty database). History stops at `today`."""
     if session.scalar(select(func.count(Unit.id))):
@@ -366,6 +471,15 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         session.add(ReportVersion(report_id=report.id, version=report.version, data=snapshot(report), created_at=last[0]))
         reports += 1
     session.flush()
+
+    # Party bodies come last so that the random history above stays exactly as it was.
+    party_users = _party_bodies(session, province, districts, password_hash)
+    users += party_users
+    _party_history(session, random.Random(seed + 11), campaign, province, districts, users, today)
+    session.flush()
+    # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
+    # tables (nested loops) and a replay takes seconds instead of milliseconds.
+    session.execute(text("ANALYZE"))
 
     accounts = [(u.username, u.role, next(x.name for x in [province, *districts, coso_unit] if x.id == u.unit_id)) for u in users]
     return DemoResult(

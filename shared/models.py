@@ -71,6 +71,7 @@ ROLE_LABELS = {
     "district": "Công đoàn cấp trên cơ sở",
     "reporter": "Công đoàn cơ sở",
     "observer": "Theo dõi",
+    "party_committee": "Cấp ủy (huyện ủy, thành ủy, Đảng đoàn)",
 }
 
 STATUS_LABELS = {
@@ -156,6 +157,8 @@ class Campaign(Base):
     target_young_pct: Mapped[int] = mapped_column(Integer, default=15)
     target_party_pct: Mapped[int] = mapped_column(Integer, default=50)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Party bodies' level reports are due this many days after their level's deadline.
+    level_report_grace_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
     def deadline_for(self, level: str) -> dt.date:
@@ -170,7 +173,7 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('admin','coordinator','federation','district','reporter','observer')",
+            "role IN ('admin','coordinator','federation','district','reporter','observer','party_committee')",
             name="role",
         ),
     )
@@ -450,3 +453,280 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# ---- Party bodies: level reports, steering committees, guidance, emulation -------------------
+
+LEVEL_REPORT_STATUS_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "draft": "Đang soạn",
+    "submitted": "Đã gửi",
+    "returned": "Yêu cầu chỉnh sửa",
+    "acknowledged": "Đã tiếp nhận",
+}
+PARTY_BODY_KIND_LABELS = {
+    "district_committee": "Huyện ủy, thành ủy",
+    "federation_delegation": "Đảng đoàn LĐLĐ tỉnh",
+}
+STEERING_ROLE_LABELS = {
+    "head": "Trưởng ban",
+    "standing_deputy": "Phó Trưởng ban thường trực",
+    "deputy": "Phó Trưởng ban",
+    "member": "Thành viên",
+}
+AGENCY_KIND_LABELS = {
+    "mass_mobilization": "Ban Dân vận",
+    "organisation": "Ban Tổ chức",
+    "propaganda": "Ban Tuyên giáo",
+    "federation": "Liên đoàn Lao động",
+    "sector": "Sở, ngành",
+    "other": "Khác",
+}
+DOCUMENT_KIND_LABELS = {
+    "guidance": "Hướng dẫn",
+    "plan": "Kế hoạch",
+    "form": "Biểu mẫu",
+    "announcement": "Thông báo",
+}
+EXEMPLARY_KIND_LABELS = {"individual": "Cá nhân", "collective": "Tập thể"}
+
+
+class StoredFile(Base):
+    """An uploaded file (signed scan, guidance document) kept under UPLOAD_FOLDER by `storage_key`."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PartyBody(Base):
+    """A district/city party committee or the federation's party delegation, attached to the
+    union unit whose subtree its level report covers."""
+
+    __tablename__ = "party_bodies"
+    __table_args__ = (
+        CheckConstraint("kind IN ('district_committee','federation_delegation')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return PARTY_BODY_KIND_LABELS[self.kind]
+
+    @property
+    def level(self) -> str:
+        return "province" if self.kind == "federation_delegation" else "district"
+
+
+class LevelReport(Base):
+    """A party body's report on its level's congresses to Ban Dân vận (one per campaign)."""
+
+    __tablename__ = "level_reports"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "party_body_id", name="uq_level_report_campaign_body"),
+        CheckConstraint("status IN ('draft','submitted','returned','acknowledged')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    party_body_id: Mapped[int] = mapped_column(ForeignKey("party_bodies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    assessment: Mapped[str | None] = mapped_column(Text)
+    shortcomings: Mapped[str | None] = mapped_column(Text)
+    lessons: Mapped[str | None] = mapped_column(Text)
+    proposals: Mapped[str | None] = mapped_column(Text)
+    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    campaign: Mapped[Campaign] = relationship()
+    party_body: Mapped[PartyBody] = relationship()
+    scan: Mapped[StoredFile | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return LEVEL_REPORT_STATUS_LABELS[self.status]
+
+
+class SteeringCommittee(Base):
+    """Ban chỉ đạo đại hội of a district-level unit or of the province, for one campaign."""
+
+    __tablename__ = "steering_committees"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="uq_steering_campaign_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    decision_number: Mapped[str | None] = mapped_column(String(60))
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    unit: Mapped[Unit] = relationship()
+    members: Mapped[list[SteeringMember]] = relationship(
+        back_populates="committee", cascade="all, delete-orphan", order_by="SteeringMember.position"
+    )
+
+
+class SteeringMember(Base):
+    __tablename__ = "steering_members"
+    __table_args__ = (
+        CheckConstraint("role IN ('head','standing_deputy','deputy','member')", name="role"),
+        CheckConstraint(
+            "agency_kind IN ('mass_mobilization','organisation','propaganda','federation','sector','other')",
+            name="agency_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("steering_committees.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    agency_kind: Mapped[str] = mapped_column(String(20), default="other")
+    role: Mapped[str] = mapped_column(String(20), default="member")
+
+    committee: Mapped[SteeringCommittee] = relationship(back_populates="members")
+
+    @property
+    def role_label(self) -> str:
+        return STEERING_ROLE_LABELS[self.role]
+
+    @property
+    def agency_kind_label(self) -> str:
+        return AGENCY_KIND_LABELS[self.agency_kind]
+
+
+class Document(Base):
+    """A guidance document, plan, form template or short announcement, published to an audience:
+    the units of the targeted subtrees whose level is listed (all levels when `target_levels` is empty)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("kind IN ('guidance','plan','form','announcement')", name="kind"),
+        Index("ix_documents_published", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    target_levels: Mapped[str] = mapped_column(String(60), default="")
+    ack_by: Mapped[dt.date | None] = mapped_column(Date)
+    publisher_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    file: Mapped[StoredFile | None] = relationship()
+    publisher_unit: Mapped[Unit] = relationship()
+    targets: Mapped[list[DocumentTarget]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return DOCUMENT_KIND_LABELS[self.kind]
+
+    @property
+    def levels(self) -> list[str]:
+        return [x for x in self.target_levels.split(",") if x]
+
+
+class DocumentTarget(Base):
+    """One targeted subtree (its root unit) of a document."""
+
+    __tablename__ = "document_targets"
+    __table_args__ = (UniqueConstraint("document_id", "unit_id", name="uq_document_targets_document_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+    document: Mapped[Document] = relationship(back_populates="targets")
+    unit: Mapped[Unit] = relationship()
+
+
+class DocumentReceipt(Base):
+    """When a user of the audience first opened, and acknowledged, a document."""
+
+    __tablename__ = "document_receipts"
+    __table_args__ = (
+        UniqueConstraint("document_id", "user_id", name="uq_document_receipts_document_user"),
+        Index("ix_document_receipts_document_unit", "document_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CongressWork(Base):
+    """A work or product greeting the congress (công trình, sản phẩm chào mừng)."""
+
+    __tablename__ = "congress_works"
+    __table_args__ = (
+        CheckConstraint("value_vnd IS NULL OR value_vnd >= 0", name="value_nonneg"),
+        Index("ix_congress_works_campaign_unit", "campaign_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    value_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ExemplaryEntry(Base):
+    """An exemplary individual or collective commended during the congress movement."""
+
+    __tablename__ = "exemplary_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('individual','collective')", name="kind"),
+        Index("ix_exemplary_entries_campaign_unit", "campaign_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(255))
+    achievement: Mapped[str | None] = mapped_column(Text)
+    commendation: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def kind_label(self) -> str:
+        return EXEMPLARY_KIND_LABELS[self.kind]

@@ -19,9 +19,11 @@ def test_demo_province_has_the_expected_shape(db, demo):
     assert demo.units == 1 + 19 + demo.grassroots
     assert 1400 <= demo.grassroots <= 1500
     assert 65_000 <= demo.members <= 85_000
-    names = {u.username: u.role for u in db.query(User)}
+    names = {u.username: u.role for u in db.query(User) if u.role != "party_committee"}
     assert names == {"admin": "admin", "dieuphoi": "coordinator", "liendoan": "federation",
                      "rachgia": "district", "coso": "reporter", "quansat": "observer"}
+    party = {u.username for u in db.query(User) if u.role == "party_committee"}
+    assert len(party) == 16 and {"thanhuy_rachgia", "huyenuy_giongrieng", "dangdoan"} <= party
 
 
 def test_demo_history_is_realistic(db, demo):

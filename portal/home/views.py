@@ -6,6 +6,7 @@ from jinja2_fragments.flask import render_block
 
 from portal import db
 from portal.access import me
+from portal.party import views as party_views
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.reports.views import own_report
 from shared.progress import progress_by_level, progress_overview
@@ -30,6 +31,7 @@ def index():
         scope=scope, levels=levels, children=children,
         my_report=own_report(user, campaign) if user.role == "reporter" else None,
     )
+    context.update(party_views.home_panel(db.session(), user, campaign))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render_block("home/index.html", "progress", **context)
     return render_template("home/index.html", **context)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.access import me, visible_unit_or_404
+from portal.party import views as party_views
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from shared.models import CongressReport
 from shared.progress import progress_by_level, progress_overview
@@ -41,6 +42,7 @@ def show(unit_id: int):
         breadcrumbs=[a for a in ancestors(session, unit) if is_within(a, me().unit)],
         own_report=own_report,
     )
+    context.update(party_views.unit_panel(session, campaign, unit))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render_block("units/show.html", "progress", **context)
     return render_template("units/show.html", **context)

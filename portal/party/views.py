@@ -1,0 +1,575 @@
+"""What the directive asks of party bodies: level reports to Ban Dân vận, steering committees,
+guidance documents and announcements, and the emulation movement of each unit."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from portal import db
+from portal.access import me, roles_required, visible_unit_or_404
+from portal.campaigns import selected_as_of, selected_campaign
+from portal.party import forms
+from shared import documents, emulation, form_templates, level_reports, steering, stored_files
+from shared.errors import DomainError
+from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
+from shared.progress import progress_by_level
+from shared.text import fold, parse_date
+from shared.units import children_of, units_visible_to
+
+bp = Blueprint("party", __name__, url_prefix="/party", template_folder="templates")
+
+LEVEL_REPORT_ROLES = level_reports.AUTHOR_ROLES + level_reports.RECEIVER_ROLES
+
+
+def upload_folder() -> Path:
+    base = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    return Path(base) / "party"
+
+
+def _send_stored(stored: StoredFile):
+    """Always as an attachment, with the type we checked on upload; never rendered inline."""
+    resp = send_file(
+        stored_files.path_of(upload_folder(), stored), mimetype=stored.content_type,
+        as_attachment=True, download_name=stored.filename, max_age=0,
+    )
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def _date_field(form_field, errors: dict) -> object:
+    try:
+        return parse_date(form_field.data)
+    except ValueError as exc:
+        errors[form_field.name] = str(exc)
+        return None
+
+
+def _failed(exc: DomainError) -> None:
+    db.session().rollback()
+    flash(exc.message, "error")
+
+
+# ---- level reports ------------------------------------------------------------------------
+
+
+@bp.get("/level-reports")
+@roles_required(*LEVEL_REPORT_ROLES)
+def level_report_list():
+    user = me()
+    campaign = selected_campaign()
+    if user.role in level_reports.AUTHOR_ROLES:
+        body = level_reports.own_body(db.session(), user)
+        if body is None:
+            abort(404)
+        return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id))
+    rows = level_reports.checklist(db.session(), campaign, user)
+    counts = level_reports.checklist_counts(db.session(), campaign, user.unit)
+    return render_template("party/level_reports.html", campaign=campaign, rows=rows, counts=counts)
+
+
+def _body_or_404(body_id: int):
+    body = level_reports.get_visible_body(db.session(), me(), body_id)
+    if body is None:
+        abort(404)
+    return body
+
+
+def _render_level_report(body, campaign, *, narrative=None, return_form=None, errors=None, status=200):
+    session = db.session()
+    user = me()
+    report = level_reports.get_report(session, campaign, body)
+    if narrative is None:
+        narrative = forms.NarrativeForm(formdata=None, obj=report, version=report.version if report else "")
+    context = dict(
+        body=body, campaign=campaign, report=report, narrative=narrative,
+        return_form=return_form or forms.ReturnForm(formdata=None, version=report.version if report else ""),
+        scan_form=forms.ScanForm(formdata=None), errors=errors or {},
+        due=level_reports.due_date(campaign, body),
+        is_author=user.role in level_reports.AUTHOR_ROLES,
+        is_receiver=user.role in level_reports.RECEIVER_ROLES,
+        editable=report is not None and report.status in ("draft", "returned"),
+        counts=progress_by_level(session, campaign, body.unit),
+        labels=level_reports.NARRATIVE_LABELS,
+    )
+    return render_template("party/level_report.html", **context), status
+
+
+@bp.get("/level-reports/<int:body_id>")
+def level_report(body_id: int):
+    body = _body_or_404(body_id)
+    return _render_level_report(body, selected_campaign())
+
+
+@bp.post("/level-reports/<int:body_id>/start")
+def level_report_start(body_id: int):
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    try:
+        level_reports.start(db.session(), me(), campaign, body)
+    except DomainError as exc:
+        _failed(exc)
+        abort(exc.http_status)
+    db.commit()
+    flash("Đã tạo bản dự thảo báo cáo. Tải bản DOCX đã điền sẵn số liệu để hoàn thiện.", "success")
+    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+
+
+def _report_or_404(body, campaign):
+    report = level_reports.get_report(db.session(), campaign, body)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.post("/level-reports/<int:body_id>/narrative")
+def level_report_narrative(body_id: int):
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    report = _report_or_404(body, campaign)
+    form = forms.NarrativeForm()
+    try:
+        level_reports.save_narrative(db.session(), me(), report, form.data, form.version.data or None)
+    except DomainError as exc:
+        _failed(exc)
+        return _render_level_report(body, campaign, narrative=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash("Đã lưu nội dung báo cáo.", "success")
+    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+
+
+@bp.post("/level-reports/<int:body_id>/scan")
+def level_report_scan(body_id: int):
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    report = _report_or_404(body, campaign)
+    form = forms.ScanForm()
+    upload = form.file.data
+    session = db.session()
+    if me().role not in level_reports.AUTHOR_ROLES or body.unit_id != me().unit_id:
+        abort(404)
+    try:
+        if upload is None or not getattr(upload, "filename", ""):
+            raise DomainError("Hãy chọn tệp PDF.", fields={"scan": "Hãy chọn tệp PDF."})
+        stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
+        level_reports.attach_scan(session, me(), report, stored)
+    except DomainError as exc:
+        _failed(exc)
+        errors = {"scan": exc.fields.get("file") or exc.fields.get("scan") or exc.message}
+        return _render_level_report(body, campaign, errors=errors, status=exc.http_status)
+    db.commit()
+    flash("Đã đính kèm bản scan.", "success")
+    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+
+
+def _transition(body_id: int, action: str):
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    report = _report_or_404(body, campaign)
+    form = forms.ReturnForm()
+    session = db.session()
+    version = form.version.data or None
+    try:
+        if action == "submit":
+            level_reports.submit(session, me(), report, version)
+            message = "Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy."
+        elif action == "acknowledge":
+            level_reports.acknowledge(session, me(), report, version)
+            message = "Đã tiếp nhận báo cáo."
+        else:
+            level_reports.request_correction(session, me(), report, form.reason.data, version)
+            message = "Đã yêu cầu chỉnh sửa báo cáo."
+    except DomainError as exc:
+        _failed(exc)
+        if exc.http_status == 404:
+            abort(404)
+        return _render_level_report(body, campaign, return_form=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash(message, "success")
+    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+
+
+@bp.post("/level-reports/<int:body_id>/submit")
+def level_report_submit(body_id: int):
+    return _transition(body_id, "submit")
+
+
+@bp.post("/level-reports/<int:body_id>/acknowledge")
+def level_report_acknowledge(body_id: int):
+    return _transition(body_id, "acknowledge")
+
+
+@bp.post("/level-reports/<int:body_id>/return")
+def level_report_return(body_id: int):
+    return _transition(body_id, "return")
+
+
+@bp.get("/level-reports/<int:body_id>/draft.docx")
+def level_report_docx(body_id: int):
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    as_of, _error = selected_as_of()
+    session = db.session()
+    data = level_reports.prefill(session, campaign, body, as_of)
+    payload = level_reports.draft_docx(data, level_reports.get_report(session, campaign, body))
+    name = f"bao-cao-ket-qua-dai-hoi-{fold(body.name).replace(' ', '-')}.docx"
+    return send_file(io.BytesIO(payload), mimetype=stored_files.DOCX, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/level-reports/<int:body_id>/scan")
+def level_report_scan_file(body_id: int):
+    body = _body_or_404(body_id)
+    report = _report_or_404(body, selected_campaign())
+    if report.scan is None:
+        abort(404)
+    return _send_stored(report.scan)
+
+
+# ---- steering committees -------------------------------------------------------------------
+
+
+@bp.get("/steering")
+def steering_list():
+    campaign = selected_campaign()
+    session = db.session()
+    scope = me().unit
+    units = list(session.scalars(
+        units_visible_to(me()).where(Unit.level.in_(steering.LEVELS), Unit.active.is_(True)).order_by(Unit.level.desc(), Unit.path)
+    ))
+    committees = {c.unit_id: c for c in steering.committees_in_scope(session, campaign, scope)}
+    rows = [(u, committees.get(u.id), steering.warnings(committees.get(u.id))) for u in units]
+    return render_template("party/steering_list.html", campaign=campaign, rows=rows)
+
+
+@bp.get("/steering/export.xlsx")
+def steering_export_all():
+    campaign = selected_campaign()
+    committees = steering.committees_in_scope(db.session(), campaign, me().unit)
+    return send_file(io.BytesIO(steering.export_xlsx(committees)), mimetype=stored_files.XLSX, as_attachment=True,
+                     download_name="ban-chi-dao-dai-hoi.xlsx", max_age=0)
+
+
+def _steering_unit(unit_id: int) -> Unit:
+    unit = visible_unit_or_404(unit_id)
+    if not steering.has_committee(unit):
+        abort(404)
+    return unit
+
+
+def _render_steering(unit, campaign, *, decision=None, member=None, errors=None, status=200):
+    committee = steering.get(db.session(), campaign, unit)
+    if decision is None:
+        decision = forms.DecisionForm(formdata=None, obj=committee)
+        if committee and committee.decision_date:
+            decision.decision_date.data = committee.decision_date.strftime("%d/%m/%Y")
+    return render_template(
+        "party/steering.html", unit=unit, campaign=campaign, committee=committee,
+        warnings=steering.warnings(committee), can_edit=steering.can_edit(me(), unit),
+        decision=decision, member=member or forms.MemberForm(formdata=None), errors=errors or {},
+    ), status
+
+
+@bp.get("/units/<int:unit_id>/steering")
+def steering_show(unit_id: int):
+    return _render_steering(_steering_unit(unit_id), selected_campaign())
+
+
+@bp.get("/units/<int:unit_id>/steering.xlsx")
+def steering_export(unit_id: int):
+    unit = _steering_unit(unit_id)
+    committee = steering.get(db.session(), selected_campaign(), unit)
+    payload = steering.export_xlsx([committee] if committee else [])
+    return send_file(io.BytesIO(payload), mimetype=stored_files.XLSX, as_attachment=True,
+                     download_name=f"ban-chi-dao-{unit.code.lower()}.xlsx", max_age=0)
+
+
+@bp.post("/units/<int:unit_id>/steering/decision")
+def steering_decision(unit_id: int):
+    unit = _steering_unit(unit_id)
+    campaign = selected_campaign()
+    form = forms.DecisionForm()
+    errors: dict = {}
+    day = _date_field(form.decision_date, errors)
+    try:
+        if errors:
+            raise DomainError("Ngày quyết định không hợp lệ.", fields=errors)
+        steering.save_decision(db.session(), me(), campaign, unit, number=form.decision_number.data, date=day)
+    except DomainError as exc:
+        _failed(exc)
+        if exc.http_status == 404:
+            abort(404)
+        return _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash("Đã lưu quyết định thành lập Ban Chỉ đạo.", "success")
+    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+@bp.post("/units/<int:unit_id>/steering/members")
+def steering_member_add(unit_id: int):
+    unit = _steering_unit(unit_id)
+    campaign = selected_campaign()
+    form = forms.MemberForm()
+    try:
+        steering.add_member(
+            db.session(), me(), campaign, unit, full_name=form.full_name.data, title=form.title.data,
+            agency=form.agency.data, agency_kind=form.agency_kind.data, role=form.role.data,
+        )
+    except DomainError as exc:
+        _failed(exc)
+        if exc.http_status == 404:
+            abort(404)
+        return _render_steering(unit, campaign, member=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash("Đã thêm thành viên Ban Chỉ đạo.", "success")
+    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+@bp.post("/units/<int:unit_id>/steering/members/<int:member_id>/delete")
+def steering_member_delete(unit_id: int, member_id: int):
+    unit = _steering_unit(unit_id)
+    campaign = selected_campaign()
+    try:
+        steering.remove_member(db.session(), me(), campaign, unit, member_id)
+    except DomainError as exc:
+        _failed(exc)
+        abort(exc.http_status)
+    db.commit()
+    flash("Đã xóa thành viên.", "success")
+    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+# ---- emulation: works and exemplary people -------------------------------------------------
+
+
+def _render_emulation(unit, campaign, *, work=None, exemplary=None, errors=None, status=200):
+    session = db.session()
+    children = children_of(session, unit)[:200] if unit.level != "grassroots" else []
+    return render_template(
+        "party/emulation.html", unit=unit, campaign=campaign,
+        works=emulation.works_of(session, campaign, unit), exemplary_rows=emulation.exemplary_of(session, campaign, unit),
+        summary=emulation.summary(session, campaign, unit),
+        by_child=emulation.summary_by_child(session, campaign, unit) if children else {}, children=children,
+        can_edit=emulation.can_edit(me(), unit), work=work or forms.WorkForm(formdata=None),
+        exemplary=exemplary or forms.ExemplaryForm(formdata=None),
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/units/<int:unit_id>/emulation")
+def emulation_show(unit_id: int):
+    return _render_emulation(visible_unit_or_404(unit_id), selected_campaign())
+
+
+@bp.post("/units/<int:unit_id>/emulation/works")
+def work_add(unit_id: int):
+    unit = visible_unit_or_404(unit_id)
+    campaign = selected_campaign()
+    form = forms.WorkForm()
+    errors: dict = {}
+    if not form.validate():
+        errors.update({k: v[0] for k, v in form.errors.items() if k != "csrf_token"})
+    day = _date_field(form.completed_on, errors)
+    try:
+        if errors:
+            raise DomainError("Thông tin công trình chưa hợp lệ.", fields=errors)
+        emulation.add_work(db.session(), me(), campaign, unit, name=form.name.data, value_vnd=form.value_vnd.data, completed_on=day)
+    except DomainError as exc:
+        _failed(exc)
+        if exc.http_status == 404:
+            abort(404)
+        return _render_emulation(unit, campaign, work=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash("Đã thêm công trình, sản phẩm chào mừng đại hội.", "success")
+    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+@bp.post("/units/<int:unit_id>/emulation/exemplary")
+def exemplary_add(unit_id: int):
+    unit = visible_unit_or_404(unit_id)
+    campaign = selected_campaign()
+    form = forms.ExemplaryForm()
+    try:
+        emulation.add_exemplary(
+            db.session(), me(), campaign, unit, kind=form.kind.data, name=form.name.data,
+            achievement=form.achievement.data, commendation=form.commendation.data,
+        )
+    except DomainError as exc:
+        _failed(exc)
+        if exc.http_status == 404:
+            abort(404)
+        return _render_emulation(unit, campaign, exemplary=form, errors=exc.fields, status=exc.http_status)
+    db.commit()
+    flash("Đã thêm điển hình tiên tiến.", "success")
+    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+@bp.post("/units/<int:unit_id>/emulation/<kind>/<int:entry_id>/delete")
+def emulation_delete(unit_id: int, kind: str, entry_id: int):
+    unit = visible_unit_or_404(unit_id)
+    campaign = selected_campaign()
+    model = {"works": CongressWork, "exemplary": ExemplaryEntry}.get(kind)
+    if model is None:
+        abort(404)
+    try:
+        emulation.delete_entry(db.session(), me(), unit, model, entry_id)
+    except DomainError as exc:
+        _failed(exc)
+        abort(exc.http_status)
+    db.commit()
+    flash("Đã xóa.", "success")
+    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+
+# ---- guidance documents and announcements ---------------------------------------------------
+
+
+@bp.get("/documents")
+def document_list():
+    session = db.session()
+    user = me()
+    kind = request.args.get("kind", "")
+    before = request.args.get("before", type=int)
+    items = documents.feed(session, user, kind=kind or None, limit=30, before_id=before)
+    published = documents.published_by_scope(session, user, limit=30) if not before else []
+    return render_template(
+        "party/documents.html", items=items, published=published, kind=kind,
+        can_publish=user.role in documents.PUBLISH_ROLES,
+        next_before=items[-1].document.id if len(items) == 30 else None,
+        templates=form_templates.TEMPLATES,
+    )
+
+
+@bp.get("/documents/templates/<key>.docx")
+def form_template(key: str):
+    if key not in form_templates.TEMPLATES:
+        abort(404)
+    payload = form_templates.build(key, selected_campaign().term)
+    return send_file(io.BytesIO(payload), mimetype=stored_files.DOCX, as_attachment=True, download_name=f"{key}.docx", max_age=0)
+
+
+def _document_form(form: forms.DocumentForm) -> forms.DocumentForm:
+    user = me()
+    units = [user.unit] + (children_of(db.session(), user.unit) if user.unit.level != "grassroots" else [])
+    form.targets.choices = forms.choices({u.id: u.name for u in units})
+    return form
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@roles_required(*documents.PUBLISH_ROLES)
+def document_new():
+    form = _document_form(forms.DocumentForm())
+    if request.method == "GET":
+        return render_template("party/document_new.html", form=form, errors={})
+    form.validate()
+    session = db.session()
+    errors: dict = {k: v[0] for k, v in form.errors.items() if k != "csrf_token"}
+    ack_by = _date_field(form.ack_by, errors)
+    try:
+        if errors:
+            raise DomainError("Văn bản chưa hợp lệ.", fields=errors)
+        targets = list(session.scalars(units_visible_to(me()).where(Unit.id.in_(form.targets.data or []))))
+        upload = form.file.data
+        stored = None
+        if upload is not None and getattr(upload, "filename", ""):
+            stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(),
+                                        allowed=(stored_files.PDF, stored_files.DOCX, stored_files.XLSX), user=me())
+        doc = documents.publish(
+            session, me(), kind=form.kind.data, title=form.title.data, body=form.body.data,
+            levels=form.levels.data or [], targets=targets, ack_by=ack_by, file=stored,
+        )
+    except DomainError as exc:
+        _failed(exc)
+        return render_template("party/document_new.html", form=form, errors=exc.fields), exc.http_status
+    db.commit()
+    flash("Đã đăng văn bản.", "success")
+    return redirect(url_for("party.document_show", document_id=doc.id), 303)
+
+
+def _document_or_404(document_id: int):
+    doc = documents.get_visible(db.session(), me(), document_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+@bp.get("/documents/<int:document_id>")
+def document_show(document_id: int):
+    doc = _document_or_404(document_id)
+    session = db.session()
+    user = me()
+    documents.mark_opened(session, user, doc)
+    db.commit()
+    receipt = session.scalar(select(documents.DocumentReceipt).where(
+        documents.DocumentReceipt.document_id == doc.id, documents.DocumentReceipt.user_id == user.id))
+    manage = documents.can_manage(user, doc)
+    show = request.args.get("show", "")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "party/document.html", doc=doc, receipt=receipt, in_audience=documents.in_audience(doc, user.unit),
+        manage=manage, show=show, page=page,
+        tracking=documents.tracking(session, doc) if manage else None,
+        rows=documents.tracking_rows(session, doc, only=show, page=page) if manage else [],
+        form=forms.VersionForm(),
+    )
+
+
+@bp.get("/documents/<int:document_id>/file")
+def document_file(document_id: int):
+    doc = _document_or_404(document_id)
+    if doc.file is None:
+        abort(404)
+    documents.mark_opened(db.session(), me(), doc)
+    db.commit()
+    return _send_stored(doc.file)
+
+
+@bp.post("/documents/<int:document_id>/acknowledge")
+def document_acknowledge(document_id: int):
+    doc = _document_or_404(document_id)
+    try:
+        documents.acknowledge(db.session(), me(), doc)
+    except DomainError as exc:
+        _failed(exc)
+        abort(exc.http_status)
+    db.commit()
+    flash("Đã xác nhận đã đọc.", "success")
+    return redirect(url_for("party.document_show", document_id=doc.id), 303)
+
+
+@bp.post("/documents/<int:document_id>/remind")
+def document_remind(document_id: int):
+    doc = _document_or_404(document_id)
+    try:
+        n = documents.remind(db.session(), me(), doc, url_for("party.document_show", document_id=doc.id))
+    except DomainError as exc:
+        _failed(exc)
+        abort(exc.http_status)
+    db.commit()
+    flash(f"Đã gửi nhắc nhở đến {n} tài khoản.", "success")
+    return redirect(url_for("party.document_show", document_id=doc.id), 303)
+
+
+# ---- panels other pages include ------------------------------------------------------------
+
+
+def home_panel(session, user, campaign) -> dict:
+    """The home page's feed of documents and, for Ban Dân vận, the level-report checklist count."""
+    panel = {"party_feed": documents.feed(session, user, limit=5)}
+    if user.role in level_reports.RECEIVER_ROLES:
+        panel["level_counts"] = level_reports.checklist_counts(session, campaign, user.unit)
+    if user.role in level_reports.AUTHOR_ROLES:
+        panel["own_body"] = level_reports.own_body(session, user)
+    return panel
+
+
+def unit_panel(session, campaign, unit) -> dict:
+    """A unit's page: its steering committee (members and warnings) and its emulation totals."""
+    committee = steering.get(session, campaign, unit) if steering.has_committee(unit) else None
+    return {
+        "steering_committee": committee,
+        "steering_warnings": steering.warnings(committee) if steering.has_committee(unit) else [],
+        "emulation_summary": emulation.summary(session, campaign, unit),
+    }

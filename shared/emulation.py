@@ -1,0 +1,164 @@
+"""The emulation movement: works and products greeting the congress, exemplary people commended."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from shared import audit, clock
+from shared.errors import DomainError, NotFound
+from shared.models import Campaign, CongressWork, ExemplaryEntry, Unit, User
+from shared.text import clean_text
+from shared.units import SEGMENT, in_subtree, is_within
+
+EDIT_ROLES = ("admin", "federation", "district", "reporter")
+
+
+@dataclass
+class EmulationSummary:
+    works: int = 0
+    works_value_vnd: int = 0
+    individuals: int = 0
+    collectives: int = 0
+
+    @property
+    def exemplary(self) -> int:
+        return self.individuals + self.collectives
+
+
+def can_edit(user: User, unit: Unit) -> bool:
+    """A union's own staff, or a superior union in whose subtree it lies, records its entries."""
+    return user.role in EDIT_ROLES and is_within(unit, user.unit)
+
+
+def _check_edit(user: User, unit: Unit) -> None:
+    if not can_edit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+
+
+def add_work(
+    session: Session, user: User, campaign: Campaign, unit: Unit, *,
+    name: str | None, value_vnd: int | None, completed_on: dt.date | None,
+) -> CongressWork:
+    _check_edit(user, unit)
+    errors: dict[str, str] = {}
+    try:
+        name = clean_text(name, 255)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    if not name and "name" not in errors:
+        errors["name"] = "Hãy nhập tên công trình, sản phẩm."
+    if value_vnd is not None and value_vnd < 0:
+        errors["value_vnd"] = "Giá trị không được âm."
+    if completed_on is not None and completed_on > clock.today():
+        errors["completed_on"] = "Ngày hoàn thành không được sau hôm nay."
+    if errors:
+        raise DomainError("Thông tin công trình chưa hợp lệ.", fields=errors)
+    work = CongressWork(
+        campaign_id=campaign.id, unit_id=unit.id, name=name, value_vnd=value_vnd,
+        completed_on=completed_on, created_by_id=user.id, created_at=clock.now(),
+    )
+    session.add(work)
+    session.flush()
+    audit.record(session, user, "create", "congress_work", work.id, unit_id=unit.id, changes={"name": [None, name]})
+    return work
+
+
+def add_exemplary(
+    session: Session, user: User, campaign: Campaign, unit: Unit, *,
+    kind: str, name: str | None, achievement: str | None, commendation: str | None,
+) -> ExemplaryEntry:
+    _check_edit(user, unit)
+    errors: dict[str, str] = {}
+    if kind not in ("individual", "collective"):
+        errors["kind"] = "Chọn cá nhân hoặc tập thể."
+    values = {}
+    for field, value, limit in (("name", name, 255), ("achievement", achievement, 4000), ("commendation", commendation, 255)):
+        try:
+            values[field] = clean_text(value, limit)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if not values.get("name") and "name" not in errors:
+        errors["name"] = "Hãy nhập tên cá nhân, tập thể."
+    if errors:
+        raise DomainError("Thông tin điển hình chưa hợp lệ.", fields=errors)
+    entry = ExemplaryEntry(
+        campaign_id=campaign.id, unit_id=unit.id, kind=kind, name=values["name"],
+        achievement=values["achievement"] or None, commendation=values["commendation"] or None,
+        created_by_id=user.id, created_at=clock.now(),
+    )
+    session.add(entry)
+    session.flush()
+    audit.record(session, user, "create", "exemplary_entry", entry.id, unit_id=unit.id, changes={"name": [None, entry.name]})
+    return entry
+
+
+def delete_entry(session: Session, user: User, unit: Unit, model: type, entry_id: int) -> None:
+    _check_edit(user, unit)
+    entry = session.get(model, entry_id)
+    if entry is None or entry.unit_id != unit.id:
+        raise NotFound("Không tìm thấy mục này.")
+    audit.record(session, user, "delete", model.__tablename__, entry.id, unit_id=unit.id, changes={"name": [entry.name, None]})
+    session.delete(entry)
+    session.flush()
+
+
+def works_of(session: Session, campaign: Campaign, unit: Unit) -> list[CongressWork]:
+    return list(session.scalars(
+        select(CongressWork).where(CongressWork.campaign_id == campaign.id, CongressWork.unit_id == unit.id)
+        .order_by(CongressWork.completed_on.desc().nulls_last(), CongressWork.id).limit(500)
+    ))
+
+
+def exemplary_of(session: Session, campaign: Campaign, unit: Unit) -> list[ExemplaryEntry]:
+    return list(session.scalars(
+        select(ExemplaryEntry).where(ExemplaryEntry.campaign_id == campaign.id, ExemplaryEntry.unit_id == unit.id)
+        .order_by(ExemplaryEntry.kind, ExemplaryEntry.id).limit(500)
+    ))
+
+
+def summary(session: Session, campaign: Campaign, scope: Unit) -> EmulationSummary:
+    """Totals over `scope`'s subtree: one aggregate per table."""
+    works = session.execute(
+        select(func.count(CongressWork.id), func.coalesce(func.sum(CongressWork.value_vnd), 0))
+        .join(Unit, Unit.id == CongressWork.unit_id)
+        .where(CongressWork.campaign_id == campaign.id, in_subtree(scope.path))
+    ).one()
+    people = session.execute(
+        select(
+            func.coalesce(func.sum(case((ExemplaryEntry.kind == "individual", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((ExemplaryEntry.kind == "collective", 1), else_=0)), 0),
+        )
+        .join(Unit, Unit.id == ExemplaryEntry.unit_id)
+        .where(ExemplaryEntry.campaign_id == campaign.id, in_subtree(scope.path))
+    ).one()
+    return EmulationSummary(int(works[0]), int(works[1]), int(people[0]), int(people[1]))
+
+
+def summary_by_child(session: Session, campaign: Campaign, parent: Unit) -> dict[int, EmulationSummary]:
+    """{child unit id: totals of its subtree} for the children of `parent` (one GROUP BY per table)."""
+    width = len(parent.path) + SEGMENT
+    children = {u.path: u.id for u in session.scalars(select(Unit).where(Unit.parent_id == parent.id))}
+    out = {uid: EmulationSummary() for uid in children.values()}
+    key = func.substr(Unit.path, 1, width)
+    rows = session.execute(
+        select(key, func.count(CongressWork.id), func.coalesce(func.sum(CongressWork.value_vnd), 0))
+        .join(Unit, Unit.id == CongressWork.unit_id)
+        .where(CongressWork.campaign_id == campaign.id, in_subtree(parent.path), Unit.id != parent.id)
+        .group_by(key)
+    )
+    for path, count, value in rows:
+        if path in children:
+            out[children[path]].works, out[children[path]].works_value_vnd = int(count), int(value)
+    rows = session.execute(
+        select(key, ExemplaryEntry.kind, func.count(ExemplaryEntry.id))
+        .join(Unit, Unit.id == ExemplaryEntry.unit_id)
+        .where(ExemplaryEntry.campaign_id == campaign.id, in_subtree(parent.path), Unit.id != parent.id)
+        .group_by(key, ExemplaryEntry.kind)
+    )
+    for path, kind, count in rows:
+        if path in children:
+            setattr(out[children[path]], "individuals" if kind == "individual" else "collectives", int(count))
+    return out

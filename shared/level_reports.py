@@ -1,0 +1,506 @@
+"""Party bodies' level reports to Ban Dân vận: the checklist, the workflow, the DOCX draft
+pre-filled from the live figures of the body's scope.
+
+Workflow: (not started) -> draft -> submitted -> acknowledged, or submitted -> returned (reason)
+-> submitted. Functions check role, scope, state and version, audit, notify and flush; the caller commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from shared import audit, clock, emulation, notifications, steering
+from shared.errors import Conflict, DomainError, InvalidTransition, NotFound
+from shared.models import (
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    LEVEL_REPORT_STATUS_LABELS,
+    Campaign,
+    CongressReport,
+    LevelReport,
+    PartyBody,
+    Recommendation,
+    StoredFile,
+    Unit,
+    User,
+)
+from shared.progress import Counts, progress_by_level
+from shared.text import clean_text, format_date, format_number, format_percent
+from shared.units import in_subtree, is_within
+
+AUTHOR_ROLES = ("party_committee",)
+RECEIVER_ROLES = ("coordinator", "admin")
+NARRATIVE_FIELDS = ("assessment", "shortcomings", "lessons", "proposals")
+NARRATIVE_LABELS = {
+    "assessment": "Đánh giá chung",
+    "shortcomings": "Hạn chế, khuyết điểm và nguyên nhân",
+    "lessons": "Bài học kinh nghiệm",
+    "proposals": "Đề xuất, kiến nghị",
+}
+PERSONNEL_FIELDS = (
+    "executive_size", "executive_women", "executive_young", "executive_party", "executive_ethnic_minority",
+    "executive_reelected", "executive_new", "executive_from_plan", "fulltime_not_reelected_age",
+)
+PERSONNEL_LABELS = {
+    "executive_size": "Tổng số ủy viên Ban Chấp hành",
+    "executive_women": "Nữ",
+    "executive_young": "Trẻ tuổi",
+    "executive_party": "Đảng viên",
+    "executive_ethnic_minority": "Dân tộc thiểu số",
+    "executive_reelected": "Tái cử",
+    "executive_new": "Tham gia lần đầu",
+    "executive_from_plan": "Trong quy hoạch, đề án nhân sự",
+    "fulltime_not_reelected_age": "Cán bộ chuyên trách không tái cử do tuổi",
+}
+TOPIC_LABELS = {
+    "jobs": "Việc làm", "income": "Thu nhập, tiền lương", "housing": "Nhà ở", "facilities": "Thiết chế công đoàn",
+    "culture": "Đời sống văn hóa", "policy": "Chính sách", "other": "Khác",
+}
+REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
+
+
+def clean_multiline(value: str | None, max_length: int) -> str:
+    """NFC, trimmed lines, at most one blank line in a row: paragraphs survive (clean_text would join them)."""
+    lines = [" ".join(line.split()) for line in unicodedata.normalize("NFC", value or "").splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if len(text) > max_length:
+        raise ValueError(f"Không được dài quá {max_length} ký tự.")
+    return text
+
+
+# ---- who sees what -----------------------------------------------------------------------
+
+
+def bodies_visible_to(user: User):
+    """A party committee sees its own body; Ban Dân vận (and admins) every body in their scope."""
+    stmt = select(PartyBody).join(Unit, Unit.id == PartyBody.unit_id)
+    if user.role in AUTHOR_ROLES:
+        return stmt.where(PartyBody.unit_id == user.unit_id)
+    if user.role in RECEIVER_ROLES:
+        return stmt.where(in_subtree(user.unit.path))
+    return stmt.where(literal(False))
+
+
+def get_visible_body(session: Session, user: User, body_id: int) -> PartyBody | None:
+    return session.scalar(bodies_visible_to(user).where(PartyBody.id == body_id))
+
+
+def own_body(session: Session, user: User) -> PartyBody | None:
+    if user.role not in AUTHOR_ROLES:
+        return None
+    return session.scalar(select(PartyBody).where(PartyBody.unit_id == user.unit_id))
+
+
+def get_report(session: Session, campaign: Campaign, body: PartyBody) -> LevelReport | None:
+    return session.scalar(
+        select(LevelReport).where(LevelReport.campaign_id == campaign.id, LevelReport.party_body_id == body.id)
+    )
+
+
+def due_date(campaign: Campaign, body: PartyBody) -> dt.date:
+    """The level's congress deadline plus the campaign's grace period."""
+    return campaign.deadline_for(body.level) + dt.timedelta(days=campaign.level_report_grace_days)
+
+
+# ---- the checklist -----------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistRow:
+    body: PartyBody
+    report: LevelReport | None
+    due: dt.date
+    today: dt.date
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "not_started"
+
+    @property
+    def status_label(self) -> str:
+        return LEVEL_REPORT_STATUS_LABELS[self.status]
+
+    @property
+    def received(self) -> bool:
+        return self.status in ("submitted", "acknowledged")
+
+    @property
+    def late(self) -> bool:
+        """Submitted after the due date, or still not received once it has passed."""
+        if self.report and self.report.submitted_at and self.received:
+            return self.report.submitted_at.date() > self.due
+        return self.today > self.due
+
+
+@dataclass
+class ChecklistCounts:
+    expected: int = 0
+    not_started: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    acknowledged: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.submitted + self.acknowledged
+
+    @property
+    def phrase(self) -> str:
+        return f"Báo cáo cấp ủy đã nhận: {self.received}/{self.expected}"
+
+
+def checklist(session: Session, campaign: Campaign, user: User) -> list[ChecklistRow]:
+    """Every expected level report in the user's view: the federation delegation first, then by name."""
+    rows = session.execute(
+        bodies_visible_to(user)
+        .add_columns(LevelReport)
+        .outerjoin(LevelReport, and_(LevelReport.party_body_id == PartyBody.id, LevelReport.campaign_id == campaign.id))
+        .options(joinedload(PartyBody.unit))
+        .order_by(Unit.level.desc(), Unit.path)
+    ).all()
+    today = clock.today()
+    return [ChecklistRow(body, report, due_date(campaign, body), today) for body, report in rows]
+
+
+def checklist_counts(session: Session, campaign: Campaign, scope: Unit) -> ChecklistCounts:
+    """'Level reports received: 11/16' for the bodies in `scope`'s subtree, in one GROUP BY."""
+    status = func.coalesce(LevelReport.status, "not_started")
+    rows = session.execute(
+        select(status, func.count(PartyBody.id))
+        .select_from(PartyBody)
+        .join(Unit, Unit.id == PartyBody.unit_id)
+        .outerjoin(LevelReport, and_(LevelReport.party_body_id == PartyBody.id, LevelReport.campaign_id == campaign.id))
+        .where(in_subtree(scope.path))
+        .group_by(status)
+    )
+    out = ChecklistCounts()
+    for name, count in rows:
+        setattr(out, name, int(count))
+        out.expected += int(count)
+    return out
+
+
+# ---- the workflow ------------------------------------------------------------------------
+
+
+def _check_version(report: LevelReport, expected: int | None) -> None:
+    if expected is not None and int(expected) != report.version:
+        raise Conflict("Báo cáo vừa được người khác cập nhật; hãy xem bản mới nhất rồi thao tác lại.", current=report)
+
+
+def _check_author(user: User, body: PartyBody) -> None:
+    if user.role not in AUTHOR_ROLES or body.unit_id != user.unit_id:
+        raise NotFound("Không tìm thấy báo cáo.")
+
+
+def _check_receiver(user: User, body: PartyBody) -> None:
+    if user.role not in RECEIVER_ROLES or not is_within(body.unit, user.unit):
+        raise NotFound("Không tìm thấy báo cáo.")
+
+
+def start(session: Session, user: User, campaign: Campaign, body: PartyBody) -> LevelReport:
+    _check_author(user, body)
+    report = get_report(session, campaign, body)
+    if report is not None:
+        return report
+    now = clock.now()
+    report = LevelReport(campaign_id=campaign.id, party_body_id=body.id, status="draft", created_at=now, updated_at=now, updated_by_id=user.id)
+    session.add(report)
+    session.flush()
+    audit.record(session, user, "create", "level_report", report.id, unit_id=body.unit_id)
+    return report
+
+
+def _editable(report: LevelReport) -> None:
+    if report.status not in ("draft", "returned"):
+        raise InvalidTransition("Báo cáo đã gửi; chỉ sửa được khi Ban Dân vận yêu cầu chỉnh sửa.")
+
+
+def save_narrative(session: Session, user: User, report: LevelReport, data: dict, expected_version: int | None) -> None:
+    _check_author(user, report.party_body)
+    _check_version(report, expected_version)
+    _editable(report)
+    errors, values = {}, {}
+    for name in NARRATIVE_FIELDS:
+        try:
+            values[name] = clean_multiline(data.get(name), 20_000) or None
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise DomainError("Nội dung báo cáo chưa hợp lệ.", fields=errors)
+    before = {n: getattr(report, n) for n in NARRATIVE_FIELDS}
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.updated_by_id = user.id
+    session.flush()
+    audit.record(session, user, "update", "level_report", report.id, unit_id=report.party_body.unit_id, changes=audit.diff(before, values))
+
+
+def attach_scan(session: Session, user: User, report: LevelReport, stored: StoredFile) -> None:
+    _check_author(user, report.party_body)
+    _editable(report)
+    report.scan_file_id = stored.id
+    report.updated_by_id = user.id
+    session.flush()
+    audit.record(session, user, "attach", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"scan": [None, stored.filename]})
+
+
+def submit(session: Session, user: User, report: LevelReport, expected_version: int | None) -> None:
+    _check_author(user, report.party_body)
+    _check_version(report, expected_version)
+    _editable(report)
+    missing = {}
+    if not report.assessment:
+        missing["assessment"] = "Hãy viết phần đánh giá chung trước khi gửi."
+    if report.scan_file_id is None:
+        missing["scan"] = "Hãy đính kèm bản scan (PDF) có chữ ký, đóng dấu."
+    if missing:
+        raise DomainError("Báo cáo chưa đủ để gửi Ban Dân vận.", fields=missing)
+    before = report.status
+    report.status = "submitted"
+    report.submitted_at = clock.now()
+    report.submitted_by_id = user.id
+    report.updated_by_id = user.id
+    session.flush()
+    audit.record(session, user, "submit", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": [before, "submitted"]})
+    _notify_receivers(session, report, f"{report.party_body.name} đã gửi báo cáo kết quả đại hội cấp mình.")
+
+
+def acknowledge(session: Session, user: User, report: LevelReport, expected_version: int | None) -> None:
+    _check_receiver(user, report.party_body)
+    _check_version(report, expected_version)
+    if report.status != "submitted":
+        raise InvalidTransition("Chỉ tiếp nhận được báo cáo đã gửi.")
+    report.status = "acknowledged"
+    report.reviewed_at = clock.now()
+    report.reviewed_by_id = user.id
+    report.return_reason = None
+    session.flush()
+    audit.record(session, user, "acknowledge", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": ["submitted", "acknowledged"]})
+    _notify_authors(session, report, "Ban Dân vận đã tiếp nhận báo cáo kết quả đại hội cấp mình.")
+
+
+def request_correction(session: Session, user: User, report: LevelReport, reason: str | None, expected_version: int | None) -> None:
+    _check_receiver(user, report.party_body)
+    _check_version(report, expected_version)
+    if report.status != "submitted":
+        raise InvalidTransition("Chỉ yêu cầu chỉnh sửa được báo cáo đã gửi.")
+    try:
+        reason = clean_text(reason, 2000)
+    except ValueError as exc:
+        raise DomainError("Lý do chưa hợp lệ.", fields={"reason": str(exc)}) from None
+    if not reason:
+        raise DomainError("Hãy ghi lý do yêu cầu chỉnh sửa.", fields={"reason": "Bắt buộc."})
+    report.status = "returned"
+    report.return_reason = reason
+    report.reviewed_at = clock.now()
+    report.reviewed_by_id = user.id
+    session.flush()
+    audit.record(session, user, "return", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": ["submitted", "returned"], "reason": [None, reason]})
+    _notify_authors(session, report, f"Ban Dân vận yêu cầu chỉnh sửa báo cáo kết quả đại hội: {reason}")
+
+
+def _link(report: LevelReport) -> str:
+    return f"/party/level-reports/{report.party_body_id}?campaign={report.campaign_id}"
+
+
+def _notify_authors(session: Session, report: LevelReport, text: str) -> None:
+    users = session.scalars(select(User).where(User.unit_id == report.party_body.unit_id, User.role.in_(AUTHOR_ROLES), User.active.is_(True)))
+    notifications.notify(session, users, text, _link(report))
+
+
+def _notify_receivers(session: Session, report: LevelReport, text: str) -> None:
+    """Ban Dân vận staff whose scope holds the body (their unit is one of its ancestors)."""
+    ancestor_ids = [int(s) for s in report.party_body.unit.path.rstrip("/").split("/")]
+    users = session.scalars(select(User).where(User.unit_id.in_(ancestor_ids), User.role == "coordinator", User.active.is_(True)))
+    notifications.notify(session, users, text, _link(report))
+
+
+# ---- the pre-filled draft ---------------------------------------------------------------
+
+
+@dataclass
+class Prefill:
+    """The live figures of one body's scope that the DOCX draft carries."""
+
+    campaign: Campaign
+    body: PartyBody
+    as_of: dt.date
+    levels: dict[str, Counts]
+    personnel: dict[str, dict[str, int]]  # level -> field -> sum (plus "reports")
+    recommendations: list[tuple[str, str, int]]  # (topic, status, count)
+    late_units: list[tuple[Unit, dt.date | None, dt.date]]  # (unit, held_date or None, deadline)
+    emulation: emulation.EmulationSummary
+    steering_warnings: list[str] = field(default_factory=list)
+    steering_members: int = 0
+
+
+def personnel_totals(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date) -> dict[str, dict[str, int]]:
+    """Sums of the elected committees' structure per level, congresses held by `as_of` (one GROUP BY)."""
+    R = CongressReport
+    rows = session.execute(
+        select(Unit.level, func.count(R.id), *[func.coalesce(func.sum(getattr(R, f)), 0) for f in PERSONNEL_FIELDS])
+        .join(Unit, Unit.id == R.unit_id)
+        .where(R.campaign_id == campaign.id, R.held_date.is_not(None), R.held_date <= as_of, Unit.active.is_(True), in_subtree(scope.path))
+        .group_by(Unit.level)
+    )
+    out = {}
+    for level, reports, *sums in rows:
+        out[level] = {"reports": int(reports), **{f: int(v) for f, v in zip(PERSONNEL_FIELDS, sums)}}
+    return out
+
+
+def recommendation_totals(session: Session, campaign: Campaign, scope: Unit) -> list[tuple[str, str, int]]:
+    rows = session.execute(
+        select(Recommendation.topic, Recommendation.status, func.count(Recommendation.id))
+        .join(Unit, Unit.id == Recommendation.unit_id)
+        .where(Recommendation.campaign_id == campaign.id, in_subtree(scope.path))
+        .group_by(Recommendation.topic, Recommendation.status)
+        .order_by(Recommendation.topic, Recommendation.status)
+    )
+    return [(t, s, int(n)) for t, s, n in rows]
+
+
+def late_or_overdue(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, limit: int = 300):
+    """Units that held their congress after the deadline, or have not held it and the deadline passed."""
+    R = CongressReport
+    deadline = case(
+        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
+        (Unit.level == "district", literal(campaign.deadline_district)),
+        else_=literal(campaign.deadline_province),
+    )
+    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
+    rows = session.execute(
+        select(Unit, R.held_date, deadline.label("deadline"))
+        .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
+        .where(Unit.active.is_(True), in_subtree(scope.path),
+               or_(and_(held, R.held_date > deadline), and_(~held, literal(as_of) > deadline)))
+        .order_by(Unit.path)
+        .limit(limit)
+    ).all()
+    return [(u, h if h is not None and h <= as_of else None, d) for u, h, d in rows]
+
+
+def prefill(session: Session, campaign: Campaign, body: PartyBody, as_of: dt.date | None = None) -> Prefill:
+    as_of = as_of or clock.today()
+    scope = body.unit
+    committee = steering.get(session, campaign, scope)
+    return Prefill(
+        campaign=campaign, body=body, as_of=as_of,
+        levels=progress_by_level(session, campaign, scope, as_of),
+        personnel=personnel_totals(session, campaign, scope, as_of),
+        recommendations=recommendation_totals(session, campaign, scope),
+        late_units=late_or_overdue(session, campaign, scope, as_of),
+        emulation=emulation.summary(session, campaign, scope),
+        steering_warnings=steering.warnings(committee),
+        steering_members=len(committee.members) if committee else 0,
+    )
+
+
+PROGRESS_COLUMNS = (
+    ("expected", "Phải tổ chức"), ("held", "Đã đại hội"), ("on_time", "Đúng hạn"), ("late", "Trễ hạn"),
+    ("overdue", "Quá hạn chưa tổ chức"), ("pending", "Chưa đến hạn"), ("pilots_held", "Đại hội điểm"),
+    ("approved", "Báo cáo đã duyệt"),
+)
+
+
+def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
+    """The level report as a Word draft: live figures, then the narrative written in the portal."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    head = doc.add_paragraph()
+    head.add_run(data.body.name.upper()).bold = True
+    head.add_run(f"\nSố: ....../BC\t\t\tNgày {data.as_of.day:02d} tháng {data.as_of.month:02d} năm {data.as_of.year}")
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run("BÁO CÁO\n").bold = True
+    title.add_run(f"Kết quả lãnh đạo, chỉ đạo đại hội công đoàn các cấp nhiệm kỳ {data.campaign.term}").bold = True
+    doc.add_paragraph(f"Kính gửi: Ban Thường vụ Tỉnh ủy (qua Ban Dân vận Tỉnh ủy).")
+    doc.add_paragraph(f"Phạm vi: {data.body.unit.name}. Số liệu tính đến ngày {format_date(data.as_of)}.")
+
+    doc.add_heading("I. Tiến độ tổ chức đại hội", level=2)
+    rows = [c for c in (data.levels[level] for level in LEVEL_ORDER) if c.expected]
+    table = doc.add_table(rows=1, cols=len(PROGRESS_COLUMNS) + 2)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["Cấp", *[label for _, label in PROGRESS_COLUMNS], "Hạn chót"]):
+        cell.text = text
+    for c in rows:
+        cells = table.add_row().cells
+        cells[0].text = LEVEL_LABELS[c.level]
+        for i, (name, _label) in enumerate(PROGRESS_COLUMNS, start=1):
+            cells[i].text = format_number(getattr(c, name))
+        cells[-1].text = format_date(c.deadline)
+    for c in rows:
+        doc.add_paragraph(
+            f"{LEVEL_LABELS[c.level]}: đã tổ chức {format_number(c.held)}/{format_number(c.expected)} đại hội "
+            f"({format_percent(c.held, c.expected)}), trong đó {format_number(c.pilots_held)} đại hội điểm; "
+            f"{format_number(c.late)} trễ hạn, {format_number(c.overdue)} quá hạn chưa tổ chức.",
+            style="List Bullet",
+        )
+
+    doc.add_heading("II. Cơ cấu nhân sự Ban Chấp hành được bầu", level=2)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["Chỉ tiêu", *[LEVEL_LABELS[l] for l in ("grassroots", "district")]]):
+        cell.text = text
+    for f in PERSONNEL_FIELDS:
+        cells = table.add_row().cells
+        cells[0].text = PERSONNEL_LABELS[f]
+        for i, level in enumerate(("grassroots", "district"), start=1):
+            sums = data.personnel.get(level, {})
+            value = sums.get(f, 0)
+            share = "" if f == "executive_size" else f" ({format_percent(value, sums.get('executive_size'))})"
+            cells[i].text = format_number(value) + share
+
+    doc.add_heading("III. Kiến nghị, đề xuất của đoàn viên, người lao động", level=2)
+    if data.recommendations:
+        table = doc.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["Lĩnh vực", "Tình trạng", "Số kiến nghị"]):
+            cell.text = text
+        for topic, status, count in data.recommendations:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = TOPIC_LABELS.get(topic, topic), REC_STATUS_LABELS.get(status, status), format_number(count)
+    else:
+        doc.add_paragraph("Chưa có kiến nghị được ghi nhận.")
+
+    doc.add_heading("IV. Đơn vị tổ chức trễ hạn hoặc quá hạn chưa tổ chức", level=2)
+    if data.late_units:
+        for unit, held, deadline in data.late_units:
+            what = f"tổ chức ngày {format_date(held)}" if held else "chưa tổ chức"
+            doc.add_paragraph(f"{unit.name} ({unit.code}): {what}, hạn chót {format_date(deadline)}.", style="List Bullet")
+    else:
+        doc.add_paragraph("Không có.")
+
+    doc.add_heading("V. Phong trào thi đua chào mừng đại hội", level=2)
+    e = data.emulation
+    doc.add_paragraph(
+        f"{format_number(e.works)} công trình, sản phẩm chào mừng đại hội, tổng giá trị {format_number(e.works_value_vnd)} đồng; "
+        f"{format_number(e.individuals)} cá nhân và {format_number(e.collectives)} tập thể điển hình được biểu dương, khen thưởng."
+    )
+    doc.add_heading("VI. Ban Chỉ đạo đại hội", level=2)
+    doc.add_paragraph(f"Ban Chỉ đạo gồm {format_number(data.steering_members)} thành viên.")
+    for w in data.steering_warnings:
+        doc.add_paragraph(w, style="List Bullet")
+
+    for i, name in enumerate(NARRATIVE_FIELDS):
+        doc.add_heading(f"{['VII', 'VIII', 'IX', 'X'][i]}. {NARRATIVE_LABELS[name]}", level=2)
+        text = getattr(report, name, None) if report else None
+        for para in (text or "(Nội dung do cấp ủy soạn thảo trên hệ thống.)").split("\n"):
+            doc.add_paragraph(para)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

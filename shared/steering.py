@@ -1,0 +1,187 @@
+"""Steering committees (ban chỉ đạo đại hội) of the province and district-level units, with the
+directive's composition checked as warnings."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from shared import audit, clock
+from shared.errors import DomainError, NotFound
+from shared.models import (
+    AGENCY_KIND_LABELS,
+    STEERING_ROLE_LABELS,
+    Campaign,
+    SteeringCommittee,
+    SteeringMember,
+    Unit,
+    User,
+)
+from shared.text import clean_text, format_date
+from shared.units import in_subtree, is_within
+
+LEVELS = ("province", "district")
+REQUIRED_AGENCIES = ("mass_mobilization", "organisation", "propaganda", "federation")
+
+
+def has_committee(unit: Unit) -> bool:
+    return unit.level in LEVELS
+
+
+def can_edit(user: User, unit: Unit) -> bool:
+    """The unit's own party committee or union staff set it up; an admin anywhere in scope."""
+    if not has_committee(unit):
+        return False
+    if user.role == "admin":
+        return is_within(unit, user.unit)
+    return user.role in ("party_committee", "federation", "district") and user.unit_id == unit.id
+
+
+def get(session: Session, campaign: Campaign, unit: Unit) -> SteeringCommittee | None:
+    return session.scalar(
+        select(SteeringCommittee).options(selectinload(SteeringCommittee.members))
+        .where(SteeringCommittee.campaign_id == campaign.id, SteeringCommittee.unit_id == unit.id)
+    )
+
+
+def _get_or_create(session: Session, campaign: Campaign, unit: Unit) -> SteeringCommittee:
+    committee = get(session, campaign, unit)
+    if committee is None:
+        committee = SteeringCommittee(campaign_id=campaign.id, unit_id=unit.id, updated_at=clock.now())
+        session.add(committee)
+        session.flush()
+    return committee
+
+
+def _check(user: User, unit: Unit) -> None:
+    if not can_edit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+
+
+def save_decision(
+    session: Session, user: User, campaign: Campaign, unit: Unit, *, number: str | None, date: dt.date | None
+) -> SteeringCommittee:
+    _check(user, unit)
+    errors = {}
+    try:
+        number = clean_text(number, 60)
+    except ValueError as exc:
+        errors["decision_number"] = str(exc)
+    if date is not None and date > clock.today():
+        errors["decision_date"] = "Ngày quyết định không được sau hôm nay."
+    if errors:
+        raise DomainError("Quyết định thành lập chưa hợp lệ.", fields=errors)
+    committee = _get_or_create(session, campaign, unit)
+    before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
+    committee.decision_number = number or None
+    committee.decision_date = date
+    committee.updated_at = clock.now()
+    session.flush()
+    after = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
+    audit.record(session, user, "update", "steering_committee", committee.id, unit_id=unit.id, changes=audit.diff(before, after))
+    return committee
+
+
+def add_member(
+    session: Session, user: User, campaign: Campaign, unit: Unit, *,
+    full_name: str | None, title: str | None, agency: str | None, agency_kind: str, role: str,
+) -> SteeringMember:
+    _check(user, unit)
+    errors: dict[str, str] = {}
+    values = {}
+    for field, value in (("full_name", full_name), ("title", title), ("agency", agency)):
+        try:
+            values[field] = clean_text(value, 200)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if not values.get("full_name") and "full_name" not in errors:
+        errors["full_name"] = "Hãy nhập họ và tên."
+    if agency_kind not in AGENCY_KIND_LABELS:
+        errors["agency_kind"] = "Chọn cơ quan."
+    if role not in STEERING_ROLE_LABELS:
+        errors["role"] = "Chọn vai trò trong Ban Chỉ đạo."
+    if errors:
+        raise DomainError("Thông tin thành viên chưa hợp lệ.", fields=errors)
+    committee = _get_or_create(session, campaign, unit)
+    order = {"head": 0, "standing_deputy": 1, "deputy": 2, "member": 3}
+    member = SteeringMember(agency_kind=agency_kind, role=role, position=order[role] * 1000 + len(committee.members), **values)
+    committee.members.append(member)
+    committee.updated_at = clock.now()
+    session.flush()
+    audit.record(session, user, "create", "steering_member", member.id, unit_id=unit.id, changes={"full_name": [None, member.full_name], "role": [None, role]})
+    return member
+
+
+def remove_member(session: Session, user: User, campaign: Campaign, unit: Unit, member_id: int) -> None:
+    _check(user, unit)
+    committee = get(session, campaign, unit)
+    member = next((m for m in committee.members if m.id == member_id), None) if committee else None
+    if member is None:
+        raise NotFound("Không tìm thấy thành viên.")
+    audit.record(session, user, "delete", "steering_member", member.id, unit_id=unit.id, changes={"full_name": [member.full_name, None]})
+    committee.members.remove(member)
+    session.flush()
+
+
+def warnings(committee: SteeringCommittee | None) -> list[str]:
+    """What departs from the directive's composition (advice, never a block)."""
+    if committee is None or not committee.members:
+        return ["Chưa có danh sách Ban Chỉ đạo đại hội."]
+    out = []
+    members = committee.members
+    heads = [m for m in members if m.role == "head"]
+    standing = [m for m in members if m.role == "standing_deputy"]
+    if not heads:
+        out.append("Chưa có Trưởng ban.")
+    elif len(heads) > 1:
+        out.append("Có nhiều hơn một Trưởng ban.")
+    elif heads[0].agency_kind != "mass_mobilization":
+        out.append("Trưởng ban theo chỉ thị là Trưởng Ban Dân vận cấp ủy.")
+    if not standing:
+        out.append("Chưa có Phó Trưởng ban thường trực.")
+    elif not any(m.agency_kind == "federation" for m in standing):
+        out.append("Phó Trưởng ban thường trực theo chỉ thị là Chủ tịch Liên đoàn Lao động.")
+    present = {m.agency_kind for m in members}
+    missing = [AGENCY_KIND_LABELS[k] for k in REQUIRED_AGENCIES if k not in present]
+    if missing:
+        out.append("Thiếu thành viên từ: " + ", ".join(missing) + ".")
+    if not committee.decision_number or not committee.decision_date:
+        out.append("Chưa ghi số và ngày quyết định thành lập.")
+    return out
+
+
+def committees_in_scope(session: Session, campaign: Campaign, scope: Unit) -> list[SteeringCommittee]:
+    return list(session.scalars(
+        select(SteeringCommittee).join(Unit, Unit.id == SteeringCommittee.unit_id)
+        .options(selectinload(SteeringCommittee.members), selectinload(SteeringCommittee.unit))
+        .where(SteeringCommittee.campaign_id == campaign.id, in_subtree(scope.path))
+        .order_by(Unit.path)
+    ))
+
+
+def export_xlsx(committees: list[SteeringCommittee]) -> bytes:
+    """One row per member, with the committee's unit, decision and warnings."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ban chỉ đạo"
+    header = ["Đơn vị", "Số quyết định", "Ngày quyết định", "Họ và tên", "Chức vụ", "Cơ quan", "Khối", "Vai trò", "Cảnh báo cơ cấu"]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for c in committees:
+        warn = " ".join(warnings(c))
+        if not c.members:
+            ws.append([c.unit.name, c.decision_number or "", format_date(c.decision_date), "", "", "", "", "", warn])
+        for m in c.members:
+            ws.append([c.unit.name, c.decision_number or "", format_date(c.decision_date), m.full_name, m.title,
+                       m.agency, m.agency_kind_label, m.role_label, warn])
+    for col, width in zip("ABCDEFGHI", (40, 16, 14, 26, 30, 34, 20, 26, 60)):
+        ws.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
