@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "portal.dashboard.views",
     "portal.reports.views",
     "portal.assets",
+    "portal.api.views",
     "portal.party.views",
     "portal.review.views",
     "portal.notifications.views",

@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
     def _require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
+        if request.blueprint == "api":  # bearer tokens, checked by the API itself
+            return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         return None

@@ -168,5 +168,9 @@ from portal.dashboard.commands import export as _export  # noqa: E402
 
 main.add_command(_export)
 
+from portal.cli_tui import tui  # noqa: E402
+
+main.add_command(tui)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -20,7 +20,7 @@ from shared.text import nfc
 
 # Endpoints that take a username and a password; each gets the per-IP and per-username limits.
 # A feature with its own credential endpoint (e.g. an API token request) adds its name here.
-CREDENTIAL_ENDPOINTS = ("auth.login",)
+CREDENTIAL_ENDPOINTS = ("auth.login", "api.create_token")
 
 # No inline script or style, no eval: htmx runs with allowEval=false and includeIndicatorStyles=false.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,0 +1,366 @@
+"""The OpenAPI 3.0 description of /api/v1, written by hand and checked by schemathesis in the suite."""
+from __future__ import annotations
+
+from functools import cache
+
+from shared import validation
+from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
+from shared.progress import COUNT_FIELDS
+from shared.reports import EDITABLE_FIELDS
+
+_INT_FIELDS = {
+    "planned_summoned", "planned_executive_size", "members_total", "summoned", "present", "executive_size",
+    "executive_women", "executive_young", "executive_party", "executive_ethnic_minority", "executive_reelected",
+    "executive_new", "executive_from_plan", "fulltime_not_reelected_age", "standing_size", "inspection_size",
+    "delegates_official", "delegates_alternate", "works_count", "works_value_vnd", "exemplary_count", "funding_vnd",
+}
+
+
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: the app refuses it (400)
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _field_schema(name: str) -> dict:
+    if name in _INT_FIELDS:
+        maximum = validation.MAX_MONEY if name in validation.MONEY_FIELDS else validation.MAX_COUNT
+        return _nullable({"type": "integer", "minimum": 0, "maximum": maximum})
+    if name in ("planned_date", "held_date"):
+        return _nullable({"type": "string", "format": "date"})
+    if name == "is_pilot":
+        return {"type": "boolean"}
+    if name in validation.CHOICE_FIELDS:
+        return _nullable({"type": "string", "enum": list(validation.CHOICE_FIELDS[name])})
+    if name in validation.TEXT_FIELDS:
+        return _nullable({"type": "string", "maxLength": validation.TEXT_FIELDS[name], "pattern": NO_NUL})
+    return _nullable({"type": "string", "pattern": NO_NUL})
+
+
+def _rows(keys: dict) -> dict:
+    return {"type": "array", "items": {"type": "object", "properties": keys}}
+
+
+OFFICER = {
+    "role": {"type": "string", "enum": list(validation.OFFICER_ROLE_LABELS)},
+    "full_name": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
+    "gender": _nullable({"type": "string", "enum": list(validation.GENDER_LABELS)}),
+    "vote_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
+}
+RECOMMENDATION = {
+    "topic": {"type": "string", "enum": list(validation.TOPIC_LABELS)},
+    "text": {"type": "string", "maxLength": 2000, "pattern": NO_NUL},
+    "addressed_to": _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL}),
+    "status": {"type": "string", "enum": list(validation.REC_STATUS_LABELS)},
+    "resolution_note": _nullable({"type": "string", "maxLength": 2000, "pattern": NO_NUL}),
+}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _err(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+def _q(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+CAMPAIGN = _q("campaign", ID, "Đợt đại hội (mặc định: đợt hiện hành)")
+AS_OF = _q("as_of", {"type": "string", "format": "date"}, "Số liệu tính đến ngày (YYYY-MM-DD); ngày sau hôm nay được tính là hôm nay")
+LIMIT = _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Số dòng mỗi trang")
+CURSOR = _q("cursor", {"type": "string", "pattern": NO_NUL}, "Con trỏ trang sau (next_cursor)")
+UNIT_ID = {"name": "unit_id", "in": "path", "required": True, "schema": ID}
+AUTH_ERRORS = {"400": _err("Tham số không hợp lệ"), "401": _err("Thiếu hoặc sai mã truy cập")}
+READ_ERRORS = {**AUTH_ERRORS, "404": _err("Không tìm thấy (hoặc ngoài phạm vi)")}
+WRITE_ERRORS = {
+    **READ_ERRORS,
+    "403": _err("Không có quyền"),
+    "409": _err("Xung đột phiên bản hoặc chuyển trạng thái không hợp lệ"),
+    "422": _err("Dữ liệu không hợp lệ"),
+}
+
+
+def _transition(summary: str, with_reason: bool) -> dict:
+    props = {"version": {"type": "integer"}}
+    if with_reason:
+        props["reason"] = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NO_NUL}
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [UNIT_ID, CAMPAIGN],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False, "properties": props,
+                **({"required": ["reason"]} if with_reason else {}),
+            }}}},
+            "responses": {"200": _json(_ref("Report")), **WRITE_ERRORS},
+        }
+    }
+
+
+@cache
+def spec() -> dict:
+    counts = {
+        "type": "object",
+        "required": [*COUNT_FIELDS, "level", "deadline", "as_of", "days_left"],
+        "properties": {
+            **{name: {"type": "integer", "minimum": 0} for name in COUNT_FIELDS},
+            "level": {"type": "string"},
+            "deadline": {"type": "string", "format": "date"},
+            "as_of": {"type": "string", "format": "date"},
+            "days_left": {"type": "integer"},
+        },
+    }
+    levels = {"type": "object", "additionalProperties": _ref("Counts")}
+    unit = {
+        "type": "object",
+        "required": ["id", "code", "name", "level", "sector", "parent_id"],
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "level": {"type": "string", "enum": list(LEVEL_LABELS)},
+            "level_label": {"type": "string"},
+            "sector": {"type": "string", "enum": list(SECTOR_LABELS)},
+            "sector_label": {"type": "string"},
+            "parent_id": _nullable({"type": "integer"}),
+            "members_count": {"type": "integer"},
+            "active": {"type": "boolean"},
+            "report_status": _nullable({"type": "string", "enum": list(STATUS_LABELS)}),
+        },
+    }
+    report_fields = {name: _field_schema(name) for name in EDITABLE_FIELDS}
+    report = {
+        "type": "object",
+        "required": ["id", "campaign_id", "unit", "status", "version"],
+        "properties": {
+            "id": {"type": "integer"},
+            "campaign_id": {"type": "integer"},
+            "unit": _ref("Unit"),
+            "status": {"type": "string", "enum": list(STATUS_LABELS)},
+            "status_label": {"type": "string"},
+            "version": {"type": "integer"},
+            "return_reason": _nullable({"type": "string"}),
+            "submitted_at": _nullable({"type": "string"}),
+            "reviewed_at": _nullable({"type": "string"}),
+            "updated_at": _nullable({"type": "string"}),
+            **report_fields,
+            "officers": {"type": "array", "items": {"type": "object"}},
+            "recommendations": {"type": "array", "items": {"type": "object"}},
+        },
+    }
+    page = lambda item: {  # noqa: E731
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {"items": {"type": "array", "items": item}, "next_cursor": _nullable({"type": "string"})},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "daihoi API",
+            "version": "1.0.0",
+            "description": "Theo dõi đại hội công đoàn các cấp: tiến độ, đơn vị, báo cáo. "
+                           "Xác thực bằng `Authorization: Bearer <token>` lấy từ POST /api/v1/tokens.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {
+                        "type": "object",
+                        "required": ["code", "message", "fields"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "current_version": {"type": "integer"},
+                            "current": {"type": "object"},
+                        },
+                    }},
+                },
+                "Counts": counts,
+                "Unit": unit,
+                "Report": report,
+                "Campaign": {
+                    "type": "object",
+                    "required": ["id", "name", "term", "start_date", "deadlines", "closed"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "term": {"type": "string"},
+                        "start_date": {"type": "string", "format": "date"},
+                        "deadlines": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
+                        "closed": {"type": "boolean"},
+                    },
+                },
+                "FeedItem": {
+                    "type": "object",
+                    "required": ["id", "report_id", "unit", "to_status", "at"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "report_id": {"type": "integer"},
+                        "unit": _ref("Unit"),
+                        "from_status": _nullable({"type": "string"}),
+                        "to_status": {"type": "string", "enum": list(STATUS_LABELS)},
+                        "to_status_label": {"type": "string"},
+                        "reason": _nullable({"type": "string"}),
+                        "at": {"type": "string"},
+                        "by": _nullable({"type": "string"}),
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/tokens": {
+                "post": {
+                    "summary": "Đăng nhập, nhận mã truy cập",
+                    "security": [],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["username", "password"],
+                        "properties": {
+                            "username": {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                            "password": {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                            "name": {"type": "string", "maxLength": 100, "pattern": NO_NUL},
+                        },
+                    }}}},
+                    "responses": {
+                        "201": _json({
+                            "type": "object",
+                            "required": ["id", "token", "expires_at"],
+                            "properties": {"id": {"type": "integer"}, "token": {"type": "string"},
+                                           "expires_at": {"type": "string"}},
+                        }, "Mã truy cập mới"),
+                        "400": _err("Nội dung không phải JSON"),
+                        "401": _err("Sai tên đăng nhập hoặc mật khẩu"),
+                        "422": _err("Thiếu trường"),
+                        "429": _err("Quá nhiều lần đăng nhập sai"),
+                    },
+                },
+                "get": {
+                    "summary": "Các mã truy cập của tôi",
+                    "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
+                        "items": {"type": "array", "items": {"type": "object"}}}}), **AUTH_ERRORS},
+                },
+            },
+            "/tokens/{token_id}": {
+                "delete": {
+                    "summary": "Thu hồi mã truy cập (của mình; quản trị: của người trong phạm vi)",
+                    "parameters": [{"name": "token_id", "in": "path", "required": True, "schema": ID}],
+                    "responses": {"204": {"description": "Đã thu hồi"}, **READ_ERRORS},
+                }
+            },
+            "/me": {"get": {
+                "summary": "Tài khoản của mã truy cập",
+                "responses": {"200": _json({"type": "object", "required": ["id", "username", "role", "unit"],
+                                            "properties": {"unit": _ref("Unit")}}), **AUTH_ERRORS},
+            }},
+            "/campaigns": {"get": {
+                "summary": "Các đợt đại hội",
+                "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
+                    "items": {"type": "array", "items": _ref("Campaign")}}}), **AUTH_ERRORS},
+            }},
+            "/progress": {"get": {
+                "summary": "Tiến độ theo cấp trong phạm vi một đơn vị",
+                "parameters": [CAMPAIGN, AS_OF, _q("unit", ID, "Đơn vị (mặc định: đơn vị của tôi)")],
+                "responses": {"200": _json({
+                    "type": "object",
+                    "required": ["campaign_id", "as_of", "unit", "levels", "total"],
+                    "properties": {"campaign_id": {"type": "integer"}, "as_of": {"type": "string", "format": "date"},
+                                   "unit": _ref("Unit"), "levels": levels, "total": _ref("Counts")},
+                }), **READ_ERRORS},
+            }},
+            "/progress/by-unit": {"get": {
+                "summary": "Tiến độ theo từng đơn vị con",
+                "parameters": [CAMPAIGN, AS_OF, _q("parent", ID, "Đơn vị cha (mặc định: đơn vị của tôi)")],
+                "responses": {"200": _json({
+                    "type": "object",
+                    "required": ["campaign_id", "as_of", "parent", "items"],
+                    "properties": {
+                        "campaign_id": {"type": "integer"},
+                        "as_of": {"type": "string", "format": "date"},
+                        "parent": _ref("Unit"),
+                        "items": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["unit", "levels", "total"],
+                            "properties": {"unit": _ref("Unit"), "levels": levels, "total": _ref("Counts")},
+                        }},
+                    },
+                }), **READ_ERRORS},
+            }},
+            "/units": {"get": {
+                "summary": "Danh sách đơn vị (phân trang keyset)",
+                "parameters": [
+                    CAMPAIGN,
+                    _q("q", {"type": "string", "pattern": NO_NUL}, "Tìm theo tên hoặc mã, không phân biệt dấu"),
+                    _q("level", {"type": "string", "enum": list(LEVEL_LABELS)}, "Cấp"),
+                    _q("parent", ID, "Đơn vị cha"),
+                    _q("status", {"type": "string", "enum": [*STATUS_LABELS, "none"]}, "Trạng thái báo cáo"),
+                    _q("sector", {"type": "string", "enum": list(SECTOR_LABELS)}, "Khu vực"),
+                    LIMIT,
+                    CURSOR,
+                ],
+                "responses": {"200": _json(page(_ref("Unit"))), **READ_ERRORS},
+            }},
+            "/units/{unit_id}": {"get": {
+                "summary": "Một đơn vị",
+                "parameters": [UNIT_ID, CAMPAIGN],
+                "responses": {"200": _json(_ref("Unit")), **READ_ERRORS},
+            }},
+            "/reports": {"get": {
+                "summary": "Dòng sự kiện gửi, trả lại, phê duyệt báo cáo (mới nhất trước)",
+                "parameters": [
+                    CAMPAIGN,
+                    _q("status", {"type": "string", "enum": ["submitted", "returned", "approved"]}, "Trạng thái mới"),
+                    _q("since", {"type": "string", "format": "date-time"}, "Từ thời điểm (ISO 8601)"),
+                    LIMIT,
+                    CURSOR,
+                ],
+                "responses": {"200": _json(page(_ref("FeedItem"))), **READ_ERRORS},
+            }},
+            "/units/{unit_id}/report": {
+                "get": {
+                    "summary": "Báo cáo đại hội của đơn vị",
+                    "parameters": [UNIT_ID, CAMPAIGN],
+                    "responses": {"200": _json(_ref("Report")), **READ_ERRORS},
+                },
+                "put": {
+                    "summary": "Lưu bản nháp báo cáo (cần If-Match hoặc version)",
+                    "parameters": [UNIT_ID, CAMPAIGN,
+                                   {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {"version": {"type": "integer"}, **report_fields,
+                                       "officers": _rows(OFFICER), "recommendations": _rows(RECOMMENDATION)},
+                    }}}},
+                    "responses": {"200": _json({"allOf": [_ref("Report"), {
+                        "type": "object", "required": ["warnings"],
+                        "properties": {"warnings": {"type": "array", "items": {"type": "string"}}},
+                    }]}), **WRITE_ERRORS},
+                },
+            },
+            "/units/{unit_id}/report/submit": _transition("Gửi báo cáo", with_reason=False),
+            "/units/{unit_id}/report/return": _transition("Trả lại báo cáo (kèm lý do)", with_reason=True),
+            "/units/{unit_id}/report/approve": _transition("Phê duyệt báo cáo", with_reason=False),
+            "/units/{unit_id}/report/reopen": _transition("Mở lại báo cáo đã duyệt (kèm lý do)", with_reason=True),
+            "/openapi.json": {"get": {
+                "summary": "Tài liệu OpenAPI này",
+                "security": [],
+                "responses": {"200": _json({"type": "object"})},
+            }},
+        },
+    }

@@ -1,0 +1,389 @@
+"""Routes of /api/v1. Bearer tokens only (no cookies, hence no CSRF); errors are JSON
+{"error": {"code", "message", "fields"}}; ids outside the caller's subtree answer 404."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from portal import db
+from portal.api.openapi import spec
+from portal.extensions import csrf
+from shared import readmodels, tokens, workflow
+from shared.readmodels import InvalidQuery
+from shared.errors import Conflict, DomainError, Forbidden
+from shared.models import User
+from shared.reports import EDITABLE_FIELDS, get_or_create_report, get_report, update_report
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC = {"api.create_token", "api.openapi"}
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+              422: "invalid", 429: "too_many_requests"}
+HTTP_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Cần mã truy cập hợp lệ (Authorization: Bearer ...).",
+    403: "Bạn không có quyền thực hiện thao tác này.",
+    404: "Không tìm thấy dữ liệu bạn yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    413: "Dữ liệu gửi lên quá lớn.",
+    429: "Quá nhiều lần đăng nhập sai; hãy thử lại sau ít phút.",
+}
+
+
+def error(status: int, message: str, code: str | None = None, fields: dict | None = None, **extra):
+    body = {"error": {"code": code or HTTP_CODES.get(status, "error"), "message": message, "fields": fields or {}, **extra}}
+    resp = jsonify(body)
+    resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="daihoi"'
+    return resp
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    extra = {}
+    if isinstance(exc, Conflict) and exc.current is not None:
+        extra["current_version"] = exc.current.version
+        extra["current"] = readmodels.report_dict(exc.current)
+    return error(exc.http_status, exc.message, exc.code, exc.fields, **extra)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
+
+
+# By status code too: the app's own handlers for particular exception classes (an HTML 400 for NUL
+# bytes, an HTML 429 from the rate limiter) are found by code before a blueprint's class handler.
+for _code in HTTP_CODES:
+    bp.register_error_handler(_code, _http_error)
+
+
+@bp.errorhandler(500)
+def _server_error(_exc):
+    return error(500, "Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại.", "server_error")
+
+
+@bp.before_app_request
+def _unrouted_api_path():
+    """A path under /api/ that matched no route (or not with this method) still answers JSON:
+    routing errors are raised after before_request hooks, so they are caught here first."""
+    exc = request.routing_exception
+    if exc is None or not request.path.startswith(bp.url_prefix + "/"):
+        return None
+    resp = _http_error(exc)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        resp.headers["Allow"] = ", ".join(exc.valid_methods)
+    return resp
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    found = tokens.authenticate(db.session(), secret.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        return error(401, HTTP_MESSAGES[401])
+    g.api_user, g.api_token = found
+    if db.session().dirty:  # last_used_at, written at most every few minutes
+        db.commit()
+    if any(isinstance(v, int) and not 0 < v < 2**31 for v in (request.view_args or {}).values()):
+        return error(404, HTTP_MESSAGES[404])  # no row has such an id; the database would overflow
+    unknown = set(request.args) - _query_names(request.url_rule.rule, request.method)
+    if unknown:  # a typo such as ?asof= would otherwise be silently ignored
+        raise InvalidQuery("Tham số không được hỗ trợ: " + ", ".join(sorted(unknown)) + ".",
+                           fields={name: "Không được hỗ trợ." for name in unknown})
+    return None
+
+
+@cache
+def _query_names(rule: str, method: str) -> frozenset[str]:
+    """The query parameters the OpenAPI document declares for this route."""
+    path = rule.removeprefix(bp.url_prefix).replace("<int:", "{").replace(">", "}")
+    operation = spec()["paths"].get(path, {}).get(method.lower(), {})
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+
+
+def user() -> User:
+    return g.api_user
+
+
+# ---- parsing -----------------------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    raw = _str_arg(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidQuery(f"Tham số “{name}” phải là số nguyên.", fields={name: "Phải là số nguyên."}) from None
+    if not -(2**31) <= value < 2**31:
+        raise InvalidQuery(f"Tham số “{name}” quá lớn.", fields={name: "Quá lớn."})
+    return value
+
+
+def _date_arg(name: str) -> dt.date | None:
+    raw = _str_arg(name)
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery("Ngày theo dạng YYYY-MM-DD.", fields={name: "Ngày theo dạng YYYY-MM-DD."}) from None
+
+
+def _datetime_arg(name: str) -> dt.datetime | None:
+    raw = _str_arg(name)
+    if raw is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery("Thời điểm theo dạng ISO 8601.", fields={name: "Theo dạng ISO 8601."}) from None
+    return value.replace(tzinfo=None)
+
+
+def _str_arg(name: str) -> str | None:
+    """None when absent; a present but empty value stays "" and fails typed checks (400)."""
+    raw = request.args.get(name)
+    return None if raw is None else raw.strip()
+
+
+def _campaign():
+    return readmodels.get_campaign(db.session(), _int_arg("campaign"))
+
+
+def _json_body(allowed: set[str] | frozenset[str]) -> dict:
+    """The request's JSON object; unknown names are refused (422) rather than silently dropped."""
+    body = request.get_json(silent=True)
+    if body is None and request.get_data():
+        raise InvalidQuery("Nội dung phải là JSON.")
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidQuery("Nội dung phải là một đối tượng JSON.")
+    unknown = [name for name in body if name not in allowed]
+    if unknown:
+        raise DomainError("Nội dung có trường không được hỗ trợ.",
+                          fields={name: "Trường không được hỗ trợ." for name in unknown})
+    if _has_nul(body):  # PostgreSQL text cannot hold NUL, as the pages refuse it in forms
+        raise InvalidQuery("Dữ liệu chứa ký tự không hợp lệ (NUL).")
+    return body
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _expected_version(body: dict, required: bool) -> int | None:
+    raw = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
+    value = body.get("version", raw or None)
+    if value is None:
+        if required:
+            raise InvalidQuery("Thiếu phiên bản (If-Match hoặc “version”).", fields={"version": "Bắt buộc."})
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."})
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."}) from None
+
+
+def _report_response(report, **extra):
+    resp = jsonify({**readmodels.report_dict(report), **extra})
+    resp.headers["ETag"] = f'"{report.version}"'
+    return resp
+
+
+# ---- tokens ------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
+
+
+@bp.post("/tokens")
+def create_token():
+    body = _json_body({"username", "password", "name"})
+    username, password = body.get("username"), body.get("password")
+    fields = {k: "Bắt buộc." for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v}
+    if fields:
+        raise DomainError("Thiếu tên đăng nhập hoặc mật khẩu.", fields=fields)
+    name = body.get("name") if isinstance(body.get("name"), str) else None
+    session = db.session()
+    account = tokens.check_credentials(session, username, password)
+    if account is None:
+        return error(401, "Tên đăng nhập hoặc mật khẩu không đúng.", "invalid_credentials")
+    secret, row = tokens.issue(session, account, current_app.config.get("API_TOKEN_DAYS", tokens.DEFAULT_DAYS), name)
+    db.commit()
+    return jsonify({"id": row.id, "token": secret, "expires_at": row.expires_at.isoformat()}), 201
+
+
+@bp.get("/tokens")
+def list_tokens():
+    rows = tokens.tokens_of(db.session(), user())
+    return jsonify({"items": [
+        {"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+         "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+         "current": t.id == g.api_token.id}
+        for t in rows
+    ]})
+
+
+@bp.delete("/tokens/<int:token_id>")
+def revoke_token(token_id: int):
+    tokens.revoke(db.session(), token_id, user())
+    db.commit()
+    return "", 204
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+
+@bp.get("/me")
+def whoami():
+    u = user()
+    return jsonify({"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role,
+                    "unit": readmodels.unit_dict(u.unit)})
+
+
+@bp.get("/campaigns")
+def campaigns():
+    return jsonify({"items": [readmodels.campaign_dict(c) for c in readmodels.campaigns(db.session())]})
+
+
+@bp.get("/progress")
+def progress():
+    return jsonify(readmodels.progress(db.session(), user(), _campaign(), _int_arg("unit"), _date_arg("as_of")))
+
+
+@bp.get("/progress/by-unit")
+def progress_by_unit():
+    return jsonify(readmodels.progress_children(db.session(), user(), _campaign(), _int_arg("parent"), _date_arg("as_of")))
+
+
+@bp.get("/units")
+def units():
+    return jsonify(readmodels.list_units(
+        db.session(), user(), _campaign(), q=_str_arg("q"), level=_str_arg("level"), parent_id=_int_arg("parent"),
+        status=_str_arg("status"), sector=_str_arg("sector"), limit=_int_arg("limit"), cursor=_str_arg("cursor"),
+    ))
+
+
+@bp.get("/units/<int:unit_id>")
+def unit(unit_id: int):
+    return jsonify(readmodels.unit_detail(db.session(), user(), _campaign(), unit_id))
+
+
+@bp.get("/reports")
+def reports():
+    return jsonify(readmodels.feed(
+        db.session(), user(), _campaign(), status=_str_arg("status"), since=_datetime_arg("since"),
+        limit=_int_arg("limit"), cursor=_str_arg("cursor"),
+    ))
+
+
+@bp.get("/units/<int:unit_id>/report")
+def report(unit_id: int):
+    return _report_response(readmodels.unit_report(db.session(), user(), _campaign(), unit_id))
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+@bp.put("/units/<int:unit_id>/report")
+def save_report(unit_id: int):
+    """Draft save: only the fields given change. The version (If-Match or "version") is required
+    once the report exists; the first save of a unit that has none creates its draft."""
+    body = _json_body({"version", *EDITABLE_FIELDS, *ROW_KEYS})
+    data = {k: v for k, v in body.items() if k != "version"}
+    _check_report_body(data)
+    session = db.session()
+    account = user()
+    campaign = _campaign()
+    unit = readmodels.visible_unit(session, account, unit_id)
+    report = get_report(session, campaign, unit)
+    expected = _expected_version(body, required=report is not None)
+    if campaign.closed:
+        raise Forbidden("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
+    if report is None and not (account.role in workflow.REPORTING_ROLES and unit.id == account.unit_id):
+        raise Forbidden("Chỉ đơn vị báo cáo mới được lập báo cáo của mình.")
+    try:
+        if report is None:
+            report = get_or_create_report(session, campaign, unit, account)
+        warnings = update_report(session, report, account, data, expected)
+        db.commit()
+    except (Conflict, IntegrityError) as exc:  # a stale version, or a concurrent first save
+        session.rollback()
+        current = get_report(session, campaign, unit)
+        message = getattr(exc, "message", None) or "Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại."
+        raise Conflict(message, current=current) from None
+    return _report_response(report, warnings=warnings)
+
+
+ROW_KEYS = {"officers", "recommendations"}
+
+
+def _check_report_body(data: dict) -> None:
+    """Unknown names and malformed rows are refused rather than silently dropped."""
+    fields = {}
+    for key in ROW_KEYS & set(data):
+        rows = data[key]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            fields[key] = "Phải là danh sách các đối tượng."
+    if fields:
+        raise DomainError("Báo cáo có trường không hợp lệ.", fields=fields)
+
+
+def _transition(unit_id: int, action, with_reason: bool = False):
+    body = _json_body({"version", "reason"} if with_reason else {"version"})
+    expected = _expected_version(body, required=False)
+    session = db.session()
+    report = readmodels.unit_report(session, user(), _campaign(), unit_id)
+    action(session, report, body, expected)
+    db.commit()
+    return _report_response(report)
+
+
+@bp.post("/units/<int:unit_id>/report/submit")
+def submit(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.submit(s, r, user(), v))
+
+
+@bp.post("/units/<int:unit_id>/report/return")
+def return_report(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.return_report(s, r, user(), _reason(b), v), True)
+
+
+@bp.post("/units/<int:unit_id>/report/approve")
+def approve(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.approve(s, r, user(), v))
+
+
+@bp.post("/units/<int:unit_id>/report/reopen")
+def reopen(unit_id: int):
+    return _transition(unit_id, lambda s, r, b, v: workflow.reopen(s, r, user(), _reason(b), v), True)
+
+
+def _reason(body: dict) -> str | None:
+    reason = body.get("reason")
+    return reason if isinstance(reason, str) else None

@@ -1,0 +1,313 @@
+"""Read models shared by the JSON API and the terminal dashboard: campaigns, progress, unit lists
+and the feed of submissions and reviews, as plain JSON-ready dicts, always scoped to a user."""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from shared import clock
+from shared.errors import DomainError, NotFound
+from shared.models import (
+    LEVEL_LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    Campaign,
+    CongressReport,
+    ReportStatusChange,
+    Unit,
+    User,
+)
+from shared.progress import progress_by_child, progress_by_level, totals
+from shared.reports import _json, current_campaign, snapshot
+from shared.units import get_visible_unit, in_subtree, search_filter
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+UNIT_STATUSES = (*STATUS_LABELS, "none")  # "none": the unit has no report for the campaign yet
+
+
+class InvalidQuery(DomainError):
+    """A malformed query parameter (bad date, cursor, limit): the request itself is wrong."""
+
+    code = "bad_request"
+    http_status = 400
+
+
+# ---- shapes ------------------------------------------------------------------------------
+
+
+def campaign_dict(c: Campaign) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "term": c.term,
+        "start_date": c.start_date.isoformat(),
+        "deadlines": {
+            "grassroots": c.deadline_grassroots.isoformat(),
+            "district": c.deadline_district.isoformat(),
+            "province": c.deadline_province.isoformat(),
+        },
+        "closed": bool(c.closed),
+    }
+
+
+def unit_dict(u: Unit, report_status: str | None = None, with_status: bool = False) -> dict[str, Any]:
+    data = {
+        "id": u.id,
+        "code": u.code,
+        "name": u.name,
+        "level": u.level,
+        "level_label": LEVEL_LABELS[u.level],
+        "sector": u.sector,
+        "sector_label": SECTOR_LABELS.get(u.sector, u.sector),
+        "parent_id": u.parent_id,
+        "members_count": u.members_count,
+        "active": bool(u.active),
+    }
+    if with_status:
+        data["report_status"] = report_status
+    return data
+
+
+def report_dict(report: CongressReport) -> dict[str, Any]:
+    """The report as the API returns it: workflow fields plus every field a unit fills in."""
+    data = snapshot(report)
+    data.update(
+        id=report.id,
+        campaign_id=report.campaign_id,
+        unit=unit_dict(report.unit),
+        status=report.status,
+        status_label=STATUS_LABELS[report.status],
+        version=report.version,
+        return_reason=report.return_reason,
+        submitted_at=_json(report.submitted_at),
+        reviewed_at=_json(report.reviewed_at),
+        updated_at=_json(report.updated_at),
+    )
+    return data
+
+
+# ---- lookups -----------------------------------------------------------------------------
+
+
+def campaigns(session: Session) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc())))
+
+
+def get_campaign(session: Session, campaign_id: int | None) -> Campaign:
+    campaign = current_campaign(session) if campaign_id is None else session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("Không tìm thấy đợt đại hội.")
+    return campaign
+
+
+def visible_unit(session: Session, user: User, unit_id: int | None) -> Unit:
+    """The unit asked for if within the user's subtree (default: the user's own unit)."""
+    if unit_id is None:
+        return user.unit
+    unit = get_visible_unit(session, user, unit_id)
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    return unit
+
+
+def check_as_of(as_of: dt.date | None) -> dt.date:
+    """Nothing is known after today: a later date reads as today (the answer's as_of says so)."""
+    today = clock.today()
+    return today if as_of is None or as_of > today else as_of
+
+
+# ---- progress ----------------------------------------------------------------------------
+
+
+def progress(session: Session, user: User, campaign: Campaign, unit_id: int | None, as_of: dt.date | None) -> dict:
+    unit = visible_unit(session, user, unit_id)
+    day = check_as_of(as_of)
+    levels = progress_by_level(session, campaign, unit, day)
+    return {
+        "campaign_id": campaign.id,
+        "as_of": day.isoformat(),
+        "unit": unit_dict(unit),
+        "levels": {level: c.as_dict() for level, c in levels.items()},
+        "total": totals(levels).as_dict(),
+    }
+
+
+def progress_children(
+    session: Session, user: User, campaign: Campaign, parent_id: int | None, as_of: dt.date | None
+) -> dict:
+    parent = visible_unit(session, user, parent_id)
+    day = check_as_of(as_of)
+    rows = progress_by_child(session, campaign, parent, day)
+    return {
+        "campaign_id": campaign.id,
+        "as_of": day.isoformat(),
+        "parent": unit_dict(parent),
+        "items": [
+            {
+                "unit": unit_dict(child.unit),
+                "levels": {level: c.as_dict() for level, c in child.levels.items()},
+                "total": child.total().as_dict(),
+            }
+            for child in rows
+        ],
+    }
+
+
+# ---- keyset pages ------------------------------------------------------------------------
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list | None:
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+    return values
+
+
+def check_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery(f"Số dòng mỗi trang từ 1 đến {MAX_LIMIT}.", fields={"limit": f"Từ 1 đến {MAX_LIMIT}."})
+    return limit
+
+
+def list_units(
+    session: Session,
+    user: User,
+    campaign: Campaign,
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    parent_id: int | None = None,
+    status: str | None = None,
+    sector: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict:
+    """Units in the user's subtree, by name then id, one keyset page at a time."""
+    limit = check_limit(limit)
+    after = decode_cursor(cursor, 2)
+    if level is not None and level not in LEVEL_LABELS:
+        raise InvalidQuery("Cấp không hợp lệ.", fields={"level": "Không hợp lệ."})
+    if status is not None and status not in UNIT_STATUSES:
+        raise InvalidQuery("Trạng thái không hợp lệ.", fields={"status": "Không hợp lệ."})
+    if sector is not None and sector not in SECTOR_LABELS:
+        raise InvalidQuery("Khu vực không hợp lệ.", fields={"sector": "Không hợp lệ."})
+    R = CongressReport
+    stmt = (
+        select(Unit, R.status)
+        .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
+        .where(in_subtree(user.unit.path), Unit.active.is_(True))
+    )
+    if parent_id is not None:
+        stmt = stmt.where(Unit.parent_id == visible_unit(session, user, parent_id).id)
+    if q and q.strip():
+        stmt = stmt.where(search_filter(q))
+    if level:
+        stmt = stmt.where(Unit.level == level)
+    if sector:
+        stmt = stmt.where(Unit.sector == sector)
+    if status == "none":
+        stmt = stmt.where(R.id.is_(None))
+    elif status:
+        stmt = stmt.where(R.status == status)
+    if after is not None:
+        name, last_id = after
+        if not isinstance(name, str) or not isinstance(last_id, int):
+            raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+        stmt = stmt.where(or_(Unit.name_folded > name, and_(Unit.name_folded == name, Unit.id > last_id)))
+    rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor([rows[-1][0].name_folded, rows[-1][0].id]) if more else None
+    return {"items": [unit_dict(u, st, with_status=True) for u, st in rows], "next_cursor": next_cursor}
+
+
+def unit_detail(session: Session, user: User, campaign: Campaign, unit_id: int) -> dict:
+    unit = visible_unit(session, user, unit_id)
+    status = session.scalar(
+        select(CongressReport.status).where(
+            CongressReport.unit_id == unit.id, CongressReport.campaign_id == campaign.id
+        )
+    )
+    return unit_dict(unit, status, with_status=True)
+
+
+def feed(
+    session: Session,
+    user: User,
+    campaign: Campaign,
+    *,
+    status: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict:
+    """Submissions and reviews in the user's subtree, newest first (keyset on time, id)."""
+    limit = check_limit(limit)
+    after = decode_cursor(cursor, 2)
+    if status is not None and status not in ("submitted", "returned", "approved"):
+        raise InvalidQuery("Trạng thái không hợp lệ.", fields={"status": "Không hợp lệ."})
+    C = ReportStatusChange
+    by = aliased(User)
+    stmt = (
+        select(C, Unit, by.full_name, by.username)
+        .join(CongressReport, CongressReport.id == C.report_id)
+        .join(Unit, Unit.id == CongressReport.unit_id)
+        .outerjoin(by, by.id == C.user_id)
+        .where(CongressReport.campaign_id == campaign.id, in_subtree(user.unit.path))
+        .where(C.to_status == status if status else C.to_status != "draft")
+    )
+    if since is not None:
+        stmt = stmt.where(C.changed_at >= since)
+    if after is not None:
+        try:
+            at, last_id = dt.datetime.fromisoformat(after[0]), int(after[1])
+        except (TypeError, ValueError):
+            raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+        stmt = stmt.where(or_(C.changed_at < at, and_(C.changed_at == at, C.id < last_id)))
+    rows = session.execute(stmt.order_by(C.changed_at.desc(), C.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        {
+            "id": change.id,
+            "report_id": change.report_id,
+            "unit": unit_dict(unit),
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "to_status_label": STATUS_LABELS.get(change.to_status, change.to_status),
+            "reason": change.reason,
+            "at": change.changed_at.isoformat(),
+            "by": full_name or username,
+        }
+        for change, unit, full_name, username in rows
+    ]
+    next_cursor = encode_cursor([rows[-1][0].changed_at.isoformat(), rows[-1][0].id]) if more else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def unit_report(session: Session, user: User, campaign: Campaign, unit_id: int) -> CongressReport:
+    unit = visible_unit(session, user, unit_id)
+    report = session.scalar(
+        select(CongressReport).where(CongressReport.unit_id == unit.id, CongressReport.campaign_id == campaign.id)
+    )
+    if report is None:
+        raise NotFound("Đơn vị chưa có báo cáo đại hội cho đợt này.")
+    return report

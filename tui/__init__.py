@@ -1,0 +1,1 @@
+"""daihoi's terminal dashboard (Textual) for the coordinators: local database or remote API."""

@@ -1,0 +1,167 @@
+"""Main screen: the user's scope per level (cards), its child units (sortable table), the overdue
+units and a live feed of submissions and reviews."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from shared.models import LEVEL_ORDER
+from shared.text import format_number, format_percent
+from tui.screens.base import LiveScreen
+from tui.widgets.banner import ErrorBanner
+from tui.widgets.level_card import LevelCard
+
+SORTS = (
+    ("tên", lambda r: (r["unit"]["name"].casefold(),), False),
+    ("tỷ lệ đã tổ chức", lambda r: (_pct(r["total"]), r["unit"]["name"].casefold()), True),
+    ("số quá hạn", lambda r: (r["total"]["overdue"], r["unit"]["name"].casefold()), True),
+)
+COLUMNS = ("Đơn vị", "Dự kiến", "Đã tổ chức", "Tỷ lệ", "Quá hạn", "Đã gửi", "Trả lại", "Duyệt")
+
+
+def _pct(counts: dict) -> float:
+    return counts["held"] / counts["expected"] if counts["expected"] else 0.0
+
+
+@dataclass
+class DashboardData:
+    progress: dict
+    children: dict
+    feed: list[dict]
+    campaigns: list[dict]
+
+
+class DashboardScreen(LiveScreen):
+    """The progress of one scope: the user's own unit by default, or a unit drilled into."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Xem đơn vị", show=False),
+        Binding("s", "sort", "Sắp xếp"),
+        Binding("r", "report", "Báo cáo"),
+    ]
+
+    def __init__(self, unit_id: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.unit_id = unit_id
+        self.sort_index = 0
+        self.rows: list[dict] = []
+        self.data: DashboardData | None = None
+        self.scope_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorBanner()
+        yield Label("Đang tải…", id="scope", markup=False)
+        with Horizontal(id="cards"):
+            for level in reversed(LEVEL_ORDER):
+                yield LevelCard(level)
+        with Horizontal(id="main"):
+            with Vertical(id="table-pane"):
+                yield Label("", id="table-title", markup=False)
+                yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="side"):
+                yield Label("Quá hạn", classes="side-title")
+                yield Static("", id="overdue", markup=False)
+                yield Label("Mới gửi, mới duyệt", classes="side-title")
+                yield Static("", id="feed", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).add_columns(*COLUMNS)
+
+    def fetch(self) -> DashboardData:
+        app = self.app
+        src = app.source
+        return DashboardData(
+            progress=src.progress(app.campaign_id, self.unit_id, app.as_of),
+            children=src.progress_by_unit(app.campaign_id, self.unit_id, app.as_of),
+            feed=src.feed(app.campaign_id, limit=15),
+            campaigns=src.campaigns(),
+        )
+
+    def apply(self, data: DashboardData) -> None:
+        self.data = data
+        self.app.remember_campaigns(data.campaigns, data.progress["campaign_id"])
+        unit = data.progress["unit"]
+        as_of = dt.date.fromisoformat(data.progress["as_of"])
+        self.scope_text = f"{unit['name']} · số liệu tính đến {as_of:%d/%m/%Y}"
+        self.query_one("#scope", Label).update(self.scope_text)
+        for level, counts in data.progress["levels"].items():
+            card = self.query_one(f"#card-{level}", LevelCard)
+            card.display = counts["expected"] > 0
+            card.show(counts)
+        self.rows = list(data.children["items"])
+        self.fill_table()
+        overdue = sorted((r for r in self.rows if r["total"]["overdue"]), key=lambda r: -r["total"]["overdue"])
+        self.query_one("#overdue", Static).update(
+            "\n".join(f"• {r['unit']['name']}: {format_number(r['total']['overdue'])}" for r in overdue[:10])
+            or "Không có đơn vị quá hạn."
+        )
+        self.query_one("#feed", Static).update(
+            "\n".join(
+                f"{dt.datetime.fromisoformat(i['at']):%d/%m %H:%M} {i['to_status_label']}: {i['unit']['name']}"
+                for i in data.feed
+            )
+            or "Chưa có báo cáo nào được gửi."
+        )
+
+    def fill_table(self) -> None:
+        label, key, reverse = SORTS[self.sort_index]
+        self.rows.sort(key=key, reverse=reverse)
+        table = self.query_one(DataTable)
+        current = table.cursor_row
+        table.clear()
+        for r in self.rows:
+            t = r["total"]
+            table.add_row(
+                r["unit"]["name"], format_number(t["expected"]), format_number(t["held"]),
+                format_percent(t["held"], t["expected"]), format_number(t["overdue"]),
+                format_number(t["submitted"]), format_number(t["returned"]), format_number(t["approved"]),
+                key=str(r["unit"]["id"]),
+            )
+        if self.rows:
+            table.move_cursor(row=min(current, len(self.rows) - 1))
+        self.query_one("#table-title", Label).update(
+            f"Đơn vị trực thuộc ({len(self.rows)}), sắp xếp theo {label} [s]"
+        )
+
+    def selected(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None:
+            return None
+        return self.rows[table.cursor_row]["unit"]
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.fill_table()
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        unit = self.selected()
+        if unit is not None:
+            self.app.open_unit(unit)
+
+    def action_report(self) -> None:
+        unit = self.selected()
+        if unit is not None:
+            self.app.open_report(unit)
+
+    def action_export(self) -> None:
+        if self.data is None:
+            return
+        rows = [
+            [r["unit"]["code"], r["unit"]["name"], *(r["total"][k] for k in
+             ("expected", "planned", "held", "on_time", "late", "overdue", "pending", "submitted", "returned", "approved"))]
+            for r in self.rows
+        ]
+        headers = ["Mã", "Đơn vị", "Dự kiến", "Có kế hoạch", "Đã tổ chức", "Đúng hạn", "Trễ hạn", "Quá hạn",
+                   "Chưa đến hạn", "Đã gửi", "Trả lại", "Đã duyệt"]
+        self.app.export(self.data.progress["unit"], self.scope_text, headers, rows)

@@ -1,0 +1,130 @@
+"""A unit drilled into: its subtree per level and its direct units with their report status,
+filterable by sector and status, one keyset page at a time."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Label
+
+from shared.models import LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS
+from shared.text import format_number
+from tui.screens.base import LiveScreen
+from tui.widgets.banner import ErrorBanner
+from tui.widgets.level_card import LevelCard
+
+PAGE = 200
+
+
+@dataclass
+class UnitData:
+    progress: dict
+    units: dict
+
+
+class UnitScreen(LiveScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Mở", show=False),
+        Binding("f", "filter", "Lọc"),
+        Binding("n", "next_page", "Trang sau"),
+    ]
+
+    def __init__(self, unit: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.filters: dict = {"sector": None, "status": None}
+        self.cursor: str | None = None
+        self.cursors: list[str | None] = [None]
+        self.items: list[dict] = []
+        self.scope_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorBanner()
+        yield Label(self.unit["name"], id="scope", markup=False)
+        with Horizontal(id="cards"):
+            for level in reversed(LEVEL_ORDER):
+                yield LevelCard(level)
+        yield Label("", id="table-title", markup=False)
+        yield DataTable(id="units", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).add_columns("Mã", "Đơn vị", "Khu vực", "Đoàn viên", "Báo cáo")
+
+    def fetch(self) -> UnitData:
+        app = self.app
+        filters = {k: v for k, v in self.filters.items() if v}
+        return UnitData(
+            progress=app.source.progress(app.campaign_id, self.unit["id"], app.as_of),
+            units=app.source.units(app.campaign_id, parent_id=self.unit["id"], limit=PAGE,
+                                   cursor=self.cursors[-1], **filters),
+        )
+
+    def apply(self, data: UnitData) -> None:
+        as_of = dt.date.fromisoformat(data.progress["as_of"])
+        self.scope_text = f"{self.unit['name']} · số liệu tính đến {as_of:%d/%m/%Y}"
+        self.query_one("#scope", Label).update(self.scope_text)
+        for level, counts in data.progress["levels"].items():
+            card = self.query_one(f"#card-{level}", LevelCard)
+            card.display = counts["expected"] > 0
+            card.show(counts)
+        self.items = data.units["items"]
+        self.cursor = data.units["next_cursor"]
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for u in self.items:
+            status = STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")
+            table.add_row(u["code"], u["name"], u["sector_label"], format_number(u["members_count"]), status,
+                          key=str(u["id"]))
+        if self.items:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        active = [SECTOR_LABELS.get(self.filters["sector"] or ""), STATUS_LABELS.get(self.filters["status"] or "")]
+        if self.filters["status"] == "none":
+            active[1] = "Chưa có báo cáo"
+        shown = ", ".join(a for a in active if a) or "không lọc"
+        more = " · còn trang sau [n]" if self.cursor else ""
+        self.query_one("#table-title", Label).update(
+            f"Trang {len(self.cursors)}: {len(self.items)} đơn vị trực thuộc ({shown}) [f lọc]{more}"
+        )
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if self.items and table.cursor_row is not None:
+            self.app.open_unit(self.items[table.cursor_row])
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_next_page(self) -> None:
+        if self.cursor:
+            self.cursors.append(self.cursor)
+            self.load()
+
+    def action_back(self) -> None:
+        if len(self.cursors) > 1:  # back a page first, then back a screen
+            self.cursors.pop()
+            self.load()
+        else:
+            super().action_back()
+
+    def action_filter(self) -> None:
+        from tui.screens.choose import FilterScreen
+
+        def done(filters: dict | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.cursors = [None]
+                self.load()
+
+        self.app.push_screen(FilterScreen(self.filters), done)
+
+    def action_export(self) -> None:
+        rows = [[u["code"], u["name"], u["sector_label"], u["members_count"],
+                 STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")] for u in self.items]
+        self.app.export(self.unit, self.scope_text, ["Mã", "Đơn vị", "Khu vực", "Đoàn viên", "Báo cáo"], rows)
