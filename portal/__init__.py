@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from portal import access, db, filters
 from portal.extensions import csrf, login_manager
@@ -37,8 +38,18 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in URLs: at most what an INTEGER column holds, so /units/99999999999999999999 is a 404
+    instead of a database overflow (a 500 on PostgreSQL and SQLite)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseId
     app.config.from_mapping(
         DATABASE_URL=None,
         SESSION_COOKIE_HTTPONLY=True,
