@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from portal import access, db, filters
@@ -39,12 +40,15 @@ def _secret_key(instance_path: str) -> str:
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:...>` in URLs: at most what an INTEGER column holds, so /units/99999999999999999999 is a 404
-    instead of a database overflow (a 500 on PostgreSQL and SQLite)."""
+    """`<int:...>` in URLs: above what an INTEGER column holds is a plain 404 (as for any unknown id) instead
+    of a database overflow (a 500 on PostgreSQL and SQLite). Not a `max=` bound: that makes the router answer
+    405 when another method's rule has the same path."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > 2**31 - 1:
+            raise NotFound()
+        return number
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
