@@ -16,7 +16,6 @@ own reporter's edits are refused (403) as well: the matrix probes access, the re
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 from sqlalchemy import MetaData, select

@@ -11,11 +11,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from shared import attachments, documents, emulation, level_reports, notifications, steering, stored_files, tokens, workflow
-from shared.models import Officer, PartyBody, Recommendation
+from shared.models import AGENCY_KIND_LABELS, Officer, PartyBody, Recommendation
 from shared.reports import get_or_create_report, record_version
 from tests.review.conftest import complete_values
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+AGENCY = next(iter(AGENCY_KIND_LABELS))
 ROLES = ("admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee", "anonymous")
 
 
@@ -44,7 +45,7 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
     db.flush()
     w.bodies = bodies
 
-    def report_of(unit, reporter, reviewer):
+    def report_of(unit, reporter):
         report = get_or_create_report(db, c, unit, reporter)
         for name, value in complete_values(unit, c).items():
             setattr(report, name, value)
@@ -58,8 +59,8 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
         db.flush()
         return report, att, rec
 
-    w.report_in, w.att_in, w.rec_in = report_of(t.g11, w.users["reporter"], w.users["district"])
-    w.report_out, w.att_out, w.rec_out = report_of(t.g21, w.rep21, w.dist2)
+    w.report_in, w.att_in, w.rec_in = report_of(t.g11, w.users["reporter"])
+    w.report_out, w.att_out, w.rec_out = report_of(t.g21, w.rep21)
 
     # notifications: one per user; the out-of-scope one belongs to another district's user
     w.notes = {role: notifications.notify(db, [user], f"Thông báo cho {role}", "/")[0] for role, user in w.users.items()}
@@ -73,7 +74,7 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
     folder = Path(upload_dir) / "party"
     def doc(target):
         stored = stored_files.store(db, folder, filename="cong-van.pdf", data=PDF, allowed=(stored_files.PDF,), user=fed)
-        return documents.publish(db, fed, kind=sorted(documents.DOCUMENT_KIND_LABELS)[0], title="Công văn hướng dẫn", body="Nội dung",
+        return documents.publish(db, fed, kind="guidance", title="Công văn hướng dẫn", body="Nội dung",
                                  levels=["district", "grassroots"], targets=[target], ack_by=None, file=stored)
     w.doc_in, w.doc_out = doc(t.d1), doc(t.d2)
     # level reports with a scan
@@ -83,8 +84,8 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
         level_reports.attach_scan(db, author, lr, stored)
     # steering committees and emulation entries
     admin = w.users["admin"]
-    w.member_in = steering.add_member(db, admin, c, t.d1, full_name="Trần Văn A", title="Phó Bí thư", agency="Thành ủy", agency_kind=sorted(steering.AGENCY_KIND_LABELS)[0] if hasattr(steering, "AGENCY_KIND_LABELS") else "party", role="head")
-    w.member_out = steering.add_member(db, admin, c, t.d2, full_name="Lê Văn B", title="Phó Bí thư", agency="Huyện ủy", agency_kind=w.member_in.agency_kind, role="head")
+    w.member_in = steering.add_member(db, admin, c, t.d1, full_name="Trần Văn A", title="Phó Bí thư", agency="Thành ủy", agency_kind=AGENCY, role="head")
+    w.member_out = steering.add_member(db, admin, c, t.d2, full_name="Lê Văn B", title="Phó Bí thư", agency="Huyện ủy", agency_kind=AGENCY, role="head")
     w.work_in = emulation.add_work(db, admin, c, t.g11, name="Sửa nhà văn hóa", value_vnd=1000000, completed_on=dt.date(2023, 3, 1))
     w.work_out = emulation.add_work(db, admin, c, t.g21, name="Sửa cổng", value_vnd=1000000, completed_on=dt.date(2023, 3, 1))
     db.commit()
