@@ -185,6 +185,7 @@ def save(unit_id: int):
     try:
         if report is None:
             report = get_or_create_report(session, campaign, unit, user)
+            expected = 1  # as in the API: a draft created by another request since our read is a conflict
         update_report(session, report, user, data, expected)
         if action == "submit":
             workflow.submit(session, report, user, expected_version=report.version)
