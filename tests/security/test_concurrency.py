@@ -126,3 +126,33 @@ def test_eight_clients_editing_and_submitting_at_once(pg_only, database_url, db,
             assert report.status == "draft" and changes == 0
         else:
             assert len(submits) == 1 and changes == 1 and report.status == "submitted"
+
+
+def test_a_first_save_that_lost_the_race_is_a_conflict(app, db, factory, monkeypatch):
+    """Deterministic version of the race above: the API read 'no report yet', and before it created one another
+    request created and saved it. Writing over that save blindly would lose it: 409, and it stays."""
+    import portal.api.views as api_views
+
+    t = factory.tree()
+    campaign = factory.campaign()
+    reporter = factory.user("reporter", t.g11, username="race_rep")
+    report = get_or_create_report(db, campaign, t.g11, reporter)  # the other request's first save
+    report.members_total = 40
+    db.flush()
+    record_version(db, report, reporter)
+    db.commit()
+    secret = tokens.issue(db, reporter)[0]
+    db.commit()
+    real, reads = api_views.get_report, []
+
+    def read_before_the_other_commit(session, campaign, unit):
+        reads.append(unit.id)
+        return None if len(reads) == 1 else real(session, campaign, unit)
+
+    monkeypatch.setattr(api_views, "get_report", read_before_the_other_commit)
+    resp = app.test_client().put(f"/api/v1/units/{t.g11.id}/report", json={"members_total": 99},
+                                 headers={"Authorization": f"Bearer {secret}"})
+    assert resp.status_code == 409
+    db.expire_all()
+    assert db.scalar(select(CongressReport.members_total).where(CongressReport.unit_id == t.g11.id)) == 40
+    assert db.scalar(select(func.count(CongressReport.id))) == 1
