@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from portal.cli_params import parse_day
+
 
 def _app():
     from portal import create_app
@@ -56,18 +58,10 @@ def db_current() -> None:
     click.echo(current(_url()) or "(trống)")
 
 
-def _parse_day(_ctx, _param, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("Ngày theo dạng YYYY-MM-DD.") from None
-
 
 @main.command(help="Nạp tỉnh mẫu (chỉ vào cơ sở dữ liệu trống) và in các tài khoản mẫu.")
 @click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
-@click.option("--today", callback=_parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
+@click.option("--today", callback=parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
 @click.option("--if-empty", is_flag=True, help="Không làm gì nếu đã có dữ liệu.")
 def demo(seed: int, today: dt.date | None, if_empty: bool) -> None:
     from sqlalchemy import func, select

@@ -6,21 +6,15 @@ import time
 
 import click
 
+from portal.cli_params import parse_day
 
-def _parse_day(_ctx, _param, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("Ngày theo dạng YYYY-MM-DD.") from None
 
 
 @click.command(help="Sinh dữ liệu quy mô toàn quốc (63 tỉnh, ~700 đơn vị cấp huyện, còn lại là CĐCS) "
                     "vào cơ sở dữ liệu trống, để đo hiệu năng.")
 @click.option("--units", default=150_000, show_default=True, type=click.IntRange(min=3), help="Tổng số đơn vị.")
 @click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
-@click.option("--today", callback=_parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
+@click.option("--today", callback=parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
 @click.option("--migrate/--no-migrate", default=True, show_default=True, help="Nâng cấp lược đồ trước khi sinh.")
 def generate(units: int, seed: int, today: dt.date | None, migrate: bool) -> None:
     from portal import create_app

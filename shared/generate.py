@@ -503,11 +503,14 @@ def generate(
         result.officers, result.recommendations = officer_id, rec_id
 
         if conn.dialect.name == "postgresql":
+            from shared.models import Base
+
             for table in _Sink.ORDER:
-                conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT max(id) FROM \"{table}\"), 0) + 1, false)"
-                ))
+                top = conn.scalar(select(func.max(Base.metadata.tables[table].c.id))) or 0
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                    {"table": table, "next": top + 1},
+                )
         conn.commit()
     if analyze:
         refresh_statistics(engine)

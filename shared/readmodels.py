@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from shared import clock
-from shared.errors import DomainError, NotFound
+from shared import clock, level_reports
+from shared.errors import DomainError, Forbidden, NotFound
 from shared.models import (
     LEVEL_LABELS,
     SECTOR_LABELS,
@@ -121,6 +121,27 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
     """Nothing is known after today: a later date reads as today (the answer's as_of says so)."""
     today = clock.today()
     return today if as_of is None or as_of > today else as_of
+
+
+# ---- level reports of party bodies ----------------------------------------------------------
+
+LEVEL_REPORT_COUNTS = ("not_started", "draft", "submitted", "returned", "acknowledged")
+
+
+def level_report_summary(session: Session, user: User, campaign: Campaign) -> dict:
+    """'Level reports received: 11/16' over the user's subtree, for those who receive them
+    (Ban Dân vận and admins); one GROUP BY."""
+    if user.role not in level_reports.RECEIVER_ROLES:
+        raise Forbidden("Chỉ Ban Dân vận theo dõi báo cáo kết quả đại hội của các cấp ủy.")
+    counts = level_reports.checklist_counts(session, campaign, user.unit)
+    return {
+        "campaign_id": campaign.id,
+        "unit": unit_dict(user.unit),
+        "received": counts.received,
+        "expected": counts.expected,
+        **{name: getattr(counts, name) for name in LEVEL_REPORT_COUNTS},
+        "phrase": counts.phrase,
+    }
 
 
 # ---- progress ----------------------------------------------------------------------------

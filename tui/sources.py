@@ -32,6 +32,7 @@ class DataSource(Protocol):
     def units(self, campaign: int | None, **filters: Any) -> dict: ...
     def report(self, campaign: int | None, unit: int) -> dict | None: ...
     def feed(self, campaign: int | None, limit: int = 20) -> list[dict]: ...
+    def level_reports_summary(self, campaign: int | None) -> dict | None: ...
     def close(self) -> None: ...
 
 
@@ -143,6 +144,19 @@ class LocalSource:
             lambda s, u: readmodels.feed(s, u, readmodels.get_campaign(s, campaign), limit=limit)["items"]
         )
 
+    def level_reports_summary(self, campaign) -> dict | None:
+        """The party bodies' level reports received; None for a user who does not receive them."""
+        from shared import readmodels
+        from shared.errors import Forbidden
+
+        def read(session, user):
+            try:
+                return readmodels.level_report_summary(session, user, readmodels.get_campaign(session, campaign))
+            except Forbidden:
+                return None
+
+        return self._run(read)
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -173,6 +187,8 @@ class RemoteSource:
             message = self._message(resp) or "Phiên đăng nhập đã hết hạn."
             raise SourceError(message, auth=True)
         if resp.status_code == 404 and path.endswith("/report"):
+            return resp
+        if resp.status_code == 403 and path == "/level-reports/summary":
             return resp
         if resp.status_code >= 400:
             raise SourceError(self._message(resp) or f"Máy chủ báo lỗi {resp.status_code}.")
@@ -213,6 +229,11 @@ class RemoteSource:
 
     def feed(self, campaign, limit: int = 20) -> list[dict]:
         return self._call("GET", "/reports", params={"campaign": campaign, "limit": limit}).json()["items"]
+
+    def level_reports_summary(self, campaign) -> dict | None:
+        """The party bodies' level reports received; None for a user who does not receive them (403)."""
+        resp = self._call("GET", "/level-reports/summary", params={"campaign": campaign})
+        return None if resp.status_code == 403 else resp.json()
 
     def close(self) -> None:
         self._client.close()

@@ -6,6 +6,7 @@ from functools import cache
 from shared import validation
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
 from shared.progress import COUNT_FIELDS
+from shared.readmodels import LEVEL_REPORT_COUNTS
 from shared.reports import EDITABLE_FIELDS
 
 _INT_FIELDS = {
@@ -300,6 +301,21 @@ def spec() -> dict:
                         }},
                     },
                 }), **READ_ERRORS},
+            }},
+            "/level-reports/summary": {"get": {
+                "summary": "Báo cáo kết quả đại hội của các cấp ủy đã nhận (Ban Dân vận, quản trị)",
+                "parameters": [CAMPAIGN],
+                "responses": {"200": _json({
+                    "type": "object",
+                    "required": ["campaign_id", "unit", "received", "expected", *LEVEL_REPORT_COUNTS, "phrase"],
+                    "properties": {
+                        "campaign_id": {"type": "integer"},
+                        "unit": _ref("Unit"),
+                        **{name: {"type": "integer", "minimum": 0}
+                           for name in ("received", "expected", *LEVEL_REPORT_COUNTS)},
+                        "phrase": {"type": "string"},
+                    },
+                }), **READ_ERRORS, "403": _err("Chỉ Ban Dân vận và quản trị")},
             }},
             "/units": {"get": {
                 "summary": "Danh sách đơn vị (phân trang keyset)",

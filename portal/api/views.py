@@ -281,6 +281,11 @@ def progress_by_unit():
     return jsonify(readmodels.progress_children(db.session(), user(), _campaign(), _int_arg("parent"), _date_arg("as_of")))
 
 
+@bp.get("/level-reports/summary")
+def level_report_summary():
+    return jsonify(readmodels.level_report_summary(db.session(), user(), _campaign()))
+
+
 @bp.get("/units")
 def units():
     return jsonify(readmodels.list_units(

@@ -13,7 +13,7 @@ from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
-from shared import exports
+from shared import emulation, exports, level_reports
 from shared.errors import Conflict, DomainError, NotFound
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
 from shared.progress import progress_by_level, progress_overview
@@ -116,6 +116,14 @@ def index():
         units=units, units_total=units_total, page=_page(), page_size=50,
         breadcrumbs=[a for a in ancestors(session, scope) if is_within(a, user.unit)] if scope.id != user.unit_id else [],
         args=_args, dash=dash, can_edit_recs=dash.can_update_recommendation(user),
+        # Ban Dân vận's checklist of party bodies' level reports, over the scope shown.
+        level_counts=(
+            level_reports.checklist_counts(session, campaign, scope)
+            if user.role in level_reports.RECEIVER_ROLES else None
+        ),
+        emulation=emulation.summary(session, campaign, scope),
+        emulation_children=emulation.summary_by_child(session, campaign, scope) if child_units else {},
+        child_units=child_units,
     )
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dashboard":
         return render_block("dashboard/index.html", "dashboard", **context)

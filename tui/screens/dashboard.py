@@ -34,6 +34,7 @@ class DashboardData:
     children: dict
     feed: list[dict]
     campaigns: list[dict]
+    level_reports: dict | None = None  # for Ban Dân vận only
 
 
 class DashboardScreen(LiveScreen):
@@ -57,6 +58,7 @@ class DashboardScreen(LiveScreen):
         yield Header()
         yield ErrorBanner()
         yield Label("Đang tải…", id="scope", markup=False)
+        yield Label("", id="level-reports", markup=False)
         with Horizontal(id="cards"):
             for level in reversed(LEVEL_ORDER):
                 yield LevelCard(level)
@@ -83,6 +85,8 @@ class DashboardScreen(LiveScreen):
             children=src.progress_by_unit(app.campaign_id, self.unit_id, app.as_of),
             feed=src.feed(app.campaign_id, limit=15),
             campaigns=src.campaigns(),
+            # The whole of the user's scope: on the main screen only, not on a unit drilled into.
+            level_reports=src.level_reports_summary(app.campaign_id) if self.unit_id is None else None,
         )
 
     def apply(self, data: DashboardData) -> None:
@@ -92,6 +96,13 @@ class DashboardScreen(LiveScreen):
         as_of = dt.date.fromisoformat(data.progress["as_of"])
         self.scope_text = f"{unit['name']} · số liệu tính đến {as_of:%d/%m/%Y}"
         self.query_one("#scope", Label).update(self.scope_text)
+        level_line = self.query_one("#level-reports", Label)
+        level_line.display = data.level_reports is not None
+        if data.level_reports is not None:
+            summary = data.level_reports
+            level_line.update(
+                f"Báo cáo cấp ủy đã nhận: {format_number(summary['received'])}/{format_number(summary['expected'])}"
+            )
         for level, counts in data.progress["levels"].items():
             card = self.query_one(f"#card-{level}", LevelCard)
             card.display = counts["expected"] > 0
