@@ -47,6 +47,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "api.whoami": {"GET": ("oooooool", None)},
     "api.openapi": {"GET": ("oooooooo", None)},
     "api.progress": {"GET": ("oooooool", None)},
+    "api.level_report_summary": {"GET": ("oofffffl", None)},
     "api.progress_by_unit": {"GET": ("oooooool", None)},
     "api.reports": {"GET": ("oooooool", None)},
     "api.list_tokens": {"GET": ("oooooool", None)},
