@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from portal import access, db, filters
 from portal.extensions import csrf, login_manager
@@ -37,8 +39,21 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in URLs: above what an INTEGER column holds is a plain 404 (as for any unknown id) instead
+    of a database overflow (a 500 on PostgreSQL and SQLite). Not a `max=` bound: that makes the router answer
+    405 when another method's rule has the same path."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > 2**31 - 1:
+            raise NotFound()
+        return number
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseId
     app.config.from_mapping(
         DATABASE_URL=None,
         SESSION_COOKIE_HTTPONLY=True,

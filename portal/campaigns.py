@@ -10,16 +10,16 @@ from portal import db
 from shared import clock
 from shared.models import Campaign
 from shared.reports import current_campaign
-from shared.text import parse_date
+from shared.text import parse_date, parse_id
 
 
 def selected_campaign() -> Campaign:
     raw = request.args.get("campaign", "").strip()
     session = db.session()
     if raw:
-        if not raw.isdigit():
+        if parse_id(raw) is None:
             abort(404)
-        campaign = session.get(Campaign, int(raw))
+        campaign = session.get(Campaign, parse_id(raw))
     else:
         campaign = current_campaign(session)
     if campaign is None:

@@ -197,7 +197,8 @@ def _wait_phrase(exc: RateLimitExceeded) -> str:
 def _refuse_nul_bytes():
     """PostgreSQL cannot store NUL in text: refuse it up front (400) rather than fail in the query (500)."""
     for values in (request.args, request.form):
-        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+        # A malformed multipart part (e.g. a field name with a line break) can come out with a value of None.
+        if any("\x00" in (key or "") or "\x00" in (value or "") for key, value in values.items(multi=True)):
             raise InvalidInput()
     return None
 

@@ -9,6 +9,16 @@ from decimal import Decimal
 _SPACES = re.compile(r"\s+")
 
 
+def parse_id(value: str | None) -> int | None:
+    """A whole number typed as ASCII digits that fits a database INTEGER, else None. (str.isdigit() also
+    accepts "²", which int() refuses, and an id of 20 digits overflows PostgreSQL.) Also good as
+    `request.args.get(name, type=parse_id)` for ids and page numbers."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > 2**31 - 1:
+        return None
+    return int(text)
+
+
 def nfc(value: str | None) -> str | None:
     """NFC-normalise and trim; collapse inner runs of whitespace. None stays None."""
     if value is None:

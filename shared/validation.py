@@ -180,8 +180,8 @@ def _parse_int(value: Any, maximum: int) -> int | None:
             return None
         if _GROUPED.match(text):
             text = re.sub(r"[.\s]", "", text)
-        if not text.isdigit():
-            if text.lstrip("-").isdigit():
+        if not (text.isascii() and text.isdigit()):
+            if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
                 raise ValueError("Không được là số âm.")
             raise ValueError("Phải là số nguyên không âm.")
         number = int(text)
@@ -242,7 +242,7 @@ def parse_rows(data: dict, key: str) -> list[dict] | None:
         if not isinstance(name, str) or not name.startswith(prefix):
             continue
         parts = name[len(prefix):].split("-", 1)
-        if len(parts) == 2 and parts[0].isdigit():
+        if len(parts) == 2 and parts[0].isascii() and parts[0].isdigit() and len(parts[0]) <= 6:
             rows.setdefault(int(parts[0]), {})[parts[1]] = value
     if not rows:
         return [] if key in data else None

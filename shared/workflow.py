@@ -6,6 +6,7 @@ change, a version snapshot and an audit entry, and flushes. The caller commits.
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
@@ -62,7 +63,12 @@ def _transition(
         report.reviewed_at = now
         report.reviewed_by_id = user.id
         report.return_reason = reason if to_status == "returned" else None
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:  # another request changed the report between our read and this write
+        raise Conflict(
+            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.", current=None
+        ) from None
     session.add(
         ReportStatusChange(
             report_id=report.id, changed_at=now, user_id=user.id, from_status=from_status,

@@ -12,7 +12,7 @@ from portal import db
 from portal.access import me
 from portal.admin import bp
 from shared.models import AuditLog, Unit, User
-from shared.text import nfc, parse_date
+from shared.text import nfc, parse_date, parse_id
 from shared.units import in_subtree
 
 PAGE = 50
@@ -72,7 +72,7 @@ def audit_log():
                 stmt = stmt.where(AuditLog.at >= dt.datetime.combine(day, dt.time()))
             else:
                 stmt = stmt.where(AuditLog.at < dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=parse_id)
     if before:
         stmt = stmt.where(AuditLog.id < before)
     rows = db.session().execute(stmt.order_by(AuditLog.id.desc()).limit(PAGE + 1)).all()

@@ -11,6 +11,7 @@ from portal.admin.forms import CampaignForm, ConfirmForm
 from shared import admin as domain
 from shared.models import Campaign
 from shared.reports import current_campaign
+from shared.text import parse_id
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
@@ -33,7 +34,7 @@ def campaigns():
 def campaign_new():
     copied_from = None
     defaults = dict(members_threshold=150, youth_age=35, target_women_pct=30, target_young_pct=15, target_party_pct=50)
-    source_id = request.args.get("copy", type=int)
+    source_id = request.args.get("copy", type=parse_id)
     if source_id:
         copied_from = _campaign_or_404(source_id)
         defaults = domain.next_campaign_values(copied_from)

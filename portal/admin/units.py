@@ -13,6 +13,7 @@ from portal.admin.forms import ConfirmForm, MoveForm, UnitForm
 from shared import admin as unit_admin
 from shared.models import Unit
 from shared.units import ancestors, in_subtree, is_within, search_filter, units_visible_to
+from shared.text import parse_id
 
 PAGE = 50
 
@@ -37,7 +38,7 @@ def _children_page(parent: Unit, page: int) -> tuple[list[Unit], int]:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=parse_id) or 1)
 
 
 @bp.get("/")
@@ -51,7 +52,7 @@ def units():
     session = db.session()
     q = (request.args.get("q") or "").strip()
     page = _page()
-    raw_node = request.args.get("unit", type=int)
+    raw_node = request.args.get("unit", type=parse_id)
     node = visible_unit_or_404(raw_node) if raw_node else user.unit
     context = dict(q=q, page=page, page_size=PAGE, node=node, confirm=ConfirmForm())
     if q:

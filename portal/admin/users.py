@@ -10,7 +10,7 @@ from portal.admin import attempt, bp, ip, no_store
 from portal.admin.forms import ConfirmForm, UserForm
 from shared import accounts
 from shared.models import ROLE_LABELS, Unit, User
-from shared.text import fold, like_escape, nfc
+from shared.text import fold, like_escape, nfc, parse_id
 
 PAGE = 50
 
@@ -42,7 +42,7 @@ def users():
     actor = me()
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     stmt = accounts.users_visible_to(actor)
     if q:
         key = f"%{like_escape(fold(q))}%"

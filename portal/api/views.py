@@ -335,6 +335,9 @@ def save_report(unit_id: int):
     try:
         if report is None:
             report = get_or_create_report(session, campaign, unit, account)
+            # Version 1 is the draft just created here; one that another request created (and saved) since
+            # our read is newer, and writing over it blindly would lose that save: 409 instead.
+            expected = 1
         warnings = update_report(session, report, account, data, expected)
         db.commit()
     except (Conflict, IntegrityError) as exc:  # a stale version, or a concurrent first save

@@ -17,7 +17,7 @@ from shared import emulation, exports, level_reports
 from shared.errors import Conflict, DomainError, NotFound
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
 from shared.progress import progress_by_level, progress_overview
-from shared.text import clean_text
+from shared.text import clean_text, parse_id
 from shared.units import ancestors, is_within
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
@@ -63,13 +63,13 @@ def _scope():
     raw = request.args.get("unit", "").strip()
     if not raw:
         return me().unit
-    if not raw.isdigit():
+    if parse_id(raw) is None:
         abort(404)
-    return visible_unit_or_404(int(raw))
+    return visible_unit_or_404(parse_id(raw))
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=parse_id) or 1)
 
 
 def _args(**changes) -> dict:
@@ -171,7 +171,7 @@ def _rec_filters() -> dash.RecFilters:
         topic=_choice("topic", dash.TOPIC_LABELS),
         status=_choice("status", dash.REC_STATUS_LABELS),
         addressed_to=request.args.get("addressed_to", "").strip() or None,
-        district_id=int(district) if district.isdigit() else None,
+        district_id=parse_id(district),
     )
 
 

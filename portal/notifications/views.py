@@ -10,6 +10,7 @@ from portal import db
 from portal.access import me, safe_next
 from shared import notifications
 from shared.models import Notification
+from shared.text import parse_id
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
@@ -32,7 +33,7 @@ def _unread_count():
 
 @bp.get("")
 def index():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     unread_only = request.args.get("unread") == "1"
     result = notifications.list_for(db.session(), me(), page=page, size=50, unread_only=unread_only)
     return render_template("notifications/index.html", result=result, unread_only=unread_only)

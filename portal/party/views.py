@@ -16,7 +16,7 @@ from shared import documents, emulation, form_templates, level_reports, steering
 from shared.errors import DomainError
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
 from shared.progress import progress_by_level
-from shared.text import fold, parse_date
+from shared.text import fold, parse_date, parse_id
 from shared.units import children_of, units_visible_to
 
 bp = Blueprint("party", __name__, url_prefix="/party", template_folder="templates")
@@ -431,7 +431,7 @@ def document_list():
     session = db.session()
     user = me()
     kind = request.args.get("kind", "")
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=parse_id)
     items = documents.feed(session, user, kind=kind or None, limit=30, before_id=before)
     published = documents.published_by_scope(session, user, limit=30) if not before else []
     return render_template(
@@ -506,7 +506,7 @@ def document_show(document_id: int):
         documents.DocumentReceipt.document_id == doc.id, documents.DocumentReceipt.user_id == user.id))
     manage = documents.can_manage(user, doc)
     show = request.args.get("show", "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     return render_template(
         "party/document.html", doc=doc, receipt=receipt, in_audience=documents.in_audience(doc, user.unit),
         manage=manage, show=show, page=page,

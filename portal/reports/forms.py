@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 
 from shared.reports import EDITABLE_FIELDS
-from shared.text import format_date, format_number
+from shared.text import format_date, format_number, parse_id
 from shared.validation import (
     DATE_FIELDS,
     MONEY_FIELDS,
@@ -54,8 +54,8 @@ def apply_row_action(data: dict[str, Any], action: str) -> bool:
             return True
         if action.startswith(f"remove_{singular}-"):
             index = action.rsplit("-", 1)[1]
-            if index.isdigit() and int(index) < len(rows):
-                rows.pop(int(index))
+            if parse_id(index) is not None and parse_id(index) < len(rows):
+                rows.pop(parse_id(index))
             return True
     return False
 

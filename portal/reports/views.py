@@ -28,7 +28,7 @@ from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition
 from shared.models import FORM_LABELS, STATUS_LABELS, Attachment, AuditLog, CongressReport, Unit, User
 from shared.reports import get_or_create_report, get_report, report_warnings, update_report
-from shared.text import format_date, format_number, parse_date
+from shared.text import format_date, format_number, parse_date, parse_id
 from shared.validation import (
     DATE_FIELDS,
     FIELD_LABELS,
@@ -180,11 +180,12 @@ def save(unit_id: int):
     data = report_input(request.form)
     version = request.form.get("version", "")
     # A form opened before the report existed carries no version: if it exists now, that is a conflict.
-    expected = int(version) if version.isdigit() else (0 if report is not None else None)
+    expected = parse_id(version) if parse_id(version) is not None else (0 if report is not None else None)
     session = db.session()
     try:
         if report is None:
             report = get_or_create_report(session, campaign, unit, user)
+            expected = 1  # as in the API: a draft created by another request since our read is a conflict
         update_report(session, report, user, data, expected)
         if action == "submit":
             workflow.submit(session, report, user, expected_version=report.version)

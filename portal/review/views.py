@@ -14,7 +14,7 @@ from shared import history, reminders, review, workflow
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.models import SECTOR_LABELS, STATUS_LABELS, CongressReport
 from shared.reports import EDITABLE_FIELDS, snapshot
-from shared.text import clean_text
+from shared.text import clean_text, parse_id
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -54,7 +54,7 @@ def _filters() -> review.QueueFilters:
         q = ""
     return review.QueueFilters(
         status=status if status in (*review.QUEUE_STATUSES, "all") else "submitted",
-        district_id=args.get("district", type=int),
+        district_id=args.get("district", type=parse_id),
         sector=sector if sector in SECTOR_LABELS else None,
         flagged=flagged,
         q=q,
@@ -73,7 +73,7 @@ def queue():
     user = me()
     campaign = selected_campaign()
     filters = _filters()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     session = db.session()
     result = review.review_queue(session, user, campaign, filters, page=page, size=current_app.config["PAGE_SIZE"])
     context = dict(
@@ -98,8 +98,8 @@ def bulk_approve():
     pairs = []
     for raw in request.form.getlist("report"):
         report_id, _, version = raw.partition(":")
-        if report_id.isdigit():
-            pairs.append((int(report_id), int(version) if version.isdigit() else None))
+        if parse_id(report_id) is not None:
+            pairs.append((parse_id(report_id), parse_id(version)))
     if not pairs:
         flash("Hãy chọn ít nhất một báo cáo để phê duyệt.", "error")
         return redirect(back, 303)
@@ -205,7 +205,7 @@ def history_page(report_id: int):
     session = db.session()
     versions = history.versions(session, report)
     numbers = [v.version for v in versions]
-    old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    old, new = request.args.get("old", type=parse_id), request.args.get("new", type=parse_id)
     if old not in numbers or new not in numbers:
         pair = history.default_pair(session, report)
         old, new = pair if pair else (None, None)
@@ -241,13 +241,13 @@ def reminders_page():
     if user.role not in reminders.REMINDING_ROLES:
         abort(403)
     campaign = selected_campaign()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     if request.method == "GET":
         form = ReminderForm(request.args, meta={"csrf": False})
         form.validate()
         return render_template("review/reminders.html", **_reminder_context(form, campaign, page))
     form = ReminderForm()
-    unit_ids = [int(x) for x in request.form.getlist("unit") if x.isdigit()]
+    unit_ids = [n for n in map(parse_id, request.form.getlist("unit")) if n is not None]
     valid = form.validate_on_submit()
     if not valid or not unit_ids:
         error = None if not valid else "Hãy chọn ít nhất một đơn vị để nhắc."

@@ -13,6 +13,7 @@ from shared.models import CongressReport
 from shared.progress import progress_by_level, progress_overview
 from shared.units import ancestors, is_within
 from shared.units import children_page as unit_children_page
+from shared.text import parse_id
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -25,7 +26,7 @@ def show(unit_id: int):
     session = db.session()
     children_page = unit_children_page(
         session, unit, campaign.id,
-        after=request.args.get("after", type=int), before=request.args.get("before", type=int),
+        after=request.args.get("after", type=parse_id), before=request.args.get("before", type=parse_id),
         last=request.args.get("last") == "1", size=current_app.config["PAGE_SIZE"],
     )
     if unit.level == "province":

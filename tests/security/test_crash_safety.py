@@ -26,8 +26,9 @@ SECRET = "crash-test-secret-0123456789abcdef0123456789"
 class Server:
     """`python -m portal.cli serve` on a free local port, in its own process."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, threads: int = 2):
         self.database_url = database_url
+        self.threads = threads
         self.proc: subprocess.Popen | None = None
         self.url = ""
 
@@ -36,10 +37,11 @@ class Server:
         env.update(DAIHOI_DATABASE_URL=self.database_url, DAIHOI_SECRET_KEY=SECRET, PYTHONUNBUFFERED="1",
                    PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "portal.cli", "serve", "--port", "0", "--threads", "2"],
+            [sys.executable, "-m", "portal.cli", "serve", "--port", "0", "--threads", str(self.threads)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         lines: queue.Queue[str] = queue.Queue()
+        self.lines = lines  # what the server printed after it started (tracebacks), for failure messages
         threading.Thread(target=lambda: [lines.put(line) for line in self.proc.stdout], daemon=True).start()
         seen = []
         while True:  # `daihoi serve` says where it runs once the socket listens
@@ -56,6 +58,12 @@ class Server:
                 pytest.fail("the server exited:\n" + "".join(seen))
         self.url = m.group(1)
         return self
+
+    def output(self) -> str:
+        out = []
+        while not self.lines.empty():
+            out.append(self.lines.get_nowait())
+        return "".join(out)
 
     def kill(self) -> None:
         """SIGKILL: no atexit, no flush, no graceful shutdown."""

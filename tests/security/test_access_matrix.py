@@ -1,0 +1,291 @@
+"""The access matrix: every route of the URL map x every role x in scope / out of scope.
+
+One data set (tests/security/world.py) is built once; each role gets one logged-in client (the API: a bearer
+token). For every GET the status class is asserted; for every POST/PUT/DELETE the refused cells (wrong role,
+out of scope, anonymous) are sent with a valid CSRF token and must be refused and change nothing.
+A route missing from MATRIX fails the test: add it, with the expectation, when you add a route.
+
+Cell codes, one per role in ROLES order (admin, coordinator, federation, district, reporter, observer,
+party_committee, anonymous):  o = 2xx or a redirect that is not to the login page,  l = redirect to login
+(401 for the API),  f = 403,  n = 404,  x = 403 or 404 (a refused write),  v = 422,  c = 409,
+- = not probed (an allowed write; its own feature tests cover it).
+Regenerate the observed codes after a deliberate change: put `?` in the cells to learn and run with
+DAIHOI_MATRIX_GENERATE=/tmp/matrix.txt (a `?` never passes otherwise). The report of G11 is submitted, so its
+own reporter's edits are refused (403) as well: the matrix probes access, the report tests probe editing.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from tests.conftest import CSRF_RE, login
+from tests.security import world as world_mod
+from tests.security.world import ROLES
+
+# endpoint -> method -> (in scope, out of scope or None when the route has no object of another district)
+MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
+    "home.index": {"GET": ("oooooool", None)},
+    "account.password": {"GET": ("oooooool", None), "POST": ("-------l", None)},
+    "admin.index": {"GET": ("ofoffffl", None)},
+    "admin.audit_log": {"GET": ("ofoffffl", None)},
+    "admin.campaigns": {"GET": ("offffffl", None)},
+    "admin.campaign_edit": {"GET": ("offffffl", None), "POST": ("-xxxxxxl", None)},
+    "admin.campaign_new": {"GET": ("offffffl", None), "POST": ("-xxxxxxl", None)},
+    "admin.units": {"GET": ("ofoffffl", None)},
+    "admin.unit_new": {"GET": ("ofoffffl", "ofoffffl"), "POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.unit_children": {"GET": ("ofoffffl", "ofoffffl")},
+    "admin.unit_edit": {"GET": ("ofoffffl", "ofoffffl"), "POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.unit_move": {"GET": ("ofoffffl", "ofoffffl"), "POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.import_page": {"GET": ("ofoffffl", None), "POST": ("-x-xxxxl", None)},
+    "admin.import_template": {"GET": ("ofoffffl", None)},
+    "admin.users": {"GET": ("ofoffffl", None)},
+    "admin.user_edit": {"GET": ("ofoffffl", "ofoffffl"), "POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.user_new": {"GET": ("ofoffffl", None), "POST": ("-x-xxxxl", None)},
+    "api.campaigns": {"GET": ("oooooool", None)},
+    "api.whoami": {"GET": ("oooooool", None)},
+    "api.openapi": {"GET": ("oooooooo", None)},
+    "api.progress": {"GET": ("oooooool", None)},
+    "api.level_report_summary": {"GET": ("oofffffl", None)},
+    "api.progress_by_unit": {"GET": ("oooooool", None)},
+    "api.reports": {"GET": ("oooooool", None)},
+    "api.list_tokens": {"GET": ("oooooool", None)},
+    "api.units": {"GET": ("oooooool", None)},
+    "api.unit": {"GET": ("oooooool", "ooonnnnl")},
+    "api.report": {"GET": ("oooooool", "ooonnnnl")},
+    "dashboard.index": {"GET": ("oooofofl", None)},
+    "dashboard.export_docx": {"GET": ("oooofofl", None)},
+    "dashboard.export_xlsx": {"GET": ("oooofofl", None)},
+    "dashboard.recommendations": {"GET": ("oooofofl", None)},
+    "dashboard.recommendation": {"GET": ("oooofofl", "ooonfnfl"), "POST": ("----fffl", "---xxxxl")},
+    "auth.login": {"GET": ("oooooooo", None), "POST": ("--------", None)},
+    "notifications.index": {"GET": ("oooooool", None)},
+    "party.document_list": {"GET": ("oooooool", None)},
+    "party.document_show": {"GET": ("oooooool", "ooonnnnl")},
+    "party.document_file": {"GET": ("oooooool", "ooonnnnl")},
+    "party.document_new": {"GET": ("oooffffl", None), "POST": ("---xxxxl", None)},
+    "party.form_template": {"GET": ("oooooool", None)},
+    "party.level_report_list": {"GET": ("ooffffol", None)},
+    "party.level_report": {"GET": ("oonnnnol", "oonnnnnl")},
+    "party.level_report_docx": {"GET": ("oonnnnol", "oonnnnnl")},
+    "party.level_report_scan_file": {"GET": ("oonnnnol", "oonnnnnl")},
+    "party.steering_list": {"GET": ("oooooool", None)},
+    "party.steering_export_all": {"GET": ("oooooool", None)},
+    "party.emulation_show": {"GET": ("oooooool", "ooonnnnl")},
+    "party.steering_show": {"GET": ("oooonool", "ooonnnnl")},
+    "party.steering_export": {"GET": ("oooonool", "ooonnnnl")},
+    "review.queue": {"GET": ("oooofofl", None)},
+    "review.show": {"GET": ("oooofofl", "ooonfnfl")},
+    "review.history": {"GET": ("oooooool", "ooonnnnl")},
+    "review.reminders_page": {"GET": ("oooofffl", None), "POST": ("----xxxl", None)},
+    "static": {"GET": ("oooooooo", None)},
+    "units.show": {"GET": ("oooooool", "ooonnnnl")},
+    "reports.show": {"GET": ("oooooool", "ooonnnnl")},
+    "reports.download": {"GET": ("oooooool", "ooonnnnl")},
+    "reports.print_view": {"GET": ("oooooool", "ooonnnnl")},
+    "assets.htmx": {"GET": ("oooooooo", None)},
+    "admin.campaign_close": {"POST": ("-xxxxxxl", None)},
+    "admin.campaign_reopen": {"POST": ("-xxxxxxl", None)},
+    "admin.unit_activate": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.unit_deactivate": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.user_activate": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.user_deactivate": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.user_force_password_change": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "admin.user_reset_password": {"POST": ("-x-xxxxl", "-x-xxxxl")},
+    "api.create_token": {"POST": ("--------", None)},
+    "api.revoke_token": {"DELETE": ("-------l", "-nnxxxxl")},
+    "api.save_report": {"PUT": ("-ffffffl", "-ffxxxxl")},
+    "api.approve": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "api.return_report": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "api.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "api.submit": {"POST": ("-fffcffl", "-ffxxxxl")},
+    "auth.logout": {"POST": ("--------", None)},
+    "notifications.read": {"POST": ("-------l", "nnnxxxxl")},
+    "notifications.read_all": {"POST": ("-------l", None)},
+    "party.document_acknowledge": {"POST": ("-------l", "---xxxxl")},
+    "party.document_remind": {"POST": ("---xxxxl", "---xxxxl")},
+    "party.level_report_acknowledge": {"POST": ("---xxxnl", "---xxxxl")},
+    "party.level_report_return": {"POST": ("---xxxnl", "---xxxxl")},
+    "party.level_report_narrative": {"POST": ("---xxx-l", "---xxxxl")},
+    "party.level_report_scan": {"POST": ("---xxx-l", "---xxxxl")},
+    "party.level_report_start": {"POST": ("---xxx-l", "---xxxxl")},
+    "party.level_report_submit": {"POST": ("---xxx-l", "---xxxxl")},
+    "party.emulation_delete": {"POST": ("-x---xnl", "-x-xxxxl")},
+    "party.exemplary_add": {"POST": ("-x---xnl", "-x-xxxxl")},
+    "party.work_add": {"POST": ("-x---xnl", "-x-xxxxl")},
+    "party.steering_decision": {"POST": ("-xn-xx-l", "-xxxxxxl")},
+    "party.steering_member_add": {"POST": ("-xn-xx-l", "-xxxxxxl")},
+    "party.steering_member_delete": {"POST": ("-xn-xx-l", "-xxxxxxl")},
+    "review.approve": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "review.return_report": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "review.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
+    "review.bulk_approve": {"POST": ("-f--fffl", None)},
+    "reports.save": {"POST": ("-ffffffl", "-ffxxxxl")},
+    "reports.upload": {"POST": ("-ffffffl", "-ffxxxxl")},
+    "reports.delete_attachment": {"POST": ("-ffffffl", "-ffxxxxl")},
+    "reports.rows": {"POST": ("-ffffffl", "-ffxxxxl")},
+    "reports.validate_fields": {"POST": ("-ooooool", "-ooxxxxl")},
+}
+
+
+def _code(resp) -> str:
+    s = resp.status_code
+    if s in (301, 302, 303, 307, 308):
+        return "l" if "/login" in resp.headers.get("Location", "") else "o"
+    if 200 <= s < 300:
+        return "o"
+    return {401: "l", 403: "f", 404: "n", 405: "m", 400: "b", 422: "v", 409: "c", 429: "r"}.get(s, f"<{s}>")
+
+
+def _args(w, rule, role: str, scope: str) -> dict | None:
+    """URL values for `rule` as seen by `role`: objects of G11/D1 (in) or of G21/D2 (out)."""
+    out = scope == "out"
+    ep = rule.endpoint
+    user_role = role if role != "anonymous" else "admin"
+    values = {}
+    for arg in rule.arguments:
+        if arg == "unit_id":
+            if ep.startswith("party.steering"):
+                values[arg] = (w.d2 if out else w.d1).id
+            else:
+                values[arg] = (w.g21 if out else w.g11).id
+        elif arg == "parent_id":
+            values[arg] = (w.d2 if out else w.d1).id
+        elif arg == "campaign_id":
+            values[arg] = w.campaign.id
+        elif arg == "user_id":
+            values[arg] = (w.rep21 if out else w.users["reporter"]).id
+        elif arg == "token_id":
+            values[arg] = w.token_out if out else w.token_ids[user_role]
+        elif arg == "rec_id":
+            values[arg] = (w.rec_out if out else w.rec_in).id
+        elif arg == "notification_id":
+            values[arg] = (w.note_out if out else w.notes[user_role]).id
+        elif arg == "document_id":
+            values[arg] = (w.doc_out if out else w.doc_in).id
+        elif arg == "key":
+            values[arg] = "bien-ban-dai-hoi"
+        elif arg == "body_id":
+            values[arg] = w.bodies["d2" if out else "d1"].id
+        elif arg == "kind":
+            values[arg] = "works"
+        elif arg == "entry_id":
+            values[arg] = (w.work_out if out else w.work_in).id
+        elif arg == "member_id":
+            values[arg] = (w.member_out if out else w.member_in).id
+        elif arg == "report_id":
+            values[arg] = (w.report_out if out else w.report_in).id
+        elif arg == "attachment_id":
+            values[arg] = (w.att_out if out else w.att_in).id
+        elif arg == "filename":
+            values[arg] = "css/app.css"
+        else:
+            raise AssertionError(f"no value for <{arg}> of {rule.rule}: teach _args about it")
+    return values
+
+
+def _fingerprint(db) -> dict:
+    """Every row of every table (except the audit of logins and the rate-limit bookkeeping)."""
+    db.expire_all()
+    meta = MetaData()
+    meta.reflect(bind=db.get_bind())
+    rows = {}
+    for name, table in sorted(meta.tables.items()):
+        if name in ("alembic_version",):
+            continue
+        cols = [c for c in table.columns if c.name not in ("last_login_at", "last_seen_at", "last_used_at")]
+        rows[name] = sorted(map(repr, db.execute(select(*cols)).all()))
+    return rows
+
+
+@pytest.fixture
+def matrix_world(app, db, factory, today):
+    import datetime as dt
+
+    today(dt.date(2023, 4, 15))
+    w = world_mod.build(db, factory, app.config["UPLOAD_FOLDER"])
+    clients = {}
+    for role, user in w.users.items():
+        c = app.test_client()
+        assert login(c, user.username).status_code == 302
+        html = c.get("/account/password").get_data(as_text=True)
+        m = CSRF_RE.search(html)
+        c.csrf = m.group(1) or m.group(2)
+        clients[role] = c
+    anon = app.test_client()
+    m = CSRF_RE.search(anon.get("/login").get_data(as_text=True))
+    anon.csrf = m.group(1) or m.group(2)
+    clients["anonymous"] = anon
+    w.clients = clients
+    return w
+
+
+def _request(w, role, method, url, api: bool):
+    c = w.clients[role]
+    headers = {}
+    if api and role != "anonymous":
+        headers["Authorization"] = f"Bearer {w.tokens[role]}"
+    if method == "GET":
+        return c.get(url, headers=headers)
+    if api:
+        return c.open(url, method=method, headers=headers, json={"version": 1})
+    headers["X-CSRFToken"] = c.csrf
+    return c.open(url, method=method, headers=headers, data={"csrf_token": c.csrf})
+
+
+def _run(app, w, rules, *, writes: bool, generate: bool):
+    """Probes the cells of MATRIX; returns (failures, missing routes, observed rows for `generate`)."""
+    from flask import url_for
+
+    failures, missing, observed = [], [], {}
+    for rule in rules:
+        api = rule.rule.startswith("/api/")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method != "GET") != writes:
+                continue
+            expected = MATRIX.get(rule.endpoint, {}).get(method)
+            if expected is None:
+                missing.append(f"{rule.endpoint} {method} {rule.rule}")
+                continue
+            row = []
+            for scope, want_row in zip(("in", "out"), expected):
+                if want_row is None:
+                    row.append(None)
+                    continue
+                cells = ""
+                for role, want in zip(ROLES, want_row):
+                    if want == "-":
+                        cells += "-"
+                        continue
+                    values = _args(w, rule, role, scope)
+                    with app.test_request_context():
+                        url = url_for(rule.endpoint, **values)
+                    got = _code(_request(w, role, method, url, api))
+                    cells += got if want == "?" else want
+                    ok = got in "fn" if want == "x" else (generate if want == "?" else got == want)
+                    if not ok:
+                        failures.append(f"{method} {url} as {role} ({scope} scope): expected {want}, got {got}")
+                row.append(cells)
+            observed[(rule.endpoint, method)] = tuple(row)
+    return failures, missing, observed
+
+
+def test_every_route_x_role_x_scope(app, db, matrix_world):
+    w = matrix_world
+    generate = os.environ.get("DAIHOI_MATRIX_GENERATE")
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+    stale = sorted(set(MATRIX) - {r.endpoint for r in rules})
+    failures, missing, observed = _run(app, w, rules, writes=False, generate=bool(generate))
+    before = _fingerprint(db)
+    f2, m2, o2 = _run(app, w, rules, writes=True, generate=bool(generate))
+    after = _fingerprint(db)
+    if generate:
+        with open(generate, "w", encoding="utf-8") as fh:
+            for (ep, method), row in {**observed, **o2}.items():
+                fh.write(f"{ep} {method} {' '.join(c for c in row if c)}\n")
+    assert not missing + m2, "routes without an access-matrix entry (add them to MATRIX):\n" + "\n".join(missing + m2)
+    assert not stale, f"MATRIX lists endpoints that no longer exist: {stale}"
+    assert not failures + f2, "\n".join(failures + f2)
+    changed = [name for name in before if before[name] != after.get(name)]
+    assert changed == [], f"refused writes changed tables: {changed}"

@@ -1,0 +1,92 @@
+"""One small province holding an object of every kind in two districts, for the access matrix.
+
+In scope of the Rạch Giá accounts (district, reporter, observer, party committee): unit G11 and everything of
+it; out of scope: G21 in Giồng Riềng and its objects. Province accounts see both."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+from shared import attachments, documents, emulation, level_reports, notifications, steering, stored_files, tokens, workflow
+from shared.models import AGENCY_KIND_LABELS, Officer, PartyBody, Recommendation
+from shared.reports import get_or_create_report, record_version
+from tests.review.conftest import complete_values
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+AGENCY = next(iter(AGENCY_KIND_LABELS))
+ROLES = ("admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee", "anonymous")
+
+
+def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
+    t = factory.tree()
+    w = SimpleNamespace(**vars(t))
+    w.campaign = c = factory.campaign()
+    u = factory.user
+    w.users = {
+        "admin": u("admin", t.province, username="m_admin"),
+        "coordinator": u("coordinator", t.province, username="m_coord"),
+        "federation": u("federation", t.province, username="m_fed"),
+        "district": u("district", t.d1, username="m_dist1"),
+        "reporter": u("reporter", t.g11, username="m_rep11"),
+        "observer": u("observer", t.d1, username="m_obs1"),
+        "party_committee": u("party_committee", t.d1, username="m_pc1"),
+    }
+    w.dist2 = u("district", t.d2, username="m_dist2")
+    w.rep21 = u("reporter", t.g21, username="m_rep21")
+    w.pc2 = u("party_committee", t.d2, username="m_pc2")
+    bodies = {k: PartyBody(unit_id=unit.id, name=name, kind=kind) for k, unit, name, kind in (
+        ("d1", t.d1, "Thành ủy Rạch Giá", "district_committee"),
+        ("d2", t.d2, "Huyện ủy Giồng Riềng", "district_committee"),
+        ("province", t.province, "Đảng đoàn Liên đoàn Lao động tỉnh", "federation_delegation"))}
+    db.add_all(bodies.values())
+    db.flush()
+    w.bodies = bodies
+
+    def report_of(unit, reporter):
+        report = get_or_create_report(db, c, unit, reporter)
+        for name, value in complete_values(unit, c).items():
+            setattr(report, name, value)
+        report.officers.append(Officer(position=0, role="chair", full_name="Nguyễn Thị Lan", gender="female", vote_pct=Decimal("92.5")))
+        db.flush()
+        record_version(db, report, reporter)
+        att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes", upload_dir)
+        workflow.submit(db, report, reporter)
+        rec = Recommendation(report_id=report.id, campaign_id=c.id, unit_id=unit.id, topic="income", text="Tăng lương tối thiểu")
+        db.add(rec)
+        db.flush()
+        return report, att, rec
+
+    w.report_in, w.att_in, w.rec_in = report_of(t.g11, w.users["reporter"])
+    w.report_out, w.att_out, w.rec_out = report_of(t.g21, w.rep21)
+
+    # notifications: one per user; the out-of-scope one belongs to another district's user
+    w.notes = {role: notifications.notify(db, [user], f"Thông báo cho {role}", "/")[0] for role, user in w.users.items()}
+    w.note_out = notifications.notify(db, [w.dist2], "Thông báo Giồng Riềng", "/")[0]
+    # tokens
+    w.tokens = {role: tokens.issue(db, user)[0] for role, user in w.users.items()}
+    w.token_ids = {role: tokens.issue(db, user, name="thứ hai")[1].id for role, user in w.users.items()}
+    w.token_out = tokens.issue(db, w.dist2)[1].id
+    # documents: one for Rạch Giá only, one for Giồng Riềng only
+    fed = w.users["federation"]
+    folder = Path(upload_dir) / "party"
+    def doc(target):
+        stored = stored_files.store(db, folder, filename="cong-van.pdf", data=PDF, allowed=(stored_files.PDF,), user=fed)
+        return documents.publish(db, fed, kind="guidance", title="Công văn hướng dẫn", body="Nội dung",
+                                 levels=["district", "grassroots"], targets=[target], ack_by=None, file=stored)
+    w.doc_in, w.doc_out = doc(t.d1), doc(t.d2)
+    # level reports with a scan
+    for key, author in (("d1", w.users["party_committee"]), ("d2", w.pc2)):
+        lr = level_reports.start(db, author, c, bodies[key])
+        stored = stored_files.store(db, folder, filename="scan.pdf", data=PDF, allowed=(stored_files.PDF,), user=author)
+        level_reports.attach_scan(db, author, lr, stored)
+    # steering committees and emulation entries
+    admin = w.users["admin"]
+    w.member_in = steering.add_member(db, admin, c, t.d1, full_name="Trần Văn A", title="Phó Bí thư", agency="Thành ủy", agency_kind=AGENCY, role="head")
+    w.member_out = steering.add_member(db, admin, c, t.d2, full_name="Lê Văn B", title="Phó Bí thư", agency="Huyện ủy", agency_kind=AGENCY, role="head")
+    w.work_in = emulation.add_work(db, admin, c, t.g11, name="Sửa nhà văn hóa", value_vnd=1000000, completed_on=dt.date(2023, 3, 1))
+    w.work_out = emulation.add_work(db, admin, c, t.g21, name="Sửa cổng", value_vnd=1000000, completed_on=dt.date(2023, 3, 1))
+    db.commit()
+    return w
