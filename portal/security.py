@@ -230,7 +230,10 @@ def _expire_idle_session():
             # An htmx partial would swap the login page into a fragment: send the whole page there.
             return "", 204, {"HX-Redirect": login_url}
         return redirect(login_url)
-    if not isinstance(seen, int) or now - seen >= _TOUCH_EVERY:
+    # The dashboard's automatic refresh (X-Daihoi-Poll) is not the user at work: an open tab must not
+    # keep a session alive for ever.
+    automatic = request.headers.get("X-Daihoi-Poll") == "1"
+    if not automatic and (not isinstance(seen, int) or now - seen >= _TOUCH_EVERY):
         session["_seen"] = now
     return None
 

@@ -23,6 +23,12 @@ def test_federation_expands_a_district_in_the_tree(tree, live_server, browser_lo
     page.evaluate("window.__marker = 'same-page'")
     row = page.locator('li[data-unit="D1"]')
     expect(row.locator("li[data-unit='G11']")).to_have_count(0)
+    # The lazy loader listens for `toggle` only once htmx has processed the swapped-in tree: wait for
+    # that, or a click on a loaded machine can come first and the toggle goes unheard.
+    page.wait_for_function(
+        "() => { const el = document.querySelector('li[data-unit=\"D1\"] [hx-get]');"
+        " return !!(el && el['htmx-internal-data'] && el['htmx-internal-data'].initHash); }"
+    )
     row.locator("summary").click(position={"x": 2, "y": 5})
     expect(row.locator("li[data-unit='G11']")).to_contain_text("Vĩnh Lạc")
     assert page.evaluate("window.__marker") == "same-page"

@@ -61,6 +61,22 @@ def test_an_idle_session_ends_with_a_vietnamese_message(make_app, people):
     assert back.location == "/?as_of=15/04/2023"
 
 
+def test_the_dashboards_automatic_refresh_does_not_keep_a_session_alive(make_app, people):
+    app = make_app(SESSION_IDLE_MINUTES=30)
+    client = app.test_client()
+    login(client, "dieuphoi")
+    stale = int(time.time()) - 29 * 60
+    with client.session_transaction() as s:
+        s["_seen"] = stale
+    poll = {"HX-Request": "true", "X-Daihoi-Poll": "1"}
+    assert client.get("/dashboard", headers=poll).status_code == 200  # still within the 30 minutes
+    with client.session_transaction() as s:
+        assert s["_seen"] == stale  # the refresh did not restart the idle clock
+        s["_seen"] = int(time.time()) - 31 * 60
+    resp = client.get("/dashboard", headers=poll)
+    assert resp.status_code == 204 and resp.headers["HX-Redirect"].startswith("/login")
+
+
 def test_the_default_idle_timeout_is_eight_hours(client, people):
     login(client, "dieuphoi")
     with client.session_transaction() as s:
