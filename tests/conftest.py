@@ -33,7 +33,8 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"|"X-C
 
 def _pg_url_with_schema(url: str, schema: str) -> str:
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
+    # application_name marks this run's connections, so teardown can find the ones a test leaked.
+    return f"{url}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +70,12 @@ def _empty(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # A connection left idle in a transaction (e.g. by a live server thread of a browser test)
+            # would make TRUNCATE wait or deadlock: end this run's stragglers first.
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND application_name = current_setting('application_name') AND state LIKE 'idle in transaction%'"
+            ))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
             for t in tables:
