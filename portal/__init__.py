@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from portal import access, db, filters
+from portal import access, db, filters, i18n
 from portal.extensions import csrf, login_manager
 
 BLUEPRINTS = (
@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.environ.setdefault("DAIHOI_TODAY", str(app.config["TODAY"]))
 
     db.init_app(app)
+    i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     filters.init_app(app)

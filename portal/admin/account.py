@@ -13,7 +13,7 @@ from shared import accounts
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
 
 # What a user who must change the password may still reach.
-ALLOWED_WHILE_FORCED = {"account.password", "auth.logout", "auth.login", "static", "assets.htmx"}
+ALLOWED_WHILE_FORCED = {"account.password", "auth.logout", "i18n.switch", "auth.login", "static", "assets.htmx"}
 
 
 @bp.before_app_request

@@ -10,6 +10,7 @@ from portal.access import SessionUser, safe_next
 from portal.auth.forms import LoginForm
 from shared import audit, clock
 from shared.accounts import end_sessions
+from shared.i18n import _
 from shared.models import User
 from shared.security import verify_password
 from shared.text import nfc
@@ -29,13 +30,16 @@ def login():
         # Verify even for an unknown user, so that response time does not reveal usernames.
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user is not None and user.active and password_ok:
+            chosen_language = session.get("locale")
             session.clear()  # a fresh session on login: nothing carried over from before
+            if chosen_language:  # switched on the login page: that is this user's choice from now on
+                user.locale = chosen_language
             login_user(SessionUser(user))
             user.last_login_at = clock.now()
             audit.record(db.session(), user, "auth.login", "user", user.id, unit_id=user.unit_id, ip=request.remote_addr)
             db.commit()
             return redirect(safe_next(request.args.get("next")))
-        error = "Tên đăng nhập hoặc mật khẩu không đúng."
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     status = 401 if error else (422 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -50,5 +54,6 @@ def logout():
     db.commit()
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    session["locale"] = user.locale  # the login page stays in the user's language
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

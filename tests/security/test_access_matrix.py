@@ -101,6 +101,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "api.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
     "api.submit": {"POST": ("-fffcffl", "-ffxxxxl")},
     "auth.logout": {"POST": ("--------", None)},
+    "i18n.switch": {"POST": ("--------", None)},  # anyone, logged in or not: only the display language
     "notifications.read": {"POST": ("-------l", "nnnxxxxl")},
     "notifications.read_all": {"POST": ("-------l", None)},
     "party.document_acknowledge": {"POST": ("-------l", "---xxxxl")},

@@ -1,0 +1,78 @@
+"""Languages of the portal: Flask-Babel over shared/i18n's catalogues.
+
+Vietnamese is the default; a user chooses English once (kept on the account, `users.locale`) and the
+login page offers the switch before logging in (kept in the session). Templates translate with
+`{{ _("…") }}`; Python code with `shared.i18n._` / `lazy_gettext`. Dates stay dd/mm/yyyy in both.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+import flask_babel
+from flask import Blueprint, Flask, abort, has_request_context, redirect, request, session, url_for
+from flask.json.provider import DefaultJSONProvider
+from flask_login import current_user
+
+from portal import db
+from shared import i18n
+
+bp = Blueprint("i18n", __name__)
+
+
+class _CatalogueDomain(flask_babel.Domain):
+    """Flask-Babel's gettext, lazy_gettext and Jinja's `_` read shared/i18n's in-memory catalogues."""
+
+    def get_translations(self):
+        return i18n.translations(current_language())
+
+
+class _Babel(flask_babel.Babel):
+    @cached_property
+    def domain_instance(self):
+        return _CatalogueDomain()
+
+
+class _JSONProvider(DefaultJSONProvider):
+    """Lazy labels (`lazy_gettext`) serialise as the text of the request's language."""
+
+    @staticmethod
+    def default(o):
+        if i18n.is_lazy(o):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
+def _select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return i18n.normalise_language(current_user.locale)
+    return i18n.normalise_language(session.get("locale"))
+
+
+def current_language() -> str:
+    locale = flask_babel.get_locale() if has_request_context() else None
+    return str(locale) if locale else i18n.DEFAULT_LANGUAGE
+
+
+@bp.post("/language")
+def switch():
+    """Switch the interface language: for the account when logged in, for this browser otherwise."""
+    code = request.form.get("locale", "")
+    if code not in i18n.LANGUAGES:
+        abort(400)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.user.locale = code
+        db.commit()
+    flask_babel.refresh()
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):  # never an open redirect
+        target = url_for("home.index")
+    return redirect(target, 303)
+
+
+def init_app(app: Flask) -> None:
+    app.json = _JSONProvider(app)
+    _Babel(app, default_locale=i18n.DEFAULT_LANGUAGE, locale_selector=_select_locale)
+    i18n.install_provider(lambda: current_language() if has_request_context() else None)
+    app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, current_language=current_language)
+    app.register_blueprint(bp)
