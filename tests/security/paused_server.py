@@ -40,8 +40,20 @@ def install(pattern: str, marker: str) -> None:
         _ran(conn).append(statement)
 
 
+def fail(pattern: str) -> None:
+    wanted = re.compile(pattern, re.IGNORECASE)
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _before(_conn, _cursor, statement, _params, _context, _many) -> None:
+        if wanted.search(statement):
+            raise RuntimeError(f"test hook: this statement fails: {statement[:80]}")
+
+
 if __name__ == "__main__":
-    install(os.environ["CRASH_TEST_PAUSE_AT"], os.environ["CRASH_TEST_PAUSE_FILE"])
+    if os.environ.get("CRASH_TEST_PAUSE_AT"):
+        install(os.environ["CRASH_TEST_PAUSE_AT"], os.environ["CRASH_TEST_PAUSE_FILE"])
+    if os.environ.get("CRASH_TEST_FAIL_AT"):
+        fail(os.environ["CRASH_TEST_FAIL_AT"])
     from portal.cli import main
 
     main()
