@@ -112,9 +112,7 @@ def _note_bulk(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _renew_on_commit(session: Session) -> None:
-    if not session.info.get(_PENDING):
-        return
-    session.flush()  # the commit's own flush may note more
+    session.flush()  # the commit's own flush, done first: it notes what it writes
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return

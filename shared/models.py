@@ -749,3 +749,8 @@ class ExemplaryEntry(Base):
     @property
     def kind_label(self) -> str:
         return EXEMPLARY_KIND_LABELS[self.kind]
+
+
+# Every process that writes through these models must renew the data versions its writes touch:
+# the Session events live in shared.data_versions, registered on import (it imports the models above).
+import shared.data_versions  # noqa: E402, F401
