@@ -183,8 +183,9 @@ class _FoldedSearch(ColumnElement):
     def __init__(self, key: str):
         self.key = key
         pattern = f"%{like_escape(key)}%"
-        self.like = Unit.name_folded.like(pattern, escape="\\") | func.lower(Unit.code).like(pattern, escape="\\")
-        self.pg = Unit.name_folded.like(pattern, escape="\\") | Unit.code.ilike(pattern, escape="\\")
+        # Parenthesised: the compiled OR lands inside the caller's AND.
+        self.like = (Unit.name_folded.like(pattern, escape="\\") | func.lower(Unit.code).like(pattern, escape="\\")).self_group()
+        self.pg = (Unit.name_folded.like(pattern, escape="\\") | Unit.code.ilike(pattern, escape="\\")).self_group()
         phrase = '"' + key.replace('"', '""') + '"'  # one FTS5 phrase: the key as a substring
         fts = table("units_fts", column("rowid"))
         self.sqlite = Unit.id.in_(
