@@ -158,6 +158,8 @@ def _make_way(url: str, schema: str | None) -> None:
             if _our_tables(conn):
                 Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            # A schema-scoped dump does not carry extensions: the search index needs pg_trgm (0003s).
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
             if schema and not inspect(conn).get_table_names(schema=schema):
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}"'))  # nosec B608 - empty, checked above
     finally:

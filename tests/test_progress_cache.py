@@ -3,6 +3,7 @@ path makes the next read fresh, in this process and in another one, and cached f
 the figures computed afresh from SQL."""
 import datetime as dt
 import io
+import itertools
 import os
 import subprocess
 import sys
@@ -211,6 +212,7 @@ def test_a_write_by_another_worker_reaches_this_one(database_url, db, world):
 
 # ---- cached == fresh, whatever the data and the writes --------------------------------------------
 
+_codes = itertools.count()
 WRITES = st.lists(
     st.tuples(
         st.sampled_from(["held", "plan", "status", "active", "sector", "new_unit"]),
@@ -233,7 +235,7 @@ def test_cached_figures_equal_fresh_sql(db, world, batches, sector):
             unit = units[n % len(units)]
             report = db.scalar(select(CongressReport).where(CongressReport.unit_id == unit.id))
             if kind == "new_unit":
-                create_unit(db, code=f"N{len(units)}-{n}", name=f"Mới {n}", level="grassroots",
+                create_unit(db, code=f"N{next(_codes)}", name=f"Mới {n}", level="grassroots",
                             parent=[t.d1, t.d2][n % 2], sector=["state", "fdi"][n % 2])
             elif kind == "active":
                 unit.active = not unit.active
