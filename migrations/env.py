@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 from shared.db import make_engine
+from shared.migrate import include_object_for
 from shared.models import Base
 
 config = context.config
@@ -40,6 +41,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

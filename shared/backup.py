@@ -86,19 +86,37 @@ def _our_tables(conn) -> list[str]:
 
 
 def _is_empty(url: str) -> bool:
-    """No table of ours holds a row (a freshly migrated database counts as empty)."""
+    """No table of ours holds data (a freshly migrated database counts as empty)."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            # data_versions holds the token a migration writes: no data of its own.
             return all(conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first() is None  # nosec B608 - schema names
-                       for t in _our_tables(conn))
+                       for t in _our_tables(conn) if t != "data_versions")
     finally:
         engine.dispose()
 
 
 def restore(url: str, source: str | Path) -> None:
     """Load a backup made by `backup` into an empty database of the same kind."""
-    source = Path(source)
+    _restore(url, Path(source))
+    _renew_data_versions(url)
+
+
+def _renew_data_versions(url: str) -> None:
+    """Caches of other processes may hold figures of what this database held before: renew `*`."""
+    from shared import data_versions
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            if "data_versions" in inspect(conn).get_table_names():  # a backup from before 0003s has none
+                data_versions.renew(conn, [data_versions.ALL])
+    finally:
+        engine.dispose()
+
+
+def _restore(url: str, source: Path) -> None:
     if not source.is_file():
         raise DomainError(f"Không có tệp sao lưu {source}.")
     with open(source, "rb") as f:
@@ -140,6 +158,8 @@ def _make_way(url: str, schema: str | None) -> None:
             if _our_tables(conn):
                 Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            # A schema-scoped dump does not carry extensions: the search index needs pg_trgm (0003s).
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
             if schema and not inspect(conn).get_table_names(schema=schema):
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}"'))  # nosec B608 - empty, checked above
     finally:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from shared import clock
+from shared import clock, data_versions
 from shared.demo import COMPANIES, FDI, REC_TEXTS, RETURN_REASONS, TOPICS, _person
 from shared.models import (
     Campaign,
@@ -511,6 +511,7 @@ def generate(
                     text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
                     {"table": table, "next": top + 1},
                 )
+        data_versions.renew(conn, [data_versions.ALL])  # rows written without the ORM: every cache is stale
         conn.commit()
     if analyze:
         refresh_statistics(engine)

@@ -36,3 +36,17 @@ def current(url: str) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
+
+
+def include_object_for(dialect: str):
+    """Autogenerate's filter on `dialect`: SQLite's FTS5 search table (and its shadow tables) is
+    made by migration 0003s, not a model; an index meant for one dialect only (`ddl_if`) exists
+    only there."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and name and name.startswith("units_fts"):
+            return False
+        only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return only is None or only == dialect
+
+    return include_object

@@ -100,6 +100,12 @@ class Unit(Base):
         # Covering the progress scan: by path range (PostgreSQL), or per level by skip-scan (SQLite).
         Index("ix_units_scope", "path", "level", "active", "id"),
         Index("ix_units_level_scope", "level", "path", "active", "id"),
+        # Search by folded name or code, "contains" (LIKE '%...%'): trigram GIN on PostgreSQL. SQLite
+        # answers the same search from the FTS5 trigram table `units_fts` (migration 0003s, not a model).
+        Index(
+            "ix_units_search_trgm", "name_folded", "code",
+            postgresql_using="gin", postgresql_ops={"name_folded": "gin_trgm_ops", "code": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +135,17 @@ class Unit(Base):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name!r}>"
+
+
+class DataVersion(Base):
+    """A random token per part of the data that progress figures are computed from, renewed in the
+    same transaction as any write to that part (shared.data_versions): `*` for everything, else the
+    path of a district-level unit (or of a province for its own row). Caches key on these tokens."""
+
+    __tablename__ = "data_versions"
+
+    key: Mapped[str] = mapped_column(PathString, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class Campaign(Base):
@@ -732,3 +749,8 @@ class ExemplaryEntry(Base):
     @property
     def kind_label(self) -> str:
         return EXEMPLARY_KIND_LABELS[self.kind]
+
+
+# Every process that writes through these models must renew the data versions its writes touch:
+# the Session events live in shared.data_versions, registered on import (it imports the models above).
+import shared.data_versions  # noqa: E402, F401

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from shared import clock
+from shared import clock, data_versions
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
@@ -127,7 +129,7 @@ def _aggregate(
         status_cols = [n(R.status == name).label(name) for name in STATUSES]
     else:
         # Grouped by the replayed status, so its lookup runs once per report, not once per count;
-        # the rows of one group are summed back together in Python (_counts, _merge).
+        # the rows of one group are summed back together in Python (_counts, _add).
         replayed = _status_as_of(as_of).label("status")
         status_cols = [replayed]
         group_cols = [*group_cols, replayed]
@@ -165,28 +167,14 @@ def _counts(row, campaign: Campaign, as_of: dt.date) -> Counts:
     return Counts(level=row.level, deadline=campaign.deadline_for(row.level), as_of=as_of, **values)
 
 
-def _merge(target: dict, key, counts: Counts) -> None:
-    if key in target:
-        target[key].add(counts)
-    else:
-        target[key] = counts
-
-
 def progress_by_level(
     session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None,
     *, sector: str | None = None, pilot_only: bool = False,
 ) -> dict[str, Counts]:
     """Per level (grassroots, district, province), the figures of `scope`'s subtree."""
     as_of = as_of or clock.today()
-    out = {
-        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
-        for level in LEVEL_ORDER
-    }
-    found: dict[str, Counts] = {}
-    for row in session.execute(_aggregate(campaign, scope, as_of, [], sector, pilot_only)):
-        _merge(found, row.level, _counts(row, campaign, as_of))
-    out.update(found)
-    return out
+    groups = _groups(session, campaign, scope, as_of, sector, pilot_only, children=False)
+    return _levels(groups, campaign, as_of)
 
 
 def progress_by_child(
@@ -201,30 +189,154 @@ def progress_overview(
     session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
     *, sector: str | None = None, pilot_only: bool = False,
 ) -> tuple[dict[str, Counts], list[ChildProgress]]:
-    """`progress_by_level` and `progress_by_child` of `parent` from ONE grouped scan of its subtree:
+    """`progress_by_level` and `progress_by_child` of `parent` from the same grouped figures:
     the parent's own row and its children's subtrees, summed up for the per-level figures."""
     as_of = as_of or clock.today()
-    width = len(parent.path) + SEGMENT
-    key = func.substr(Unit.path, 1, width).label("child_path")
-    stmt = _aggregate(campaign, parent, as_of, [key], sector, pilot_only)
+    groups = _groups(session, campaign, parent, as_of, sector, pilot_only, children=True)
     children = {
         u.path: u
         for u in session.scalars(
             select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))
         )
     }
-    levels = {
-        level: Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of)
-        for level in LEVEL_ORDER
-    }
     by_path: dict[str, ChildProgress] = {}
+    for (child, level), values in groups.items():
+        unit = children.get(child)
+        if unit is not None:
+            counts = _from_values(level, values, campaign, as_of)
+            by_path.setdefault(child, ChildProgress(unit)).levels[level] = counts
+    return _levels(groups, campaign, as_of), sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+
+
+# ---- grouped figures, cached per data version ---------------------------------------------------
+#
+# The figures of a subtree are kept per bucket of shared.data_versions (a district-level unit's
+# subtree), as {(child path, level): counts}. A read takes the buckets' tokens (one indexed query),
+# recomputes only the buckets whose token changed since the cached copy (one grouped scan of those
+# subtrees) and sums. A write in one district thus costs the next reader of the country one district's
+# scan; every worker sees the write because the tokens live in the database, renewed by the write's
+# own transaction. Results of a session with uncommitted writes are computed, never cached.
+
+Values = tuple  # the COUNT_FIELDS of one (child, level) group, in order
+CACHE_GROUPS = 100_000  # groups kept per process, all entries together (~25 MB; a country entry ~2,500)
+STALE_MAX = 32  # more changed buckets than this: one scan of the whole subtree instead
+_cache: OrderedDict = OrderedDict()
+_cache_weight = 0
+_cache_lock = threading.Lock()
+
+
+@dataclass
+class _Entry:
+    versions: dict[str, int]
+    buckets: dict[str, dict[tuple, Values]]  # bucket -> {(child, level): values}
+    groups: dict[tuple, Values]  # the buckets summed
+
+    @property
+    def weight(self) -> int:
+        return len(self.groups) + sum(len(g) for g in self.buckets.values())
+
+
+def clear_cache() -> None:
+    global _cache_weight
+    with _cache_lock:
+        _cache.clear()
+        _cache_weight = 0
+
+
+def _add(a: Values | None, b: Values) -> Values:
+    return b if a is None else tuple(x + y for x, y in zip(a, b))
+
+
+def _from_values(level: str, values: Values, campaign: Campaign, as_of: dt.date) -> Counts:
+    return Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of, **dict(zip(COUNT_FIELDS, values)))
+
+
+def _levels(groups: dict[tuple, Values], campaign: Campaign, as_of: dt.date) -> dict[str, Counts]:
+    per_level: dict[str, Values] = {}
+    for (_child, level), values in groups.items():
+        per_level[level] = _add(per_level.get(level), values)
+    zero = (0,) * len(COUNT_FIELDS)
+    return {level: _from_values(level, per_level.get(level, zero), campaign, as_of) for level in LEVEL_ORDER}
+
+
+def _compute(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, sector, pilot_only, children: bool,
+    only: set[str] | None = None,
+) -> dict[str, dict[tuple, Values]]:
+    """{bucket: {(child path, level): values}} for the subtree, or for the buckets `only` of it."""
+    deep = len(scope.path) >= data_versions.BUCKET
+    width = len(scope.path) + SEGMENT
+    if deep:  # one bucket: group by child only if asked
+        group = [func.substr(Unit.path, 1, width).label("child_path")] if children else []
+    else:  # the child is a prefix of the bucket (or the bucket a child's own row)
+        group = [func.substr(Unit.path, 1, data_versions.BUCKET).label("bucket")]
+    stmt = _aggregate(campaign, scope, as_of, group, sector, pilot_only)
+    if only is not None and not deep:
+        stmt = stmt.where(or_(*[data_versions.bucket_units(b) for b in sorted(only)]))
+    out: dict[str, dict[tuple, Values]] = {}
     for row in session.execute(stmt):
         counts = _counts(row, campaign, as_of)
-        levels[row.level].add(counts)
-        unit = children.get(row.child_path)
-        if unit is not None:
-            _merge(by_path.setdefault(unit.path, ChildProgress(unit)).levels, row.level, _counts(row, campaign, as_of))
-    return levels, sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+        values = tuple(getattr(counts, name) for name in COUNT_FIELDS)
+        if deep:
+            bucket, child = scope.path[: data_versions.BUCKET], (row.child_path if children else None)
+        else:
+            bucket = row.bucket
+            child = bucket[:width]
+        groups = out.setdefault(bucket, {})
+        groups[(child, row.level)] = _add(groups.get((child, row.level)), values)
+    return out
+
+
+def _summed(buckets: dict[str, dict[tuple, Values]]) -> dict[tuple, Values]:
+    out: dict[tuple, Values] = {}
+    for groups in buckets.values():
+        for key, values in groups.items():
+            out[key] = _add(out.get(key), values)
+    return out
+
+
+def _groups(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, sector, pilot_only, children: bool,
+) -> dict[tuple, Values]:
+    """{(child path, level): values} of the subtree: from the cache when its data version allows."""
+    deep = len(scope.path) >= data_versions.BUCKET
+    children = children or not deep  # above a bucket the child grouping comes free
+    found = data_versions.read(session, scope.path)
+    if found is None:
+        return _summed(_compute(session, campaign, scope, as_of, sector, pilot_only, children))
+    token, versions = found
+    key = (token, campaign.id, campaign.deadline_grassroots, campaign.deadline_district, campaign.deadline_province,
+           scope.path, as_of, as_of >= clock.today(), sector, bool(pilot_only), children)
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is not None:
+            _cache.move_to_end(key)
+    if entry is not None and entry.versions == versions:
+        return entry.groups
+    if entry is None or deep:
+        buckets = _compute(session, campaign, scope, as_of, sector, pilot_only, children)
+    else:
+        stale = {b for b in versions.keys() | entry.versions.keys() if versions.get(b) != entry.versions.get(b)}
+        if len(stale) > STALE_MAX:
+            buckets = _compute(session, campaign, scope, as_of, sector, pilot_only, children)
+        else:
+            fresh = _compute(session, campaign, scope, as_of, sector, pilot_only, children, only=stale)
+            buckets = {b: g for b, g in entry.buckets.items() if b not in stale} | fresh
+    entry = _Entry(versions, buckets, _summed(buckets))
+    _store(key, entry)
+    return entry.groups
+
+
+def _store(key: tuple, entry: _Entry) -> None:
+    global _cache_weight
+    with _cache_lock:
+        old = _cache.pop(key, None)
+        if old is not None:
+            _cache_weight -= old.weight
+        _cache[key] = entry
+        _cache_weight += entry.weight
+        while _cache_weight > CACHE_GROUPS and len(_cache) > 1:
+            _cache_weight -= _cache.popitem(last=False)[1].weight
 
 
 def totals(levels: dict[str, Counts]) -> Counts:

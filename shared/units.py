@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from shared.models import CongressReport, Unit, User
-from shared.text import fold, nfc
+from shared.text import fold, like_escape, nfc
 
 SEGMENT = 9  # "%08d/" per ancestor
 PATH_END = "~"  # sorts after every digit and '/'
@@ -171,14 +172,47 @@ def children_page(
     return ChildrenPage(rows, total, more, end is not None, position, size)
 
 
-def search_filter(q: str) -> ColumnElement[bool]:
-    """Diacritic-insensitive match on the unit name or code."""
-    from shared.text import like_escape
+class _FoldedSearch(ColumnElement):
+    """`name_folded LIKE '%key%' OR lower(code) LIKE '%key%'`, answered from a trigram index: on
+    PostgreSQL by the GIN index ix_units_search_trgm (code matched with ILIKE, which it can use), on
+    SQLite by the FTS5 trigram table units_fts when the key has the 3 characters a trigram needs."""
 
-    key = like_escape(fold(q))
-    return (Unit.name_folded.like(f"%{key}%", escape="\\")) | (
-        func.lower(Unit.code).like(f"%{key}%", escape="\\")
-    )
+    type = Boolean()
+    inherit_cache = False
+
+    def __init__(self, key: str):
+        self.key = key
+        pattern = f"%{like_escape(key)}%"
+        # Parenthesised: the compiled OR lands inside the caller's AND.
+        self.like = (Unit.name_folded.like(pattern, escape="\\") | func.lower(Unit.code).like(pattern, escape="\\")).self_group()
+        self.pg = (Unit.name_folded.like(pattern, escape="\\") | Unit.code.ilike(pattern, escape="\\")).self_group()
+        phrase = '"' + key.replace('"', '""') + '"'  # one FTS5 phrase: the key as a substring
+        fts = table("units_fts", column("rowid"))
+        self.sqlite = Unit.id.in_(
+            select(fts.c.rowid).where(literal_column("units_fts").op("MATCH")(bindparam("fts_key", phrase, unique=True)))
+        )
+
+
+@compiles(_FoldedSearch)
+def _folded_search_default(element, compiler, **kw):
+    return compiler.process(element.like, **kw)
+
+
+@compiles(_FoldedSearch, "postgresql")
+def _folded_search_pg(element, compiler, **kw):
+    return compiler.process(element.pg, **kw)
+
+
+@compiles(_FoldedSearch, "sqlite")
+def _folded_search_sqlite(element, compiler, **kw):
+    if len(element.key) < 3:  # no trigram to look up: scan
+        return compiler.process(element.like, **kw)
+    return compiler.process(element.sqlite, **kw)
+
+
+def search_filter(q: str) -> ColumnElement[bool]:
+    """Diacritic-insensitive "contains" match on the unit name or code."""
+    return _FoldedSearch(fold(q))
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:

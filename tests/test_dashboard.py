@@ -210,7 +210,7 @@ def test_query_count_does_not_grow_with_the_number_of_units(app, client, db, fac
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert small == large
-    assert max(large) <= 20
+    assert max(large) <= 21  # 20, and the progress cache's read of the data versions (shared.data_versions)
 
 
 def test_roles_outside_the_dashboard_get_403(client, factory, login_as):

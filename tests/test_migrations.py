@@ -7,13 +7,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from shared.db import make_engine
-from shared.migrate import downgrade, upgrade
+from shared.migrate import downgrade, include_object_for, upgrade
 from shared.models import Base
 
 
 def test_models_match_migrations(engine):
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        opts = {"compare_type": True, "include_object": include_object_for(conn.dialect.name)}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     assert diff == []
 
 

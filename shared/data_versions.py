@@ -1,0 +1,154 @@
+"""Data versions: a random token per part of the data, renewed in the same transaction as any write
+to that part, so that a cache keyed on the tokens is correct across every worker sharing the database.
+
+The parts ("buckets") follow the unit tree: a unit, its campaign reports and their status history
+belong to the bucket of the district-level unit above them, i.e. the first two segments of the
+unit's path (a province's own row is the bucket of its one-segment path). `*` stands for everything:
+it is renewed by campaign edits, by bulk statements whose rows are not known one by one (subtree
+moves and deactivations, imports, `generate`, the demo, restore). A token is random, not a counter,
+so a restored backup never brings back a token that now names other data.
+
+ORM writes are found by Session events: `after_flush` notes the buckets of the new, changed and
+deleted units, reports and status changes; `before_commit` flushes, resolves units and reports to
+their buckets and renews those tokens as the transaction's last statement, so a PostgreSQL writer
+holds the token's row lock only for the commit itself. A bulk DML statement through a Session on one
+of the tables renews `*`. Writes on a bare Connection must call `renew(conn, [ALL])` themselves.
+
+Readers: `read(session, path)` returns the tokens of `*` and of the buckets within a subtree in one
+indexed query, or None when the session holds writes not committed yet (its figures must not be
+cached: they may be rolled back) or when the database has no `*` token (nothing may be cached).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import Session
+
+from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
+
+ALL = "*"
+BUCKET = 18  # two path segments of shared.units.SEGMENT characters
+TRACKED_TABLES = frozenset({"units", "campaigns", "congress_reports", "report_status_changes"})
+_PENDING = "daihoi.data_versions"
+_PATH = re.compile(r"(?:\d{8}/)+")
+
+
+def bucket_of(path: str | None) -> str | None:
+    """The bucket key of a unit's path; None for a path not assigned yet ('pending:...')."""
+    if not path or not _PATH.fullmatch(path):
+        return None
+    return path[:BUCKET]
+
+
+def bucket_units(bucket: str):
+    """SQL condition: the units of one bucket (a province's bucket is its own row only)."""
+    if len(bucket) < BUCKET:
+        return Unit.path == bucket
+    from shared.units import in_subtree
+
+    return in_subtree(bucket)
+
+
+def _token() -> int:
+    return secrets.randbits(62) + 1
+
+
+def renew(conn, keys: Iterable[str]) -> None:
+    """Give `keys` new tokens (inserting missing rows), in the caller's transaction. Sorted, so two
+    writers renewing overlapping keys take the row locks in the same order (no deadlock)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    table = DataVersion.__table__
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"version": stmt.excluded.version})
+    conn.execute(stmt, [{"key": k, "version": _token()} for k in keys])
+
+
+def _pending(session: Session) -> dict:
+    return session.info.setdefault(_PENDING, {"keys": set(), "units": set(), "reports": set()})
+
+
+def _history_values(obj, attr: str) -> set:
+    from sqlalchemy import inspect
+
+    hist = inspect(obj).attrs[attr].history
+    return {v for v in (*hist.added, *hist.unchanged, *hist.deleted) if v is not None}
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _ctx) -> None:
+    pending = None
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Unit):
+            pending = pending or _pending(session)
+            pending["keys"].update(k for k in map(bucket_of, _history_values(obj, "path")) if k)
+        elif isinstance(obj, CongressReport):
+            pending = pending or _pending(session)
+            pending["units"].update(_history_values(obj, "unit_id"))
+        elif isinstance(obj, ReportStatusChange):
+            pending = pending or _pending(session)
+            pending["reports"].update(_history_values(obj, "report_id"))
+        elif isinstance(obj, Campaign):
+            pending = pending or _pending(session)
+            pending["keys"].add(ALL)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in TRACKED_TABLES:
+        _pending(state.session)["keys"].add(ALL)
+
+
+@event.listens_for(Session, "before_commit")
+def _renew_on_commit(session: Session) -> None:
+    session.flush()  # the commit's own flush, done first: it notes what it writes
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    keys = set(pending["keys"])
+    if ALL not in keys:
+        units, reports = pending["units"], pending["reports"]
+        paths = []
+        if reports:
+            units = units | set(session.scalars(
+                select(CongressReport.unit_id).where(CongressReport.id.in_(reports))
+                .execution_options(autoflush=False)
+            ))
+        if units:
+            paths = session.scalars(select(Unit.path).where(Unit.id.in_(units)).execution_options(autoflush=False))
+        keys.update(k for k in map(bucket_of, paths) if k)
+    renew(session.connection(), keys)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed, rolled back or closed: nothing is pending any more
+        session.info.pop(_PENDING, None)
+
+
+def read(session: Session, path: str) -> tuple[int, dict[str, int]] | None:
+    """(the `*` token, {bucket: token} for the buckets of the subtree at `path`), or None when
+    figures of this session must not be cached (see the module's docstring)."""
+    table = DataVersion.__table__
+    if len(path) >= BUCKET:  # inside one bucket
+        where = table.c.key.in_([ALL, path[:BUCKET]])
+    else:
+        where = or_(table.c.key == ALL, (table.c.key >= path) & (table.c.key < path + "~"))
+    rows = dict(session.execute(select(table.c.key, table.c.version).where(where)).all())
+    if session.info.get(_PENDING):  # checked after the query, whose autoflush may have noted writes
+        return None
+    token = rows.pop(ALL, None)
+    if token is None:
+        return None
+    return token, rows
