@@ -242,9 +242,9 @@ def _check_typed(typed: dict, campaign, unit) -> tuple[dict[str, str], list[str]
     checked, warnings = validate_report(data, campaign, unit, full=False)
     errors = {}
     for name, message in checked.items():
-        key, _, rest = name.partition("-")
+        key, _sep, rest = name.partition("-")
         if rest and key in kept:
-            index, _, field = rest.partition("-")
+            index, _sep, field = rest.partition("-")
             name = f"{key}-{kept[key][int(index)]}-{field}"
         errors[name] = message
     return errors, warnings

@@ -98,7 +98,7 @@ def bulk_approve():
         abort(400)
     pairs = []
     for raw in request.form.getlist("report"):
-        report_id, _, version = raw.partition(":")
+        report_id, _sep, version = raw.partition(":")
         if parse_id(report_id) is not None:
             pairs.append((parse_id(report_id), parse_id(version)))
     if not pairs:
