@@ -38,7 +38,7 @@ def test_home_page_in_english_with_vietnamese_dates(client, login_as, world):
     html = _page(client, "/")
     assert '<html lang="en">' in html
     assert "Trade union congress progress" in html and "Figures as of 01/06/2023" in html
-    assert "Pilot congresses" in html and "Deadline" in html and "Show" in html
+    assert "Pilot congress" in html and "Deadline" in html and "View" in html
     assert "Tiến độ đại hội công đoàn" not in html and "Số liệu tính đến ngày" not in html
     # The htmx partial (the filter form swaps #progress only) is English too.
     part = _page(client, "/?as_of=15/05/2023", **{"HX-Request": "true", "HX-Target": "progress"})
@@ -50,7 +50,7 @@ def test_reporter_home_card_and_unit_page_in_english(client, login_as, world):
     html = _page(client, "/")
     assert f"Congress of {world.g11.name}" in html and "Plan the congress" in html
     unit = _page(client, f"/units/{world.g11.id}")
-    assert "Unit code" in unit and "Union members" in unit and "No plan yet" in unit
+    assert "Unit code" in unit and "Number of union members" in unit and "No plan yet" in unit
     assert "Enter the congress plan and report" in unit and "Mã đơn vị" not in unit
 
 
@@ -65,7 +65,7 @@ def test_report_form_in_english(client, login_as, world):
     login_as(world.reporter)
     html = _page(client, url(world.g11))
     assert "Congress plan and results" in html and "deadline 31/05/2023" in html
-    assert "Save draft" in html and "Submit report" in html and "— choose —" in html
+    assert "Save draft" in html and "Submit the report" in html and "— choose —" in html
     assert "Those elected must receive more than 50 % of the valid votes." in html
     assert "Suggested: " in html and "union members, threshold" in html
     assert "Lưu nháp" not in html and "Kế hoạch đại hội" not in html
@@ -102,7 +102,7 @@ def test_rejected_upload_and_saved_report_messages_in_english(client, db, login_
     token = csrf_token(client, url(world.g11))
     response = client.post(url(world.g11, "/attachments"), data={"csrf_token": token, "kind": "minutes"})
     assert response.status_code == 422
-    assert "Please choose a file." in response.get_data(as_text=True)
+    assert "Choose a file." in response.get_data(as_text=True)
     response = post(client, world.g11, VALID)
     assert response.status_code == 303
     html = _page(client, url(world.g11))
@@ -133,7 +133,7 @@ def test_review_queue_and_report_in_english(client, db, login_as, world):
     # A refused return shows the form's error in English.
     response = client.post(f"/review/{report.id}/return", data={
         "csrf_token": csrf_token(client, f"/review/{report.id}"), "version": report.version, "reason": " "})
-    assert response.status_code == 422 and "A reason is required." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "The reason must be given." in response.get_data(as_text=True)
 
 
 def test_dashboard_in_english(client, login_as, world):
