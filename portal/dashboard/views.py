@@ -15,6 +15,7 @@ from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
 from shared import emulation, exports, level_reports
 from shared.errors import Conflict, DomainError, NotFound
+from shared.i18n import _
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
 from shared.progress import progress_by_level, progress_overview
 from shared.text import clean_text, parse_id
@@ -221,7 +222,7 @@ def recommendation(rec_id: int):
                 expected_version=form.version.data or None,
             )
             db.commit()
-            flash("Đã cập nhật tình trạng giải quyết kiến nghị.", "success")
+            flash(_("Đã cập nhật tình trạng giải quyết kiến nghị."), "success")
             return redirect(url_for("dashboard.recommendation", rec_id=rec.id), code=303)
         except Conflict as exc:
             session.rollback()

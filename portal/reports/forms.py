@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 
+from shared.i18n import lazy_gettext
 from shared.reports import EDITABLE_FIELDS
 from shared.text import format_date, format_number, parse_id
 from shared.validation import (
@@ -21,8 +22,10 @@ from shared.validation import (
 
 
 class AttachmentForm(FlaskForm):
-    kind = StringField("Loại tài liệu", default="minutes")  # checked against KIND_LABELS in shared
-    file = FileField("Tệp (PDF, DOCX, XLSX, JPG, PNG)", validators=[FileRequired("Hãy chọn một tệp.")])
+    kind = StringField(lazy_gettext("Loại tài liệu"), default="minutes")  # checked against KIND_LABELS in shared
+    file = FileField(
+        lazy_gettext("Tệp (PDF, DOCX, XLSX, JPG, PNG)"), validators=[FileRequired(lazy_gettext("Hãy chọn một tệp."))]
+    )
 
 
 def report_input(form: MultiDict, compact: bool = True) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from portal.reports.forms import AttachmentForm, apply_row_action, report_displa
 from shared import attachments as attachment_store
 from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition
+from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, STATUS_LABELS, Attachment, AuditLog, CongressReport, Unit, User
 from shared.reports import get_or_create_report, get_report, report_warnings, update_report
 from shared.text import format_date, format_number, parse_date, parse_id
@@ -53,13 +54,13 @@ LABELS = dict(
     KIND_LABELS=attachment_store.KIND_LABELS,
 )
 ACTION_LABELS = {
-    "report.save": "Lưu báo cáo",
-    "report.submit": "Gửi báo cáo",
-    "report.return": "Trả lại",
-    "report.approve": "Phê duyệt",
-    "report.reopen": "Mở lại",
-    "attachment.add": "Thêm tài liệu",
-    "attachment.delete": "Xóa tài liệu",
+    "report.save": lazy_gettext("Lưu báo cáo"),
+    "report.submit": lazy_gettext("Gửi báo cáo"),
+    "report.return": lazy_gettext("Trả lại"),
+    "report.approve": lazy_gettext("Phê duyệt"),
+    "report.reopen": lazy_gettext("Mở lại"),
+    "attachment.add": lazy_gettext("Thêm tài liệu"),
+    "attachment.delete": lazy_gettext("Xóa tài liệu"),
 }
 
 
@@ -88,11 +89,11 @@ CHOICE_LABELS = {"form": FORM_LABELS, "meeting_mode": MEETING_MODE_LABELS, "stat
 def _describe(key: str, value) -> str:
     """A stored or typed value as a user reads it: dd/mm/yyyy, labels instead of codes."""
     if value is None or value == "":
-        return "(trống)"
+        return _("(trống)")
     if isinstance(value, list):
-        return f"{len(value)} dòng"
+        return _("%(count)s dòng", count=len(value))
     if isinstance(value, bool) or key == "is_pilot":
-        return "có" if value in (True, "on") else "không"
+        return _("có") if value in (True, "on") else _("không")
     if key in CHOICE_LABELS:
         return CHOICE_LABELS[key].get(value, str(value))
     if key in DATE_FIELDS and isinstance(value, str):
@@ -120,7 +121,7 @@ def _trail(report: CongressReport | None) -> list[dict]:
     for entry, who in rows:
         changes = []
         for key, change in (entry.changes or {}).items():
-            label = FIELD_LABELS.get(key, "Lý do" if key == "reason" else "Tài liệu" if key == "attachment" else key)
+            label = FIELD_LABELS.get(key, _("Lý do") if key == "reason" else _("Tài liệu") if key == "attachment" else key)
             if isinstance(change, list) and len(change) == 2:
                 changes.append(f"{label}: {_describe(key, change[0])} → {_describe(key, change[1])}")
             else:
@@ -153,7 +154,7 @@ def _keep_campaign(endpoint: str, values: dict) -> None:
 @bp.app_errorhandler(413)
 def too_large(_e):
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    message = f"Tệp hoặc biểu mẫu quá lớn (tối đa {limit // (1024 * 1024)} MB). Hãy chọn tệp nhỏ hơn."
+    message = _("Tệp hoặc biểu mẫu quá lớn (tối đa %(size)s MB). Hãy chọn tệp nhỏ hơn.", size=limit // (1024 * 1024))
     return render_template("errors/error.html", code=413, message=message), 413
 
 
@@ -205,9 +206,9 @@ def save(unit_id: int):
         return render_template("reports/edit.html", **context), 422
     db.commit()
     if action == "submit":
-        flash("Đã gửi báo cáo lên công đoàn cấp trên.", "success")
+        flash(_("Đã gửi báo cáo lên công đoàn cấp trên."), "success")
     else:
-        flash("Đã lưu báo cáo (bản nháp).", "success")
+        flash(_("Đã lưu báo cáo (bản nháp)."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id), code=303)
 
 
@@ -241,9 +242,9 @@ def _check_typed(typed: dict, campaign, unit) -> tuple[dict[str, str], list[str]
     checked, warnings = validate_report(data, campaign, unit, full=False)
     errors = {}
     for name, message in checked.items():
-        key, _, rest = name.partition("-")
+        key, _sep, rest = name.partition("-")
         if rest and key in kept:
-            index, _, field = rest.partition("-")
+            index, _sep, field = rest.partition("-")
             name = f"{key}-{kept[key][int(index)]}-{field}"
         errors[name] = message
     return errors, warnings
@@ -314,7 +315,7 @@ def upload(unit_id: int):
             errors = exc.fields or {"file": exc.message}
         else:
             db.commit()
-            flash("Đã tải lên tài liệu.", "success")
+            flash(_("Đã tải lên tài liệu."), "success")
             return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
     else:
         errors = {name: messages[0] for name, messages in form.errors.items()}
@@ -362,7 +363,7 @@ def delete_attachment(unit_id: int, attachment_id: int):
         abort(403)
     db.commit()
     attachment_store.purge(key, _upload_dir())
-    flash("Đã xóa tài liệu.", "success")
+    flash(_("Đã xóa tài liệu."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
 
 

@@ -6,7 +6,9 @@ from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
-REASON_REQUIRED = "Phải ghi rõ lý do."
+from shared.i18n import lazy_gettext
+
+REASON_REQUIRED = lazy_gettext("Phải ghi rõ lý do.")
 
 
 class ApproveForm(FlaskForm):
@@ -18,17 +20,18 @@ class ReasonForm(FlaskForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     reason = TextAreaField(
-        "Lý do", validators=[DataRequired(REASON_REQUIRED), Length(max=2000, message="Không được dài quá 2000 ký tự.")]
+        lazy_gettext("Lý do"),
+        validators=[DataRequired(REASON_REQUIRED), Length(max=2000, message=lazy_gettext("Không được dài quá 2000 ký tự."))],
     )
 
 
 class BulkApproveForm(FlaskForm):
-    confirm_warnings = BooleanField("Duyệt cả các báo cáo có cảnh báo (tôi đã xem kỹ)")
+    confirm_warnings = BooleanField(lazy_gettext("Duyệt cả các báo cáo có cảnh báo (tôi đã xem kỹ)"))
     next = HiddenField()
 
 
 class ReminderForm(FlaskForm):
     days = IntegerField(
-        "Hạn chót trong vòng (ngày)", default=7,
-        validators=[InputRequired("Hãy nhập số ngày."), NumberRange(0, 366, "Từ 0 đến 366 ngày.")],
+        lazy_gettext("Hạn chót trong vòng (ngày)"), default=7,
+        validators=[InputRequired(lazy_gettext("Hãy nhập số ngày.")), NumberRange(0, 366, lazy_gettext("Từ 0 đến 366 ngày."))],
     )

@@ -12,6 +12,7 @@ from portal.campaigns import selected_campaign
 from portal.review.forms import ApproveForm, BulkApproveForm, ReasonForm, ReminderForm
 from shared import history, reminders, review, workflow
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
+from shared.i18n import _
 from shared.models import SECTOR_LABELS, STATUS_LABELS, CongressReport
 from shared.reports import EDITABLE_FIELDS, snapshot
 from shared.text import clean_text, parse_id
@@ -97,11 +98,11 @@ def bulk_approve():
         abort(400)
     pairs = []
     for raw in request.form.getlist("report"):
-        report_id, _, version = raw.partition(":")
+        report_id, _sep, version = raw.partition(":")
         if parse_id(report_id) is not None:
             pairs.append((parse_id(report_id), parse_id(version)))
     if not pairs:
-        flash("Hãy chọn ít nhất một báo cáo để phê duyệt.", "error")
+        flash(_("Hãy chọn ít nhất một báo cáo để phê duyệt."), "error")
         return redirect(back, 303)
     try:
         result = review.bulk_approve(db.session(), pairs, me(), confirm_warnings=form.confirm_warnings.data)
@@ -111,10 +112,10 @@ def bulk_approve():
         return redirect(back, 303)
     db.commit()
     if result.approved:
-        flash(f"Đã phê duyệt {len(result.approved)} báo cáo.", "success")
+        flash(_("Đã phê duyệt %(count)s báo cáo.", count=len(result.approved)), "success")
     for issue in result.not_approved:
-        label = issue.unit_name or f"Báo cáo số {issue.report_id}"
-        flash(f"Chưa duyệt {label}: {issue.message}", "warning")
+        label = issue.unit_name or _("Báo cáo số %(id)s", id=issue.report_id)
+        flash(_("Chưa duyệt %(unit)s: %(reason)s", unit=label, reason=issue.message), "warning")
     return redirect(back, 303)
 
 
@@ -173,7 +174,7 @@ def return_report(report_id: int):
     return _act(
         report, form, "return_form",
         lambda: workflow.return_report(db.session(), report, me(), form.reason.data, form.version.data),
-        f"Đã trả lại báo cáo của {report.unit.name}; đơn vị sẽ thấy lý do.",
+        _("Đã trả lại báo cáo của %(unit)s; đơn vị sẽ thấy lý do.", unit=report.unit.name),
     )
 
 
@@ -184,7 +185,7 @@ def approve(report_id: int):
     return _act(
         report, form, "approve_form",
         lambda: workflow.approve(db.session(), report, me(), form.version.data),
-        f"Đã phê duyệt báo cáo của {report.unit.name}.",
+        _("Đã phê duyệt báo cáo của %(unit)s.", unit=report.unit.name),
     )
 
 
@@ -195,7 +196,7 @@ def reopen(report_id: int):
     return _act(
         report, form, "reopen_form",
         lambda: workflow.reopen(db.session(), report, me(), form.reason.data, form.version.data),
-        f"Đã mở lại báo cáo của {report.unit.name} để đơn vị sửa.",
+        _("Đã mở lại báo cáo của %(unit)s để đơn vị sửa.", unit=report.unit.name),
     )
 
 
@@ -250,16 +251,16 @@ def reminders_page():
     unit_ids = [n for n in map(parse_id, request.form.getlist("unit")) if n is not None]
     valid = form.validate_on_submit()
     if not valid or not unit_ids:
-        error = None if not valid else "Hãy chọn ít nhất một đơn vị để nhắc."
+        error = None if not valid else _("Hãy chọn ít nhất một đơn vị để nhắc.")
         context = _reminder_context(form, campaign, page)
         return render_template("review/reminders.html", error=error, **context), 422
     result = reminders.send_reminders(db.session(), campaign, days=form.days.data, user=user, unit_ids=unit_ids)
     db.commit()
     if result.sent:
-        flash(f"Đã gửi nhắc việc tới {len(result.sent)} đơn vị.", "success")
+        flash(_("Đã gửi nhắc việc tới %(count)s đơn vị.", count=len(result.sent)), "success")
     if result.already_today:
         names = ", ".join(u.name for u in result.already_today)
-        flash(f"Không nhắc lại trong ngày: {names} đã được nhắc hôm nay.", "warning")
+        flash(_("Không nhắc lại trong ngày: %(units)s đã được nhắc hôm nay.", units=names), "warning")
     if result.not_laggard:
-        flash(f"Bỏ qua {len(result.not_laggard)} đơn vị không thuộc diện cần nhắc.", "warning")
+        flash(_("Bỏ qua %(count)s đơn vị không thuộc diện cần nhắc.", count=len(result.not_laggard)), "warning")
     return redirect(url_for(".reminders_page", campaign=campaign.id, days=form.days.data), 303)
