@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal import db
 from shared import clock
+from shared.i18n import _
 from shared.models import Campaign
 from shared.reports import current_campaign
 from shared.text import parse_date, parse_id
@@ -41,5 +42,5 @@ def selected_as_of() -> tuple[dt.date, str | None]:
     if day is None:
         return clock.today(), None
     if day > clock.today():
-        return clock.today(), "Ngày xem không được sau ngày hôm nay."
+        return clock.today(), _("Ngày xem không được sau ngày hôm nay.")
     return day, None

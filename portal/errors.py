@@ -1,26 +1,28 @@
-"""Error pages in Vietnamese; domain errors map to their HTTP status."""
+"""Error pages in the user's language; domain errors map to their HTTP status."""
 from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from shared.i18n import _
+
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_e):
-        return render_template("errors/error.html", code=404, message="Không tìm thấy trang hoặc dữ liệu bạn yêu cầu."), 404
+        return render_template("errors/error.html", code=404, message=_("Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.")), 404
 
     @app.errorhandler(403)
     def forbidden(_e):
-        return render_template("errors/error.html", code=403, message="Bạn không có quyền thực hiện thao tác này."), 403
+        return render_template("errors/error.html", code=403, message=_("Bạn không có quyền thực hiện thao tác này.")), 403
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
         return render_template(
             "errors/error.html", code=400,
-            message="Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại.",
+            message=_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại."),
         ), 400
 
     @app.errorhandler(500)
     def server_error(_e):
-        return render_template("errors/error.html", code=500, message="Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại."), 500
+        return render_template("errors/error.html", code=500, message=_("Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại.")), 500

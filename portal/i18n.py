@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 
 import flask_babel
-from flask import Blueprint, Flask, abort, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
@@ -43,9 +43,17 @@ class _JSONProvider(DefaultJSONProvider):
 
 
 def _select_locale() -> str:
+    api_user = g.get("api_user")  # the JSON API's caller, identified by a bearer token (no cookie session)
+    if api_user is not None:
+        return i18n.normalise_language(api_user.locale)
     if current_user and current_user.is_authenticated:
         return i18n.normalise_language(current_user.locale)
     return i18n.normalise_language(session.get("locale"))
+
+
+def refresh_language() -> None:
+    """Choose the request's language again (once the API has identified the token's user)."""
+    flask_babel.refresh()
 
 
 def current_language() -> str:

@@ -16,6 +16,8 @@ from sqlalchemy import inspect, select
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared import i18n
+from shared.i18n import N_, _, lazy_gettext, ngettext
 from shared.text import nfc
 
 # Endpoints that take a username and a password; each gets the per-IP and per-username limits.
@@ -38,9 +40,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-BAD_INPUT_MESSAGE = "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL). Hãy nhập lại."
-IDLE_MESSAGE = "Phiên làm việc đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại."
-TOO_MANY_MESSAGE = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}."
+BAD_INPUT_MESSAGE = lazy_gettext("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL). Hãy nhập lại.")
+IDLE_MESSAGE = N_("Phiên làm việc đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại.")
+TOO_MANY_MESSAGE = N_("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s.")
 
 # Values that must never sign sessions in production (tests, examples, the obvious ones).
 WEAK_SECRET_KEYS = {"", "test-secret", "dev", "secret", "changeme", "change-me", "daihoi", "secret-key"}
@@ -103,23 +105,23 @@ def check_production(app: Flask) -> None:
     generated = Path(app.instance_path) / "secret_key"
     if generated.exists() and hmac.compare_digest(generated.read_text().strip(), key):
         problems.append(
-            "Chưa đặt khóa bí mật: đặt biến môi trường DAIHOI_SECRET_KEY "
-            f"(ít nhất {MIN_SECRET_KEY_LENGTH} ký tự ngẫu nhiên, giống nhau trên mọi máy chủ)."
+            _("Chưa đặt khóa bí mật: đặt biến môi trường DAIHOI_SECRET_KEY "
+              "(ít nhất %(length)s ký tự ngẫu nhiên, giống nhau trên mọi máy chủ).", length=MIN_SECRET_KEY_LENGTH)
         )
     elif key.lower() in WEAK_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
         problems.append(
-            f"Khóa bí mật DAIHOI_SECRET_KEY quá yếu: cần ít nhất {MIN_SECRET_KEY_LENGTH} ký tự ngẫu nhiên "
-            "(ví dụ: python -c 'import secrets; print(secrets.token_hex(32))')."
+            _("Khóa bí mật DAIHOI_SECRET_KEY quá yếu: cần ít nhất %(length)s ký tự ngẫu nhiên "
+              "(ví dụ: python -c 'import secrets; print(secrets.token_hex(32))').", length=MIN_SECRET_KEY_LENGTH)
         )
     demo = demo_accounts_with_demo_password(app)
     if demo:
         problems.append(
-            "Các tài khoản mẫu còn dùng mật khẩu mẫu: " + ", ".join(demo)
-            + ". Hãy đổi mật khẩu hoặc khóa các tài khoản này (chạy lệnh quản trị khi chưa đặt DAIHOI_ENV=production)."
+            _("Các tài khoản mẫu còn dùng mật khẩu mẫu: %(accounts)s. Hãy đổi mật khẩu hoặc khóa các tài khoản này "
+              "(chạy lệnh quản trị khi chưa đặt DAIHOI_ENV=production).", accounts=", ".join(demo))
         )
     if problems:
         raise UnsafeConfiguration(
-            "Không khởi động ở chế độ production (DAIHOI_ENV=production):\n- " + "\n- ".join(problems)
+            _("Không khởi động ở chế độ production (DAIHOI_ENV=production):") + "\n- " + "\n- ".join(problems)
         )
 
 
@@ -181,14 +183,14 @@ def _init_limiter(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded):
         # Flask-Limiter's after_request adds Retry-After and the X-RateLimit-* headers.
-        message = TOO_MANY_MESSAGE.format(wait=_wait_phrase(exc))
+        message = _(TOO_MANY_MESSAGE, wait=_wait_phrase(exc))
         return render_template("errors/error.html", code=429, message=message), 429
 
 
 def _wait_phrase(exc: RateLimitExceeded) -> str:
     seconds = exc.limit.limit.get_expiry()
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} phút"
+    return ngettext("%(num)s phút", "%(num)s phút", minutes)
 
 
 # ---- input ------------------------------------------------------------------------------
@@ -222,9 +224,11 @@ def _expire_idle_session():
     seen = session.get("_seen")
     idle = timedelta(minutes=float(current_app.config["SESSION_IDLE_MINUTES"])).total_seconds()
     if isinstance(seen, int) and now - seen > idle:
+        language = i18n.get_language()
         logout_user()
         session.clear()
-        flash(IDLE_MESSAGE, "info")
+        session["locale"] = language  # the login page that follows stays in the user's language
+        flash(i18n.gettext(IDLE_MESSAGE), "info")
         login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
         if request.headers.get("HX-Request"):
             # An htmx partial would swap the login page into a fragment: send the whole page there.

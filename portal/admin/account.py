@@ -9,6 +9,7 @@ from portal.access import SessionUser, me
 from portal.admin import attempt, ip
 from portal.admin.forms import PasswordForm
 from shared import accounts
+from shared.i18n import _
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
 
@@ -24,7 +25,7 @@ def _force_password_change():
         target = url_for("account.password")
         if request.headers.get("HX-Request"):  # a partial swap must not land the form inside a fragment
             return Response(status=204, headers={"HX-Redirect": target})
-        flash("Bạn cần đổi mật khẩu trước khi tiếp tục.", "warning")
+        flash(_("Bạn cần đổi mật khẩu trước khi tiếp tục."), "warning")
         return redirect(target)
     return None
 
@@ -35,13 +36,13 @@ def password():
     error = None
     if form.validate_on_submit():
         user = me()
-        _, error = attempt(form, accounts.change_own_password, db.session(), user, current=form.current.data,
+        _changed, error = attempt(form, accounts.change_own_password, db.session(), user, current=form.current.data,
                            new=form.password.data, confirm=form.confirm.data, ip=ip())
         if error is None:
             db.commit()
             # The bumped session_version ends every other session; this one carries the new version.
             login_user(SessionUser(user))
-            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "success")
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."), "success")
             return redirect(url_for("home.index"), 303)
     status = 422 if form.errors or error else 200
     return render_template("account/password.html", form=form, error=error,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from portal import db
 from portal.access import me
 from portal.admin import bp
+from shared.i18n import lazy_gettext
 from shared.models import AuditLog, Unit, User
 from shared.text import nfc, parse_date, parse_id
 from shared.units import in_subtree
@@ -18,24 +19,24 @@ from shared.units import in_subtree
 PAGE = 50
 
 ACTION_LABELS = {
-    "auth.login": "Đăng nhập",
-    "units.import": "Nhập đơn vị từ tệp",
-    "unit.create": "Tạo đơn vị",
-    "unit.update": "Sửa đơn vị",
-    "unit.move": "Chuyển đơn vị",
-    "unit.deactivate": "Ngừng hoạt động đơn vị",
-    "unit.activate": "Kích hoạt lại đơn vị",
-    "user.create": "Tạo tài khoản",
-    "user.update": "Sửa tài khoản",
-    "user.deactivate": "Khóa tài khoản",
-    "user.activate": "Mở khóa tài khoản",
-    "user.reset_password": "Đặt lại mật khẩu",
-    "user.force_password_change": "Buộc đổi mật khẩu",
-    "user.password_change": "Tự đổi mật khẩu",
-    "campaign.create": "Tạo đợt đại hội",
-    "campaign.update": "Sửa đợt đại hội",
-    "campaign.close": "Đóng đợt đại hội",
-    "campaign.reopen": "Mở lại đợt đại hội",
+    "auth.login": lazy_gettext("Đăng nhập"),
+    "units.import": lazy_gettext("Nhập đơn vị từ tệp"),
+    "unit.create": lazy_gettext("Tạo đơn vị"),
+    "unit.update": lazy_gettext("Sửa đơn vị"),
+    "unit.move": lazy_gettext("Chuyển đơn vị"),
+    "unit.deactivate": lazy_gettext("Ngừng hoạt động đơn vị"),
+    "unit.activate": lazy_gettext("Kích hoạt lại đơn vị"),
+    "user.create": lazy_gettext("Tạo tài khoản"),
+    "user.update": lazy_gettext("Sửa tài khoản"),
+    "user.deactivate": lazy_gettext("Khóa tài khoản"),
+    "user.activate": lazy_gettext("Mở khóa tài khoản"),
+    "user.reset_password": lazy_gettext("Đặt lại mật khẩu"),
+    "user.force_password_change": lazy_gettext("Buộc đổi mật khẩu"),
+    "user.password_change": lazy_gettext("Tự đổi mật khẩu"),
+    "campaign.create": lazy_gettext("Tạo đợt đại hội"),
+    "campaign.update": lazy_gettext("Sửa đợt đại hội"),
+    "campaign.close": lazy_gettext("Đóng đợt đại hội"),
+    "campaign.reopen": lazy_gettext("Mở lại đợt đại hội"),
 }
 
 

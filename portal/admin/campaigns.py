@@ -9,6 +9,7 @@ from portal.access import me, roles_required
 from portal.admin import attempt, bp, ip
 from portal.admin.forms import CampaignForm, ConfirmForm
 from shared import admin as domain
+from shared.i18n import _
 from shared.models import Campaign
 from shared.reports import current_campaign
 from shared.text import parse_id
@@ -44,7 +45,7 @@ def campaign_new():
         campaign, error = attempt(form, domain.create_campaign, db.session(), me(), form.data_for_domain(), ip=ip())
         if campaign is not None:
             db.commit()
-            flash(f"Đã tạo đợt đại hội {campaign.name}.", "success")
+            flash(_("Đã tạo đợt đại hội %(name)s.", name=campaign.name), "success")
             return redirect(url_for("admin.campaigns"), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/campaign_form.html", form=form, campaign=None, copied_from=copied_from,
@@ -58,10 +59,10 @@ def campaign_edit(campaign_id: int):
     form = CampaignForm(obj=campaign)
     error = None
     if form.validate_on_submit():
-        _, error = attempt(form, domain.update_campaign, db.session(), me(), campaign, form.data_for_domain(), ip=ip())
+        _saved, error = attempt(form, domain.update_campaign, db.session(), me(), campaign, form.data_for_domain(), ip=ip())
         if error is None:
             db.commit()
-            flash("Đã lưu đợt đại hội.", "success")
+            flash(_("Đã lưu đợt đại hội."), "success")
             return redirect(url_for("admin.campaigns"), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/campaign_form.html", form=form, campaign=campaign, copied_from=None,
@@ -84,10 +85,11 @@ def _set_closed(campaign_id: int, closed: bool):
     campaign = _campaign_or_404(campaign_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _, error = attempt(None, domain.set_campaign_closed, db.session(), me(), campaign, closed, ip=ip())
+    _closed, error = attempt(None, domain.set_campaign_closed, db.session(), me(), campaign, closed, ip=ip())
     if error:
         flash(error, "error")
     else:
         db.commit()
-        flash(f"Đã {'đóng' if closed else 'mở lại'} đợt đại hội {campaign.name}.", "success")
+        done = _("Đã đóng đợt đại hội %(name)s.") if closed else _("Đã mở lại đợt đại hội %(name)s.")
+        flash(done % {"name": campaign.name}, "success")
     return redirect(url_for("admin.campaigns"), 303)

@@ -6,6 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from shared.i18n import _, lazy_gettext
 from shared.models import ROLE_LABELS, SECTOR_LABELS
 from shared.text import parse_date
 
@@ -28,16 +29,16 @@ class DateField(StringField):
 
 
 class UnitForm(FlaskForm):
-    code = StringField("Mã đơn vị", validators=[DataRequired("Hãy nhập mã đơn vị."), Length(max=40)])
-    name = StringField("Tên đơn vị", validators=[DataRequired("Hãy nhập tên đơn vị."), Length(max=255)])
-    sector = SelectField("Khu vực", choices=list(SECTOR_LABELS.items()))
-    members_count = IntegerField("Số đoàn viên", default=0, validators=[Optional(), NumberRange(min=0, message="Không được âm.")])
-    contact_email = StringField("Email người liên hệ", validators=[Optional(), Length(max=255)])
-    contact_phone = StringField("Điện thoại người liên hệ", validators=[Optional(), Length(max=40)])
+    code = StringField(lazy_gettext("Mã đơn vị"), validators=[DataRequired(lazy_gettext("Hãy nhập mã đơn vị.")), Length(max=40)])
+    name = StringField(lazy_gettext("Tên đơn vị"), validators=[DataRequired(lazy_gettext("Hãy nhập tên đơn vị.")), Length(max=255)])
+    sector = SelectField(lazy_gettext("Khu vực"), choices=list(SECTOR_LABELS.items()))
+    members_count = IntegerField(lazy_gettext("Số đoàn viên"), default=0, validators=[Optional(), NumberRange(min=0, message=lazy_gettext("Không được âm."))])
+    contact_email = StringField(lazy_gettext("Email người liên hệ"), validators=[Optional(), Length(max=255)])
+    contact_phone = StringField(lazy_gettext("Điện thoại người liên hệ"), validators=[Optional(), Length(max=40)])
 
 
 class MoveForm(FlaskForm):
-    parent = SelectField("Đơn vị cấp trên mới", coerce=int, validate_choice=False)
+    parent = SelectField(lazy_gettext("Đơn vị cấp trên mới"), coerce=int, validate_choice=False)
 
 
 class ConfirmForm(FlaskForm):
@@ -45,32 +46,32 @@ class ConfirmForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[Length(max=80)])
-    full_name = StringField("Họ và tên", validators=[Length(max=200)])
+    username = StringField(lazy_gettext("Tên đăng nhập"), validators=[Length(max=80)])
+    full_name = StringField(lazy_gettext("Họ và tên"), validators=[Length(max=200)])
     email = StringField("Email", validators=[Optional(), Length(max=255)])
     # Any role passes the form: the domain answers 403 for a role the administrator may not give.
-    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()), validate_choice=False)
-    unit_code = StringField("Mã đơn vị", validators=[DataRequired("Hãy nhập mã đơn vị của tài khoản."), Length(max=40)])
+    role = SelectField(lazy_gettext("Vai trò"), choices=list(ROLE_LABELS.items()), validate_choice=False)
+    unit_code = StringField(lazy_gettext("Mã đơn vị"), validators=[DataRequired(lazy_gettext("Hãy nhập mã đơn vị của tài khoản.")), Length(max=40)])
 
 
 def _number(low: int, high: int) -> list:
     """The same bounds as shared.admin.CAMPAIGN_NUMBERS, so that every error shows at once."""
-    return [InputRequired("Hãy nhập số."), NumberRange(min=low, max=high, message=f"Từ {low} đến {high}.")]
+    return [InputRequired(lazy_gettext("Hãy nhập số.")), NumberRange(min=low, max=high, message=lazy_gettext("Từ %(low)s đến %(high)s.", low=low, high=high))]
 
 
 class CampaignForm(FlaskForm):
-    name = StringField("Tên đợt đại hội", validators=[DataRequired("Hãy nhập tên."), Length(max=200)])
-    term = StringField("Nhiệm kỳ", validators=[DataRequired("Hãy nhập nhiệm kỳ, ví dụ 2028-2033."), Length(max=20)])
-    start_date = DateField("Ngày bắt đầu")
-    pilot_until = DateField("Đại hội điểm đến ngày")
-    deadline_grassroots = DateField("Hạn chót cấp cơ sở")
-    deadline_district = DateField("Hạn chót cấp huyện và tương đương")
-    deadline_province = DateField("Hạn chót cấp tỉnh")
-    members_threshold = IntegerField("Ngưỡng đoàn viên tổ chức đại hội đại biểu", validators=_number(1, 100_000))
-    youth_age = IntegerField("Tuổi trẻ (dưới)", validators=_number(18, 60))
-    target_women_pct = IntegerField("Chỉ tiêu nữ trong BCH (%)", validators=_number(0, 100))
-    target_young_pct = IntegerField("Chỉ tiêu trẻ trong BCH (%)", validators=_number(0, 100))
-    target_party_pct = IntegerField("Chỉ tiêu đảng viên trong BCH (%)", validators=_number(0, 100))
+    name = StringField(lazy_gettext("Tên đợt đại hội"), validators=[DataRequired(lazy_gettext("Hãy nhập tên.")), Length(max=200)])
+    term = StringField(lazy_gettext("Nhiệm kỳ"), validators=[DataRequired(lazy_gettext("Hãy nhập nhiệm kỳ, ví dụ 2028-2033.")), Length(max=20)])
+    start_date = DateField(lazy_gettext("Ngày bắt đầu"))
+    pilot_until = DateField(lazy_gettext("Đại hội điểm đến ngày"))
+    deadline_grassroots = DateField(lazy_gettext("Hạn chót cấp cơ sở"))
+    deadline_district = DateField(lazy_gettext("Hạn chót cấp huyện và tương đương"))
+    deadline_province = DateField(lazy_gettext("Hạn chót cấp tỉnh"))
+    members_threshold = IntegerField(lazy_gettext("Ngưỡng đoàn viên tổ chức đại hội đại biểu"), validators=_number(1, 100_000))
+    youth_age = IntegerField(lazy_gettext("Tuổi trẻ (dưới)"), validators=_number(18, 60))
+    target_women_pct = IntegerField(lazy_gettext("Chỉ tiêu nữ trong BCH (%)"), validators=_number(0, 100))
+    target_young_pct = IntegerField(lazy_gettext("Chỉ tiêu trẻ trong BCH (%)"), validators=_number(0, 100))
+    target_party_pct = IntegerField(lazy_gettext("Chỉ tiêu đảng viên trong BCH (%)"), validators=_number(0, 100))
 
     def data_for_domain(self) -> dict:
         return {name: self[name].data for name in (
@@ -80,26 +81,26 @@ class CampaignForm(FlaskForm):
 
 
 IMPORT_MODES = [
-    ("dry_run", "Chỉ kiểm tra, chưa ghi gì"),
-    ("all", "Nhập nếu cả tệp hợp lệ (có lỗi thì không nhập dòng nào)"),
-    ("valid_only", "Chỉ nhập các dòng hợp lệ, bỏ qua dòng có lỗi"),
+    ("dry_run", lazy_gettext("Chỉ kiểm tra, chưa ghi gì")),
+    ("all", lazy_gettext("Nhập nếu cả tệp hợp lệ (có lỗi thì không nhập dòng nào)")),
+    ("valid_only", lazy_gettext("Chỉ nhập các dòng hợp lệ, bỏ qua dòng có lỗi")),
 ]
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Tệp Excel (.xlsx) hoặc CSV", validators=[
-        FileRequired("Hãy chọn tệp."),
-        FileAllowed(["xlsx", "csv"], "Chỉ nhận tệp .xlsx hoặc .csv."),
+    file = FileField(lazy_gettext("Tệp Excel (.xlsx) hoặc CSV"), validators=[
+        FileRequired(lazy_gettext("Hãy chọn tệp.")),
+        FileAllowed(["xlsx", "csv"], lazy_gettext("Chỉ nhận tệp .xlsx hoặc .csv.")),
     ])
-    mode = RadioField("Cách nhập", choices=IMPORT_MODES, default="dry_run")
-    deactivate_missing = BooleanField("Ngừng hoạt động các đơn vị trong phạm vi không có trong tệp")
+    mode = RadioField(lazy_gettext("Cách nhập"), choices=IMPORT_MODES, default="dry_run")
+    deactivate_missing = BooleanField(lazy_gettext("Ngừng hoạt động các đơn vị trong phạm vi không có trong tệp"))
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Hãy nhập mật khẩu hiện tại."), Length(max=200)])
-    password = PasswordField("Mật khẩu mới", validators=[DataRequired("Hãy nhập mật khẩu mới."), Length(max=200)])
-    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[DataRequired("Hãy nhập lại mật khẩu mới.")])
+    current = PasswordField(lazy_gettext("Mật khẩu hiện tại"), validators=[DataRequired(lazy_gettext("Hãy nhập mật khẩu hiện tại.")), Length(max=200)])
+    password = PasswordField(lazy_gettext("Mật khẩu mới"), validators=[DataRequired(lazy_gettext("Hãy nhập mật khẩu mới.")), Length(max=200)])
+    confirm = PasswordField(lazy_gettext("Nhập lại mật khẩu mới"), validators=[DataRequired(lazy_gettext("Hãy nhập lại mật khẩu mới."))])
 
     def validate_confirm(self, field):
         if field.data != self.password.data:
-            raise ValidationError("Không khớp với mật khẩu mới.")
+            raise ValidationError(_("Không khớp với mật khẩu mới."))

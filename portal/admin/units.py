@@ -11,6 +11,7 @@ from portal.access import me, visible_unit_or_404
 from portal.admin import attempt, bp, ip
 from portal.admin.forms import ConfirmForm, MoveForm, UnitForm
 from shared import admin as unit_admin
+from shared.i18n import _
 from shared.models import Unit
 from shared.units import ancestors, in_subtree, is_within, search_filter, units_visible_to
 from shared.text import parse_id
@@ -92,7 +93,7 @@ def unit_new(parent_id: int):
         unit, error = attempt(form, unit_admin.create_child_unit, db.session(), me(), parent, form.data, ip=ip())
         if unit is not None:
             db.commit()
-            flash(f"Đã tạo đơn vị {unit.name}.", "success")
+            flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
             return redirect(url_for("admin.units", unit=parent.id), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/unit_form.html", form=form, parent=parent, unit=None, error=error,
@@ -108,7 +109,7 @@ def unit_edit(unit_id: int):
         changes, error = attempt(form, unit_admin.update_unit, db.session(), me(), unit, form.data, ip=ip())
         if error is None:
             db.commit()
-            flash("Đã lưu thông tin đơn vị." if changes else "Không có thay đổi.", "success")
+            flash(_("Đã lưu thông tin đơn vị.") if changes else _("Không có thay đổi."), "success")
             return redirect(url_for("admin.units", unit=unit.parent_id or unit.id), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/unit_form.html", form=form, parent=unit.parent, unit=unit, error=error,
@@ -141,7 +142,8 @@ def unit_move(unit_id: int):
         moved, error = attempt(form, unit_admin.move_unit, db.session(), me(), unit, new_parent, ip=ip())
         if error is None:
             db.commit()
-            flash(f"Đã chuyển {unit.name} ({moved} đơn vị) sang {new_parent.name}.", "success")
+            flash(_("Đã chuyển %(name)s (%(count)s đơn vị) sang %(parent)s.", name=unit.name, count=moved, parent=new_parent.name),
+                  "success")
             return redirect(url_for("admin.units", unit=new_parent.id), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/unit_move.html", form=form, unit=unit, error=error), status
@@ -168,5 +170,6 @@ def _set_active(unit_id: int, active: bool):
         flash(error, "error")
     else:
         db.commit()
-        flash(f"Đã {'kích hoạt lại' if active else 'ngừng hoạt động'} {name} ({count} đơn vị).", "success")
+        done = _("Đã kích hoạt lại %(name)s (%(count)s đơn vị).") if active else _("Đã ngừng hoạt động %(name)s (%(count)s đơn vị).")
+        flash(done % {"name": name, "count": count}, "success")
     return redirect(url_for("admin.units", unit=parent_id or unit_id), 303)

@@ -9,6 +9,7 @@ from portal.access import me
 from portal.admin import attempt, bp, ip, no_store
 from portal.admin.forms import ConfirmForm, UserForm
 from shared import accounts
+from shared.i18n import N_, _
 from shared.models import ROLE_LABELS, Unit, User
 from shared.text import fold, like_escape, nfc, parse_id
 
@@ -27,7 +28,7 @@ def _unit_for(form: UserForm) -> Unit | None:
     code = (nfc(form.unit_code.data) or "").upper()
     unit = db.session().scalar(select(Unit).where(Unit.code == code))
     if unit is None or not unit.path.startswith(me().unit.path):
-        form.unit_code.errors = [*form.unit_code.errors, f"Không có đơn vị mã “{code}” trong phạm vi của bạn."]
+        form.unit_code.errors = [*form.unit_code.errors, _("Không có đơn vị mã “%(code)s” trong phạm vi của bạn.", code=code)]
         return None
     return unit
 
@@ -82,18 +83,18 @@ def user_new():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = _user_or_404(user_id)
-    _, refused = attempt(None, accounts.require_can_manage, me(), user)
+    _allowed, refused = attempt(None, accounts.require_can_manage, me(), user)
     form = UserForm(obj=user, unit_code=user.unit.code)
     form.role.choices = _role_choices()
     error = refused
     if form.validate_on_submit():
         unit = _unit_for(form)
         if unit is not None:
-            _, error = attempt(form, accounts.update_user, db.session(), me(), user, role=form.role.data, unit=unit,
+            _saved, error = attempt(form, accounts.update_user, db.session(), me(), user, role=form.role.data, unit=unit,
                                full_name=form.full_name.data, email=form.email.data, ip=ip())
             if error is None:
                 db.commit()
-                flash(f"Đã lưu tài khoản {user.username}.", "success")
+                flash(_("Đã lưu tài khoản %(user)s.", user=user.username), "success")
                 return redirect(url_for("admin.users"), 303)
     status = 422 if form.errors or error else 200
     return render_template("admin/user_form.html", form=form, user=user, error=error, confirm=ConfirmForm()), status
@@ -108,31 +109,31 @@ def _act(user_id: int, call, *args, done: str):
         flash(error, "error")
         return redirect(url_for("admin.user_edit", user_id=user_id), 303)
     db.commit()
-    flash(done.format(user=user.username), "success")
+    flash(_(done, user=user.username), "success")
     return result
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def user_deactivate(user_id: int):
-    _act(user_id, accounts.set_user_active, False, done="Đã khóa tài khoản {user}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+    _act(user_id, accounts.set_user_active, False, done=N_("Đã khóa tài khoản %(user)s; mọi phiên đăng nhập của tài khoản đã kết thúc."))
     return redirect(url_for("admin.user_edit", user_id=user_id), 303)
 
 
 @bp.post("/users/<int:user_id>/activate")
 def user_activate(user_id: int):
-    _act(user_id, accounts.set_user_active, True, done="Đã mở khóa tài khoản {user}.")
+    _act(user_id, accounts.set_user_active, True, done=N_("Đã mở khóa tài khoản %(user)s."))
     return redirect(url_for("admin.user_edit", user_id=user_id), 303)
 
 
 @bp.post("/users/<int:user_id>/force-password-change")
 def user_force_password_change(user_id: int):
-    _act(user_id, accounts.force_password_change, done="Tài khoản {user} phải đổi mật khẩu ở lần đăng nhập tới.")
+    _act(user_id, accounts.force_password_change, done=N_("Tài khoản %(user)s phải đổi mật khẩu ở lần đăng nhập tới."))
     return redirect(url_for("admin.user_edit", user_id=user_id), 303)
 
 
 @bp.post("/users/<int:user_id>/reset-password")
 def user_reset_password(user_id: int):
-    result = _act(user_id, accounts.reset_password, done="Đã đặt lại mật khẩu cho {user}.")
+    result = _act(user_id, accounts.reset_password, done=N_("Đã đặt lại mật khẩu cho %(user)s."))
     if not isinstance(result, str):
         return result
     return no_store(make_response(render_template(

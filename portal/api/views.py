@@ -12,9 +12,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from portal import db
 from portal.api.openapi import spec
 from portal.extensions import csrf
+from portal.i18n import refresh_language
 from shared import readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
 from shared.errors import Conflict, DomainError, Forbidden
+from shared.i18n import _, lazy_gettext
 from shared.models import User
 from shared.reports import EDITABLE_FIELDS, get_or_create_report, get_report, update_report
 
@@ -26,13 +28,13 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
               422: "invalid", 429: "too_many_requests"}
 HTTP_MESSAGES = {
-    400: "Yêu cầu không hợp lệ.",
-    401: "Cần mã truy cập hợp lệ (Authorization: Bearer ...).",
-    403: "Bạn không có quyền thực hiện thao tác này.",
-    404: "Không tìm thấy dữ liệu bạn yêu cầu.",
-    405: "Phương thức không được hỗ trợ.",
-    413: "Dữ liệu gửi lên quá lớn.",
-    429: "Quá nhiều lần đăng nhập sai; hãy thử lại sau ít phút.",
+    400: lazy_gettext("Yêu cầu không hợp lệ."),
+    401: lazy_gettext("Cần mã truy cập hợp lệ (Authorization: Bearer ...)."),
+    403: lazy_gettext("Bạn không có quyền thực hiện thao tác này."),
+    404: lazy_gettext("Không tìm thấy dữ liệu bạn yêu cầu."),
+    405: lazy_gettext("Phương thức không được hỗ trợ."),
+    413: lazy_gettext("Dữ liệu gửi lên quá lớn."),
+    429: lazy_gettext("Quá nhiều lần đăng nhập sai; hãy thử lại sau ít phút."),
 }
 
 
@@ -57,7 +59,7 @@ def _domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     status = exc.code or 500
-    return error(status, HTTP_MESSAGES.get(status, "Đã có lỗi."))
+    return error(status, HTTP_MESSAGES.get(status) or _("Đã có lỗi."))
 
 
 # By status code too: the app's own handlers for particular exception classes (an HTML 400 for NUL
@@ -68,7 +70,7 @@ for _code in HTTP_CODES:
 
 @bp.errorhandler(500)
 def _server_error(_exc):
-    return error(500, "Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại.", "server_error")
+    return error(500, _("Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại."), "server_error")
 
 
 @bp.before_app_request
@@ -88,19 +90,20 @@ def _unrouted_api_path():
 def _authenticate():
     if request.endpoint in PUBLIC:
         return None
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
     found = tokens.authenticate(db.session(), secret.strip()) if scheme.lower() == "bearer" else None
     if found is None:
         return error(401, HTTP_MESSAGES[401])
     g.api_user, g.api_token = found
+    refresh_language()  # errors from here on speak the token's user's language
     if db.session().dirty:  # last_used_at, written at most every few minutes
         db.commit()
     if any(isinstance(v, int) and not 0 < v < 2**31 for v in (request.view_args or {}).values()):
         return error(404, HTTP_MESSAGES[404])  # no row has such an id; the database would overflow
     unknown = set(request.args) - _query_names(request.url_rule.rule, request.method)
     if unknown:  # a typo such as ?asof= would otherwise be silently ignored
-        raise InvalidQuery("Tham số không được hỗ trợ: " + ", ".join(sorted(unknown)) + ".",
-                           fields={name: "Không được hỗ trợ." for name in unknown})
+        raise InvalidQuery(_("Tham số không được hỗ trợ: %(names)s.", names=", ".join(sorted(unknown))),
+                           fields={name: _("Không được hỗ trợ.") for name in unknown})
     return None
 
 
@@ -126,9 +129,9 @@ def _int_arg(name: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidQuery(f"Tham số “{name}” phải là số nguyên.", fields={name: "Phải là số nguyên."}) from None
+        raise InvalidQuery(_("Tham số “%(name)s” phải là số nguyên.", name=name), fields={name: _("Phải là số nguyên.")}) from None
     if not -(2**31) <= value < 2**31:
-        raise InvalidQuery(f"Tham số “{name}” quá lớn.", fields={name: "Quá lớn."})
+        raise InvalidQuery(_("Tham số “%(name)s” quá lớn.", name=name), fields={name: _("Quá lớn.")})
     return value
 
 
@@ -139,7 +142,7 @@ def _date_arg(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidQuery("Ngày theo dạng YYYY-MM-DD.", fields={name: "Ngày theo dạng YYYY-MM-DD."}) from None
+        raise InvalidQuery(_("Ngày theo dạng YYYY-MM-DD."), fields={name: _("Ngày theo dạng YYYY-MM-DD.")}) from None
 
 
 def _datetime_arg(name: str) -> dt.datetime | None:
@@ -149,7 +152,7 @@ def _datetime_arg(name: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidQuery("Thời điểm theo dạng ISO 8601.", fields={name: "Theo dạng ISO 8601."}) from None
+        raise InvalidQuery(_("Thời điểm theo dạng ISO 8601."), fields={name: _("Theo dạng ISO 8601.")}) from None
     return value.replace(tzinfo=None)
 
 
@@ -167,17 +170,17 @@ def _json_body(allowed: set[str] | frozenset[str]) -> dict:
     """The request's JSON object; unknown names are refused (422) rather than silently dropped."""
     body = request.get_json(silent=True)
     if body is None and request.get_data():
-        raise InvalidQuery("Nội dung phải là JSON.")
+        raise InvalidQuery(_("Nội dung phải là JSON."))
     if body is None:
         return {}
     if not isinstance(body, dict):
-        raise InvalidQuery("Nội dung phải là một đối tượng JSON.")
+        raise InvalidQuery(_("Nội dung phải là một đối tượng JSON."))
     unknown = [name for name in body if name not in allowed]
     if unknown:
-        raise DomainError("Nội dung có trường không được hỗ trợ.",
-                          fields={name: "Trường không được hỗ trợ." for name in unknown})
+        raise DomainError(_("Nội dung có trường không được hỗ trợ."),
+                          fields={name: _("Trường không được hỗ trợ.") for name in unknown})
     if _has_nul(body):  # PostgreSQL text cannot hold NUL, as the pages refuse it in forms
-        raise InvalidQuery("Dữ liệu chứa ký tự không hợp lệ (NUL).")
+        raise InvalidQuery(_("Dữ liệu chứa ký tự không hợp lệ (NUL)."))
     return body
 
 
@@ -196,14 +199,14 @@ def _expected_version(body: dict, required: bool) -> int | None:
     value = body.get("version", raw or None)
     if value is None:
         if required:
-            raise InvalidQuery("Thiếu phiên bản (If-Match hoặc “version”).", fields={"version": "Bắt buộc."})
+            raise InvalidQuery(_("Thiếu phiên bản (If-Match hoặc “version”)."), fields={"version": _("Bắt buộc.")})
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."})
+        raise InvalidQuery(_("Phiên bản không hợp lệ."), fields={"version": _("Phải là số nguyên.")})
     try:
         return int(value)
     except ValueError:
-        raise InvalidQuery("Phiên bản không hợp lệ.", fields={"version": "Phải là số nguyên."}) from None
+        raise InvalidQuery(_("Phiên bản không hợp lệ."), fields={"version": _("Phải là số nguyên.")}) from None
 
 
 def _report_response(report, **extra):
@@ -224,14 +227,14 @@ def openapi():
 def create_token():
     body = _json_body({"username", "password", "name"})
     username, password = body.get("username"), body.get("password")
-    fields = {k: "Bắt buộc." for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v}
+    fields = {k: _("Bắt buộc.") for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v}
     if fields:
-        raise DomainError("Thiếu tên đăng nhập hoặc mật khẩu.", fields=fields)
+        raise DomainError(_("Thiếu tên đăng nhập hoặc mật khẩu."), fields=fields)
     name = body.get("name") if isinstance(body.get("name"), str) else None
     session = db.session()
     account = tokens.check_credentials(session, username, password)
     if account is None:
-        return error(401, "Tên đăng nhập hoặc mật khẩu không đúng.", "invalid_credentials")
+        return error(401, _("Tên đăng nhập hoặc mật khẩu không đúng."), "invalid_credentials")
     secret, row = tokens.issue(session, account, current_app.config.get("API_TOKEN_DAYS", tokens.DEFAULT_DAYS), name)
     db.commit()
     return jsonify({"id": row.id, "token": secret, "expires_at": row.expires_at.isoformat()}), 201
@@ -329,9 +332,9 @@ def save_report(unit_id: int):
     report = get_report(session, campaign, unit)
     expected = _expected_version(body, required=report is not None)
     if campaign.closed:
-        raise Forbidden("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
+        raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
     if report is None and not (account.role in workflow.REPORTING_ROLES and unit.id == account.unit_id):
-        raise Forbidden("Chỉ đơn vị báo cáo mới được lập báo cáo của mình.")
+        raise Forbidden(_("Chỉ đơn vị báo cáo mới được lập báo cáo của mình."))
     try:
         if report is None:
             report = get_or_create_report(session, campaign, unit, account)
@@ -343,7 +346,7 @@ def save_report(unit_id: int):
     except (Conflict, IntegrityError) as exc:  # a stale version, or a concurrent first save
         session.rollback()
         current = get_report(session, campaign, unit)
-        message = getattr(exc, "message", None) or "Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại."
+        message = getattr(exc, "message", None) or _("Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại.")
         raise Conflict(message, current=current) from None
     return _report_response(report, warnings=warnings)
 
@@ -357,9 +360,9 @@ def _check_report_body(data: dict) -> None:
     for key in ROW_KEYS & set(data):
         rows = data[key]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            fields[key] = "Phải là danh sách các đối tượng."
+            fields[key] = _("Phải là danh sách các đối tượng.")
     if fields:
-        raise DomainError("Báo cáo có trường không hợp lệ.", fields=fields)
+        raise DomainError(_("Báo cáo có trường không hợp lệ."), fields=fields)
 
 
 def _transition(unit_id: int, action, with_reason: bool = False):

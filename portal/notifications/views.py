@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal import db
 from portal.access import me, safe_next
 from shared import notifications
+from shared.i18n import ngettext
 from shared.models import Notification
 from shared.text import parse_id
 
@@ -59,5 +60,6 @@ def read_all():
     changed = notifications.mark_read(db.session(), me())
     db.commit()
     if changed:
-        flash(f"Đã đánh dấu {changed} thông báo là đã đọc.", "success")
+        flash(ngettext("Đã đánh dấu %(num)s thông báo là đã đọc.", "Đã đánh dấu %(num)s thông báo là đã đọc.", changed),
+              "success")
     return redirect(url_for(".index"), 303)

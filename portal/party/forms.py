@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from shared.i18n import lazy_gettext
 from shared.models import AGENCY_KIND_LABELS, DOCUMENT_KIND_LABELS, EXEMPLARY_KIND_LABELS, LEVEL_LABELS, STEERING_ROLE_LABELS
 
 
@@ -26,51 +27,51 @@ class VersionForm(FlaskForm):
 
 
 class NarrativeForm(VersionForm):
-    assessment = TextAreaField("Đánh giá chung")
-    shortcomings = TextAreaField("Hạn chế, khuyết điểm và nguyên nhân")
-    lessons = TextAreaField("Bài học kinh nghiệm")
-    proposals = TextAreaField("Đề xuất, kiến nghị")
+    assessment = TextAreaField(lazy_gettext("Đánh giá chung"))
+    shortcomings = TextAreaField(lazy_gettext("Hạn chế, khuyết điểm và nguyên nhân"))
+    lessons = TextAreaField(lazy_gettext("Bài học kinh nghiệm"))
+    proposals = TextAreaField(lazy_gettext("Đề xuất, kiến nghị"))
 
 
 class ScanForm(FlaskForm):
-    file = FileField("Bản scan có chữ ký, đóng dấu (PDF)")
+    file = FileField(lazy_gettext("Bản scan có chữ ký, đóng dấu (PDF)"))
 
 
 class ReturnForm(VersionForm):
-    reason = TextAreaField("Lý do yêu cầu chỉnh sửa")
+    reason = TextAreaField(lazy_gettext("Lý do yêu cầu chỉnh sửa"))
 
 
 class DecisionForm(FlaskForm):
-    decision_number = StringField("Số quyết định")
-    decision_date = StringField("Ngày quyết định")
+    decision_number = StringField(lazy_gettext("Số quyết định"))
+    decision_date = StringField(lazy_gettext("Ngày quyết định"))
 
 
 class MemberForm(FlaskForm):
-    full_name = StringField("Họ và tên")
-    title = StringField("Chức vụ")
-    agency = StringField("Cơ quan")
-    agency_kind = SelectField("Khối", choices=choices(AGENCY_KIND_LABELS))
-    role = SelectField("Vai trò trong Ban Chỉ đạo", choices=choices(STEERING_ROLE_LABELS), default="member")
+    full_name = StringField(lazy_gettext("Họ và tên"))
+    title = StringField(lazy_gettext("Chức vụ"))
+    agency = StringField(lazy_gettext("Cơ quan"))
+    agency_kind = SelectField(lazy_gettext("Khối"), choices=choices(AGENCY_KIND_LABELS))
+    role = SelectField(lazy_gettext("Vai trò trong Ban Chỉ đạo"), choices=choices(STEERING_ROLE_LABELS), default="member")
 
 
 class WorkForm(FlaskForm):
-    name = StringField("Tên công trình, sản phẩm")
-    value_vnd = IntegerField("Giá trị (đồng)", validators=[Optional()])
-    completed_on = StringField("Ngày hoàn thành")
+    name = StringField(lazy_gettext("Tên công trình, sản phẩm"))
+    value_vnd = IntegerField(lazy_gettext("Giá trị (đồng)"), validators=[Optional()])
+    completed_on = StringField(lazy_gettext("Ngày hoàn thành"))
 
 
 class ExemplaryForm(FlaskForm):
-    kind = SelectField("Cá nhân / tập thể", choices=choices(EXEMPLARY_KIND_LABELS))
-    name = StringField("Tên cá nhân, tập thể")
-    achievement = TextAreaField("Thành tích")
-    commendation = StringField("Hình thức khen thưởng")
+    kind = SelectField(lazy_gettext("Cá nhân / tập thể"), choices=choices(EXEMPLARY_KIND_LABELS))
+    name = StringField(lazy_gettext("Tên cá nhân, tập thể"))
+    achievement = TextAreaField(lazy_gettext("Thành tích"))
+    commendation = StringField(lazy_gettext("Hình thức khen thưởng"))
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField("Loại", choices=choices(DOCUMENT_KIND_LABELS))
-    title = StringField("Tiêu đề")
-    body = TextAreaField("Nội dung / tóm tắt")
-    file = FileField("Tệp đính kèm (PDF, DOCX, XLSX)")
-    levels = SelectMultipleField("Gửi đến cấp (để trống: mọi cấp)", choices=choices(LEVEL_LABELS))
-    targets = SelectMultipleField("Gửi đến đơn vị và các đơn vị trực thuộc (để trống: toàn bộ phạm vi)", coerce=int, choices=[])
-    ack_by = StringField("Hạn xác nhận đã đọc (không bắt buộc)")
+    kind = SelectField(lazy_gettext("Loại"), choices=choices(DOCUMENT_KIND_LABELS))
+    title = StringField(lazy_gettext("Tiêu đề"))
+    body = TextAreaField(lazy_gettext("Nội dung / tóm tắt"))
+    file = FileField(lazy_gettext("Tệp đính kèm (PDF, DOCX, XLSX)"))
+    levels = SelectMultipleField(lazy_gettext("Gửi đến cấp (để trống: mọi cấp)"), choices=choices(LEVEL_LABELS))
+    targets = SelectMultipleField(lazy_gettext("Gửi đến đơn vị và các đơn vị trực thuộc (để trống: toàn bộ phạm vi)"), coerce=int, choices=[])
+    ack_by = StringField(lazy_gettext("Hạn xác nhận đã đọc (không bắt buộc)"))

@@ -14,6 +14,7 @@ from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
 from shared import documents, emulation, form_templates, level_reports, steering, stored_files
 from shared.errors import DomainError
+from shared.i18n import _, ngettext
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
 from shared.progress import progress_by_level
 from shared.text import fold, parse_date, parse_id
@@ -114,7 +115,7 @@ def level_report_start(body_id: int):
         _failed(exc)
         abort(exc.http_status)
     db.commit()
-    flash("Đã tạo bản dự thảo báo cáo. Tải bản DOCX đã điền sẵn số liệu để hoàn thiện.", "success")
+    flash(_("Đã tạo bản dự thảo báo cáo. Tải bản DOCX đã điền sẵn số liệu để hoàn thiện."), "success")
     return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
 
 
@@ -137,7 +138,7 @@ def level_report_narrative(body_id: int):
         _failed(exc)
         return _render_level_report(body, campaign, narrative=form, errors=exc.fields, status=exc.http_status)
     db.commit()
-    flash("Đã lưu nội dung báo cáo.", "success")
+    flash(_("Đã lưu nội dung báo cáo."), "success")
     return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
 
 
@@ -153,7 +154,7 @@ def level_report_scan(body_id: int):
         abort(404)
     try:
         if upload is None or not getattr(upload, "filename", ""):
-            raise DomainError("Hãy chọn tệp PDF.", fields={"scan": "Hãy chọn tệp PDF."})
+            raise DomainError(_("Hãy chọn tệp PDF."), fields={"scan": _("Hãy chọn tệp PDF.")})
         stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
         level_reports.attach_scan(session, me(), report, stored)
     except DomainError as exc:
@@ -161,7 +162,7 @@ def level_report_scan(body_id: int):
         errors = {"scan": exc.fields.get("file") or exc.fields.get("scan") or exc.message}
         return _render_level_report(body, campaign, errors=errors, status=exc.http_status)
     db.commit()
-    flash("Đã đính kèm bản scan.", "success")
+    flash(_("Đã đính kèm bản scan."), "success")
     return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
 
 
@@ -175,13 +176,13 @@ def _transition(body_id: int, action: str):
     try:
         if action == "submit":
             level_reports.submit(session, me(), report, version)
-            message = "Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy."
+            message = _("Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy.")
         elif action == "acknowledge":
             level_reports.acknowledge(session, me(), report, version)
-            message = "Đã tiếp nhận báo cáo."
+            message = _("Đã tiếp nhận báo cáo.")
         else:
             level_reports.request_correction(session, me(), report, form.reason.data, version)
-            message = "Đã yêu cầu chỉnh sửa báo cáo."
+            message = _("Đã yêu cầu chỉnh sửa báo cáo.")
     except DomainError as exc:
         _failed(exc)
         if exc.http_status == 404:
@@ -295,7 +296,7 @@ def steering_decision(unit_id: int):
     day = _date_field(form.decision_date, errors)
     try:
         if errors:
-            raise DomainError("Ngày quyết định không hợp lệ.", fields=errors)
+            raise DomainError(_("Ngày quyết định không hợp lệ."), fields=errors)
         steering.save_decision(db.session(), me(), campaign, unit, number=form.decision_number.data, date=day)
     except DomainError as exc:
         _failed(exc)
@@ -303,7 +304,7 @@ def steering_decision(unit_id: int):
             abort(404)
         return _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status)
     db.commit()
-    flash("Đã lưu quyết định thành lập Ban Chỉ đạo.", "success")
+    flash(_("Đã lưu quyết định thành lập Ban Chỉ đạo."), "success")
     return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -323,7 +324,7 @@ def steering_member_add(unit_id: int):
             abort(404)
         return _render_steering(unit, campaign, member=form, errors=exc.fields, status=exc.http_status)
     db.commit()
-    flash("Đã thêm thành viên Ban Chỉ đạo.", "success")
+    flash(_("Đã thêm thành viên Ban Chỉ đạo."), "success")
     return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -337,7 +338,7 @@ def steering_member_delete(unit_id: int, member_id: int):
         _failed(exc)
         abort(exc.http_status)
     db.commit()
-    flash("Đã xóa thành viên.", "success")
+    flash(_("Đã xóa thành viên."), "success")
     return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -374,7 +375,7 @@ def work_add(unit_id: int):
     day = _date_field(form.completed_on, errors)
     try:
         if errors:
-            raise DomainError("Thông tin công trình chưa hợp lệ.", fields=errors)
+            raise DomainError(_("Thông tin công trình chưa hợp lệ."), fields=errors)
         emulation.add_work(db.session(), me(), campaign, unit, name=form.name.data, value_vnd=form.value_vnd.data, completed_on=day)
     except DomainError as exc:
         _failed(exc)
@@ -382,7 +383,7 @@ def work_add(unit_id: int):
             abort(404)
         return _render_emulation(unit, campaign, work=form, errors=exc.fields, status=exc.http_status)
     db.commit()
-    flash("Đã thêm công trình, sản phẩm chào mừng đại hội.", "success")
+    flash(_("Đã thêm công trình, sản phẩm chào mừng đại hội."), "success")
     return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -402,7 +403,7 @@ def exemplary_add(unit_id: int):
             abort(404)
         return _render_emulation(unit, campaign, exemplary=form, errors=exc.fields, status=exc.http_status)
     db.commit()
-    flash("Đã thêm điển hình tiên tiến.", "success")
+    flash(_("Đã thêm điển hình tiên tiến."), "success")
     return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -419,7 +420,7 @@ def emulation_delete(unit_id: int, kind: str, entry_id: int):
         _failed(exc)
         abort(exc.http_status)
     db.commit()
-    flash("Đã xóa.", "success")
+    flash(_("Đã xóa."), "success")
     return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
 
 
@@ -469,7 +470,7 @@ def document_new():
     ack_by = _date_field(form.ack_by, errors)
     try:
         if errors:
-            raise DomainError("Văn bản chưa hợp lệ.", fields=errors)
+            raise DomainError(_("Văn bản chưa hợp lệ."), fields=errors)
         targets = list(session.scalars(units_visible_to(me()).where(Unit.id.in_(form.targets.data or []))))
         upload = form.file.data
         stored = None
@@ -484,7 +485,7 @@ def document_new():
         _failed(exc)
         return render_template("party/document_new.html", form=form, errors=exc.fields), exc.http_status
     db.commit()
-    flash("Đã đăng văn bản.", "success")
+    flash(_("Đã đăng văn bản."), "success")
     return redirect(url_for("party.document_show", document_id=doc.id), 303)
 
 
@@ -535,7 +536,7 @@ def document_acknowledge(document_id: int):
         _failed(exc)
         abort(exc.http_status)
     db.commit()
-    flash("Đã xác nhận đã đọc.", "success")
+    flash(_("Đã xác nhận đã đọc."), "success")
     return redirect(url_for("party.document_show", document_id=doc.id), 303)
 
 
@@ -548,7 +549,7 @@ def document_remind(document_id: int):
         _failed(exc)
         abort(exc.http_status)
     db.commit()
-    flash(f"Đã gửi nhắc nhở đến {n} tài khoản.", "success")
+    flash(ngettext("Đã gửi nhắc nhở đến %(num)s tài khoản.", "Đã gửi nhắc nhở đến %(num)s tài khoản.", n), "success")
     return redirect(url_for("party.document_show", document_id=doc.id), 303)
 
 
