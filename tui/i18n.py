@@ -1,0 +1,37 @@
+"""The dashboard's language: which one (option, environment, account) and text that Textual shows.
+
+shared/i18n keeps the language in a context variable. Textual runs each widget in an asyncio task of
+its own (a task copies the context it is created in) and each worker in a thread (which starts with an
+empty context), so the app sets the language around its run (tasks created later inherit it), once
+more on login in its own task (screens pushed later inherit it), and every worker thread sets it again
+with `app.in_language()`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from shared import i18n
+
+ENV_VAR = "DAIHOI_LANG"
+
+
+def chosen_language(option: str | None = None) -> str | None:
+    """The language asked for on the command line, else in DAIHOI_LANG; None when neither says."""
+    for value in (option, os.environ.get(ENV_VAR)):
+        if value and value.strip():
+            return i18n.normalise_language(value)
+    return None
+
+
+class TranslatedBindings:
+    """Screen mixin: key bindings are declared with `N_("…")` descriptions (Textual keeps them as
+    plain str) and translated whenever the footer or the key panel asks for them."""
+
+    @property
+    def active_bindings(self):
+        return {
+            key: active._replace(binding=dataclasses.replace(active.binding, description=i18n.gettext(
+                active.binding.description)) if active.binding.description else active.binding)
+            for key, active in super().active_bindings.items()
+        }
