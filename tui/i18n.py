@@ -1,4 +1,4 @@
-"""The dashboard's language: which one (option, environment, account) and text that Textual shows.
+"""The dashboard's language in Textual's tasks and threads, and the key bindings' descriptions.
 
 shared/i18n keeps the language in a context variable. Textual runs each widget in an asyncio task of
 its own (a task copies the context it is created in) and each worker in a thread (which starts with an
@@ -9,19 +9,8 @@ with `app.in_language()`.
 from __future__ import annotations
 
 import dataclasses
-import os
 
 from shared import i18n
-
-ENV_VAR = "DAIHOI_LANG"
-
-
-def chosen_language(option: str | None = None) -> str | None:
-    """The language asked for on the command line, else in DAIHOI_LANG; None when neither says."""
-    for value in (option, os.environ.get(ENV_VAR)):
-        if value and value.strip():
-            return i18n.normalise_language(value)
-    return None
 
 
 class TranslatedBindings:

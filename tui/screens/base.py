@@ -79,8 +79,9 @@ class LiveScreen(TranslatedBindings, Screen):
         self.failures += 1
         delay = min(self.app.refresh_seconds * 2 ** (self.failures - 1), MAX_BACKOFF)
         self.next_try = time.monotonic() + delay
+        seconds = f"{delay:.0f}"
         self.query_one(ErrorBanner).show_error(
-            _("%(error)s Thử lại sau %(seconds)s giây (F5 để thử ngay).", error=exc.message, seconds=f"{delay:.0f}")
+            _("%(error)s Thử lại sau %(seconds)s giây (F5 để thử ngay).", error=exc.message, seconds=seconds)
         )
         if exc.auth:
             self.app.notify(_("Phiên đăng nhập đã hết hiệu lực; hãy khởi động lại và đăng nhập."), severity="error")

@@ -103,7 +103,7 @@ class DashboardScreen(LiveScreen):
         self.app.remember_campaigns(data.campaigns, data.progress["campaign_id"])
         unit = data.progress["unit"]
         as_of = dt.date.fromisoformat(data.progress["as_of"])
-        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=unit["name"], day=f"{as_of:%d/%m/%Y}")
+        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=unit["name"], day=as_of.strftime("%d/%m/%Y"))
         self.query_one("#scope", Label).update(self.scope_text)
         level_line = self.query_one("#level-reports", Label)
         level_line.display = data.level_reports is not None

@@ -78,7 +78,8 @@ class UnitScreen(LiveScreen):
 
     def apply(self, data: UnitData) -> None:
         as_of = dt.date.fromisoformat(data.progress["as_of"])
-        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=self.unit["name"], day=f"{as_of:%d/%m/%Y}")
+        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=self.unit["name"],
+                            day=as_of.strftime("%d/%m/%Y"))
         self.query_one("#scope", Label).update(self.scope_text)
         for level, counts in data.progress["levels"].items():
             card = self.query_one(f"#card-{level}", LevelCard)
