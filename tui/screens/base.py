@@ -58,13 +58,13 @@ class LiveScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def _fetch_in_thread(self) -> None:
-        try:
-            with self.app.in_language():
+        with self.app.in_language():  # call_from_thread runs its callback in this thread's context
+            try:
                 data = self.fetch()
-        except SourceError as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._loaded, data)
+            except SourceError as exc:
+                self.app.call_from_thread(self._failed, exc)
+                return
+            self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: Any) -> None:
         self.loading = False

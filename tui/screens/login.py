@@ -43,10 +43,10 @@ class LoginScreen(TranslatedBindings, Screen):
     def login(self, username: str, password: str) -> None:
         from tui.app import LoggedIn
 
-        try:
-            with self.app.in_language():
+        with self.app.in_language():
+            try:
                 me = self.app.source.login(username, password)
-        except SourceError as exc:
-            self.app.call_from_thread(self.query_one("#login-error", Label).update, exc.message)
-            return
+            except SourceError as exc:
+                self.app.call_from_thread(self.query_one("#login-error", Label).update, exc.message)
+                return
         self.app.post_message(LoggedIn(me))

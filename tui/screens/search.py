@@ -35,13 +35,13 @@ class SearchScreen(TranslatedBindings, ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True)
     def search(self, q: str) -> None:
-        try:
-            with self.app.in_language():
+        with self.app.in_language():  # call_from_thread runs its callback in this thread's context
+            try:
                 page = self.app.source.units(self.app.campaign_id, q=q, limit=30)
-        except SourceError as exc:
-            self.app.call_from_thread(self.query_one("#search-status", Label).update, exc.message)
-            return
-        self.app.call_from_thread(self.show, q, page["items"])
+            except SourceError as exc:
+                self.app.call_from_thread(self.query_one("#search-status", Label).update, exc.message)
+                return
+            self.app.call_from_thread(self.show, q, page["items"])
 
     def show(self, q: str, items: list[dict]) -> None:
         if self.query_one("#q", Input).value.strip() != q:
