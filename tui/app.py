@@ -146,7 +146,7 @@ class DaihoiApp(App):
         from tui.export import write_xlsx
 
         day = (self.as_of or dt.date.today()).isoformat()
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(unit["code"])).strip("-") or "don-vi"  # file name, not UI
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(unit["code"])).strip("-") or "don-vi"
         path = write_xlsx(self.export_dir / f"daihoi-{slug}-{day}.xlsx", title, headers, rows)
         self.notify(_("Đã xuất %(path)s", path=path))
         return path

@@ -4,7 +4,8 @@ shared/i18n keeps the language in a context variable. Textual runs each widget i
 its own (a task copies the context it is created in) and each worker in a thread (which starts with an
 empty context), so the app sets the language around its run (tasks created later inherit it), once
 more on login in its own task (screens pushed later inherit it), and every worker thread sets it again
-with `app.in_language()`.
+with `app.in_language()` around its whole body: `call_from_thread` runs its callback in a copy of the
+calling thread's context.
 """
 from __future__ import annotations
 
