@@ -49,7 +49,7 @@ def test_errors_and_output_in_english(database_url, factory, monkeypatch):
     monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
     runner = CliRunner(env={"DAIHOI_LANG": "en"})
     bad_day = runner.invoke(main, ["demo", "--today", "15/04/2023"])
-    assert bad_day.exit_code != 0 and "A date as YYYY-MM-DD." in bad_day.output
+    assert bad_day.exit_code != 0 and "Dates as YYYY-MM-DD." in bad_day.output
     not_empty = runner.invoke(main, ["demo"])
     assert not_empty.exit_code != 0
     assert "The database already has data; demo data is only loaded into an empty database." in not_empty.output

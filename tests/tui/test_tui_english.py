@@ -42,7 +42,7 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         assert text(app, "#card-grassroots .card-deadline").startswith("Deadline ")
         assert text(app, "#table-title") == "Units below (2), sorted by name [s]"
         assert "figures as of 15/04/2023" in text(app, "#scope")
-        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Returned", "Approved"]
+        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Return", "Approved"]
         assert [str(label.content) for label in app.screen.query(".side-title").results(Label)] == [
             "Overdue", "Recently submitted and reviewed"]
         assert {"Quit", "Find unit", "As-of date", "Congress campaign", "Back", "Refresh", "Export XLSX", "Sort",
@@ -54,7 +54,7 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         workbook = load_workbook(next(tmp_path.glob("*.xlsx")))
         sheet = workbook.active
         assert sheet.title == "Progress"
-        assert [c.value for c in sheet[2]][:4] == ["Code", "Unit", "Expected", "Planned"]
+        assert [c.value for c in sheet[2]][:4] == ["Code", "Unit", "Expected", "With a plan"]
         # A dialog pushed by the app later is in English too.
         await pilot.press("a")
         await pilot.pause()
@@ -139,7 +139,7 @@ def test_the_report_summary_in_english():
               "is_pilot": True, "officers": [{"role": "chair", "full_name": "Nguyễn Văn A"}]}
     with i18n.language("en"):
         text_en = summary(report)
-        assert summary(None) == "The unit has no congress report for this campaign yet."
+        assert summary(None) == "The unit has no congress report for this campaign."
     assert text_en.startswith("Status: ")
     assert "(version 2)" in text_en and "Submitted at: 01/04/2023" in text_en
     assert "Pilot congress" in text_en and "Yes" in text_en
