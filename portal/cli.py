@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from portal.cli_params import parse_day
+from portal.cli_params import group, option, parse_day, password_option
+from shared.i18n import N_, _
 
 
 def _app():
@@ -23,46 +24,46 @@ def _url() -> str:
     return _app().config["DATABASE_URL"]
 
 
-@click.group(help="daihoi: theo dõi đại hội công đoàn các cấp.")
+@group(help=N_("daihoi: theo dõi đại hội công đoàn các cấp."))
 def main() -> None:
     pass
 
 
-@main.group(help="Cơ sở dữ liệu (Alembic).")
+@main.group(help=N_("Cơ sở dữ liệu (Alembic)."))
 def db() -> None:
     pass
 
 
-@db.command("upgrade", help="Nâng cấp lược đồ lên phiên bản mới nhất (hoặc REVISION).")
+@db.command("upgrade", help=N_("Nâng cấp lược đồ lên phiên bản mới nhất (hoặc REVISION)."))
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     from shared.migrate import upgrade
 
     upgrade(_url(), revision)
-    click.echo("Đã nâng cấp cơ sở dữ liệu.")
+    click.echo(_("Đã nâng cấp cơ sở dữ liệu."))
 
 
-@db.command("downgrade", help="Hạ lược đồ về REVISION (ví dụ: base).")
+@db.command("downgrade", help=N_("Hạ lược đồ về REVISION (ví dụ: base)."))
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     from shared.migrate import downgrade
 
     downgrade(_url(), revision)
-    click.echo(f"Đã hạ cơ sở dữ liệu về {revision}.")
+    click.echo(_("Đã hạ cơ sở dữ liệu về %(revision)s.", revision=revision))
 
 
-@db.command("current", help="In phiên bản lược đồ hiện tại.")
+@db.command("current", help=N_("In phiên bản lược đồ hiện tại."))
 def db_current() -> None:
     from shared.migrate import current
 
-    click.echo(current(_url()) or "(trống)")
+    click.echo(current(_url()) or _("(trống)"))
 
 
 
-@main.command(help="Nạp tỉnh mẫu (chỉ vào cơ sở dữ liệu trống) và in các tài khoản mẫu.")
-@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
-@click.option("--today", callback=parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
-@click.option("--if-empty", is_flag=True, help="Không làm gì nếu đã có dữ liệu.")
+@main.command(help=N_("Nạp tỉnh mẫu (chỉ vào cơ sở dữ liệu trống) và in các tài khoản mẫu."))
+@option("--seed", default=2023, show_default=True, help=N_("Hạt giống ngẫu nhiên."))
+@option("--today", callback=parse_day, help=N_("Lịch sử dừng ở ngày này (YYYY-MM-DD)."))
+@option("--if-empty", is_flag=True, help=N_("Không làm gì nếu đã có dữ liệu."))
 def demo(seed: int, today: dt.date | None, if_empty: bool) -> None:
     from sqlalchemy import func, select
 
@@ -75,42 +76,45 @@ def demo(seed: int, today: dt.date | None, if_empty: bool) -> None:
         session = portal_db.session()
         if session.scalar(select(func.count(Unit.id))):
             if if_empty:
-                click.echo("Cơ sở dữ liệu đã có dữ liệu; giữ nguyên.")
+                click.echo(_("Cơ sở dữ liệu đã có dữ liệu; giữ nguyên."))
                 _print_demo_accounts()
                 return
-            raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+            raise click.ClickException(_("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống."))
         result = load_demo(session, seed=seed, today=today)
         session.commit()
-    click.echo(
-        f"Đã nạp tỉnh mẫu: {result.units} đơn vị ({result.grassroots} CĐCS), "
-        f"{result.members} đoàn viên, {result.reports} báo cáo."
-    )
+    click.echo(_(
+        "Đã nạp tỉnh mẫu: %(units)s đơn vị (%(grassroots)s CĐCS), %(members)s đoàn viên, %(reports)s báo cáo.",
+        units=result.units, grassroots=result.grassroots, members=result.members, reports=result.reports,
+    ))
     _print_demo_accounts()
+
+
+DEMO_ACCOUNTS = [
+    ("admin", N_("quản trị hệ thống")),
+    ("dieuphoi", N_("điều phối - Ban Dân vận Tỉnh ủy, phạm vi toàn tỉnh")),
+    ("liendoan", N_("LĐLĐ tỉnh")),
+    ("rachgia", N_("LĐLĐ thành phố Rạch Giá")),
+    ("coso", N_("công đoàn cơ sở ở Rạch Giá, chưa báo cáo đại hội")),
+    ("quansat", N_("theo dõi - Thành ủy Rạch Giá")),
+    ("thanhuy_rachgia", N_("cấp ủy - Thành ủy Rạch Giá (15 huyện ủy, thành ủy: thanhuy_*, huyenuy_*)")),
+    ("dangdoan", N_("cấp ủy - Đảng đoàn LĐLĐ tỉnh")),
+]
 
 
 def _print_demo_accounts() -> None:
     from shared.demo import DEMO_PASSWORD
 
-    click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-    for username, role in [
-        ("admin", "quản trị hệ thống"),
-        ("dieuphoi", "điều phối - Ban Dân vận Tỉnh ủy, phạm vi toàn tỉnh"),
-        ("liendoan", "LĐLĐ tỉnh"),
-        ("rachgia", "LĐLĐ thành phố Rạch Giá"),
-        ("coso", "công đoàn cơ sở ở Rạch Giá, chưa báo cáo đại hội"),
-        ("quansat", "theo dõi - Thành ủy Rạch Giá"),
-        ("thanhuy_rachgia", "cấp ủy - Thành ủy Rạch Giá (15 huyện ủy, thành ủy: thanhuy_*, huyenuy_*)"),
-        ("dangdoan", "cấp ủy - Đảng đoàn LĐLĐ tỉnh"),
-    ]:
-        click.echo(f"  {username:<10} {role}")
+    click.echo(_("Tài khoản mẫu (mật khẩu: %(password)s):", password=DEMO_PASSWORD))
+    for username, role in DEMO_ACCOUNTS:
+        click.echo(f"  {username:<10} {_(role)}")
 
 
-@main.command("create-user", help="Tạo tài khoản.")
+@main.command("create-user", help=N_("Tạo tài khoản."))
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee"]))
-@click.option("--unit", "unit_code", required=True, help="Mã đơn vị của tài khoản.")
+@option("--unit", "unit_code", required=True, help=N_("Mã đơn vị của tài khoản."))
 @click.option("--full-name", default="")
-@click.password_option(help="Mật khẩu (ít nhất 8 ký tự).")
+@password_option(help=N_("Mật khẩu (ít nhất 8 ký tự)."))
 def create_user(username: str, role: str, unit_code: str, full_name: str, password: str) -> None:
     from portal import db as portal_db
     from shared.accounts import create_account
@@ -124,10 +128,10 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()
-        click.echo(f"Đã tạo tài khoản {user.username} ({role}).")
+        click.echo(_("Đã tạo tài khoản %(username)s (%(role)s).", username=user.username, role=role))
 
 
-@main.command(help="Chạy cổng thông tin bằng waitress (dùng cho vận hành).")
+@main.command(help=N_("Chạy cổng thông tin bằng waitress (dùng cho vận hành)."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
@@ -137,7 +141,8 @@ def serve(host: str, port: int, threads: int) -> None:
     app = _app()
     # Bound before the message, so "running at" is true and --port 0 shows the port it got.
     server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
-    click.echo(f"daihoi đang chạy tại http://{host}:{server.effective_port} (Ctrl+C để dừng)")
+    url = f"http://{host}:{server.effective_port}"
+    click.echo(_("daihoi đang chạy tại %(url)s (Ctrl+C để dừng)", url=url))
     server.run()
 
 

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import click
 
-STAGES = {"read": "Đọc tệp", "check": "Kiểm tra", "write": "Ghi dữ liệu"}
+from portal.cli_params import command, option
+from shared.i18n import N_, _
+
+STAGES = {"read": N_("Đọc tệp"), "check": N_("Kiểm tra"), "write": N_("Ghi dữ liệu")}
 
 
 def _app():
@@ -23,17 +26,17 @@ class _RichProgress:
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
+            self.tasks[stage] = self.progress.add_task(_(STAGES[stage]) if stage in STAGES else stage, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
-@click.command("import-units", help="Nhập cây đơn vị từ tệp Excel (.xlsx) hoặc CSV; cập nhật theo mã đơn vị.")
+@command("import-units", help=N_("Nhập cây đơn vị từ tệp Excel (.xlsx) hoặc CSV; cập nhật theo mã đơn vị."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi gì.")
-@click.option("--valid-only", is_flag=True, help="Nhập các dòng hợp lệ, bỏ qua các dòng có lỗi.")
-@click.option("--deactivate-missing", is_flag=True, help="Ngừng hoạt động các đơn vị không có trong tệp.")
-@click.option("--max-errors", default=200, show_default=True, help="Số lỗi in ra tối đa.")
-@click.option("--quiet", is_flag=True, help="Không hiện thanh tiến trình.")
+@option("--dry-run", is_flag=True, help=N_("Chỉ kiểm tra và báo cáo, không ghi gì."))
+@option("--valid-only", is_flag=True, help=N_("Nhập các dòng hợp lệ, bỏ qua các dòng có lỗi."))
+@option("--deactivate-missing", is_flag=True, help=N_("Ngừng hoạt động các đơn vị không có trong tệp."))
+@option("--max-errors", default=200, show_default=True, help=N_("Số lỗi in ra tối đa."))
+@option("--quiet", is_flag=True, help=N_("Không hiện thanh tiến trình."))
 def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate_missing: bool, max_errors: int, quiet: bool) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -60,34 +63,45 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
             session.rollback()
     for error in report.errors[:max_errors]:
         code = f" [{error.code}]" if error.code else ""
-        click.echo(f"Dòng {error.row}{code}: {error.message}")
+        click.echo(_("Dòng %(row)s%(code)s: %(error)s", row=error.row, code=code, error=error.message))
     if report.error_count > max_errors:
-        click.echo(f"... và {report.error_count - max_errors} lỗi khác.")
-    verb = "Sẽ" if not report.applied else "Đã"
-    click.echo(
-        f"{report.rows} dòng, {report.error_count} lỗi. {verb} tạo {report.created}, cập nhật {report.updated}, "
-        f"giữ nguyên {report.unchanged}"
-        + (f", ngừng hoạt động {report.deactivated}" if report.deactivated else "")
-        + (f", bỏ qua {report.skipped} dòng lỗi" if report.applied and report.skipped else "") + " đơn vị."
-    )
+        click.echo(_("... và %(count)s lỗi khác.", count=report.error_count - max_errors))
+    click.echo(_import_summary(report))
     if report.dry_run:
-        click.echo("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")
+        click.echo(_("Chạy thử: chưa ghi gì vào cơ sở dữ liệu."))
     elif not report.applied:
-        raise click.ClickException("Tệp có lỗi nên không nhập dòng nào (dùng --valid-only để chỉ nhập các dòng hợp lệ).")
+        raise click.ClickException(_("Tệp có lỗi nên không nhập dòng nào (dùng --valid-only để chỉ nhập các dòng hợp lệ)."))
 
 
-@click.command("import-template", help="Ghi tệp Excel mẫu để nhập đơn vị.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("mau-nhap-don-vi.xlsx"),
+def _import_summary(report) -> str:
+    """'N dòng, N lỗi. Đã/Sẽ tạo …, cập nhật …, giữ nguyên … đơn vị.', each variant a whole sentence."""
+    counts = {"rows": report.rows, "errors": report.error_count, "created": report.created,
+              "updated": report.updated, "unchanged": report.unchanged}
+    if report.applied:
+        head = _("%(rows)s dòng, %(errors)s lỗi. Đã tạo %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s",
+                 **counts)
+    else:
+        head = _("%(rows)s dòng, %(errors)s lỗi. Sẽ tạo %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s",
+                 **counts)
+    if report.deactivated:
+        head = _("%(summary)s, ngừng hoạt động %(count)s", summary=head, count=report.deactivated)
+    if report.applied and report.skipped:
+        head = _("%(summary)s, bỏ qua %(count)s dòng lỗi", summary=head, count=report.skipped)
+    return _("%(summary)s đơn vị.", summary=head)
+
+
+@command("import-template", help=N_("Ghi tệp Excel mẫu để nhập đơn vị."))
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("mau-nhap-don-vi.xlsx"),
               show_default=True)
 def import_template_command(output: Path) -> None:
     from shared.imports import template_workbook
 
     output.write_bytes(template_workbook())
-    click.echo(f"Đã ghi tệp mẫu {output}.")
+    click.echo(_("Đã ghi tệp mẫu %(path)s.", path=output))
 
 
-@click.command("backup", help="Sao lưu cơ sở dữ liệu (SQLite: sao lưu trực tuyến; PostgreSQL: pg_dump).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp sao lưu.")
+@command("backup", help=N_("Sao lưu cơ sở dữ liệu (SQLite: sao lưu trực tuyến; PostgreSQL: pg_dump)."))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=N_("Tệp sao lưu."))
 def backup_command(output: Path) -> None:
     from shared.backup import backup
     from shared.errors import DomainError
@@ -96,10 +110,11 @@ def backup_command(output: Path) -> None:
         path = backup(_app().config["DATABASE_URL"], output)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Đã sao lưu vào {path} ({path.stat().st_size:,} byte).".replace(",", "."))
+    size = f"{path.stat().st_size:,}".replace(",", ".")
+    click.echo(_("Đã sao lưu vào %(path)s (%(size)s byte).", path=path, size=size))
 
 
-@click.command("restore", help="Khôi phục bản sao lưu vào cơ sở dữ liệu trống.")
+@command("restore", help=N_("Khôi phục bản sao lưu vào cơ sở dữ liệu trống."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(file: Path) -> None:
     from shared.backup import restore
@@ -109,4 +124,4 @@ def restore_command(file: Path) -> None:
         restore(_app().config["DATABASE_URL"], file)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Đã khôi phục từ {file}.")
+    click.echo(_("Đã khôi phục từ %(path)s.", path=file))

@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import click
 
+from portal.cli_params import chosen_language, command, option
+from shared import i18n
+from shared.i18n import N_, _
 
-@click.command("tui", help="Bảng theo dõi trên màn hình dòng lệnh (cơ sở dữ liệu cục bộ hoặc máy chủ từ xa).")
-@click.option("--server", metavar="URL", help="Địa chỉ máy chủ daihoi, ví dụ http://10.0.0.5:5000 (mặc định: cơ sở dữ liệu cục bộ).")
-@click.option("--refresh", default=15.0, show_default=True, type=click.FloatRange(min=1), help="Làm mới sau mỗi N giây.")
-def tui(server: str | None, refresh: float) -> None:
+
+@command("tui", help=N_("Bảng theo dõi trên màn hình dòng lệnh (cơ sở dữ liệu cục bộ hoặc máy chủ từ xa)."))
+@option("--server", metavar="URL",
+        help=N_("Địa chỉ máy chủ daihoi, ví dụ http://10.0.0.5:5000 (mặc định: cơ sở dữ liệu cục bộ)."))
+@option("--refresh", default=15.0, show_default=True, type=click.FloatRange(min=1), help=N_("Làm mới sau mỗi N giây."))
+@option("--lang", type=click.Choice(["vi", "en"]),
+        help=N_("Ngôn ngữ giao diện (mặc định: DAIHOI_LANG, nếu không có thì ngôn ngữ của tài khoản, rồi tiếng Việt)."))
+def tui(server: str | None, refresh: float, lang: str | None) -> None:
     from tui.app import DaihoiApp
     from tui.sources import LocalSource, RemoteSource
 
+    language = chosen_language(lang)  # None: the account's language once logged in
+    i18n.set_language(language)  # for this command's own messages (restored when the command ends)
     if server:
         if not server.startswith(("http://", "https://")):
-            raise click.BadParameter("Địa chỉ bắt đầu bằng http:// hoặc https://", param_hint="--server")
+            raise click.BadParameter(_("Địa chỉ bắt đầu bằng http:// hoặc https://"), param_hint="--server")
         source = RemoteSource(server)
     else:
         from portal.cli import _url
 
         source = LocalSource(_url())
-    DaihoiApp(source, refresh_seconds=refresh).run()
+    DaihoiApp(source, refresh_seconds=refresh, language=language).run()

@@ -6,23 +6,26 @@ import time
 
 import click
 
-from portal.cli_params import parse_day
+from portal.cli_params import command, option, parse_day
+from shared.i18n import N_, _
 
 
 
-@click.command(help="Sinh dữ liệu quy mô toàn quốc (63 tỉnh, ~700 đơn vị cấp huyện, còn lại là CĐCS) "
-                    "vào cơ sở dữ liệu trống, để đo hiệu năng.")
-@click.option("--units", default=150_000, show_default=True, type=click.IntRange(min=3), help="Tổng số đơn vị.")
-@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
-@click.option("--today", callback=parse_day, help="Lịch sử dừng ở ngày này (YYYY-MM-DD).")
-@click.option("--migrate/--no-migrate", default=True, show_default=True, help="Nâng cấp lược đồ trước khi sinh.")
+@command(help=N_("Sinh dữ liệu quy mô toàn quốc (63 tỉnh, ~700 đơn vị cấp huyện, còn lại là CĐCS) "
+                 "vào cơ sở dữ liệu trống, để đo hiệu năng."))
+@option("--units", default=150_000, show_default=True, type=click.IntRange(min=3), help=N_("Tổng số đơn vị."))
+@option("--seed", default=2023, show_default=True, help=N_("Hạt giống ngẫu nhiên."))
+@option("--today", callback=parse_day, help=N_("Lịch sử dừng ở ngày này (YYYY-MM-DD)."))
+@option("--migrate/--no-migrate", default=True, show_default=True, help=N_("Nâng cấp lược đồ trước khi sinh."))
 def generate(units: int, seed: int, today: dt.date | None, migrate: bool) -> None:
     from portal import create_app
 
     url = create_app().config["DATABASE_URL"]
-    click.echo(f"Sinh {units:,} đơn vị vào {_redacted(url)}".replace(",", "."))
+    count = f"{units:,}".replace(",", ".")
+    click.echo(_("Sinh %(units)s đơn vị vào %(database)s", units=count, database=_redacted(url)))
     elapsed = run_generate(url, units=units, seed=seed, today=today, migrate=migrate)
-    click.echo(f"Xong sau {elapsed:.1f} giây.")
+    seconds = f"{elapsed:.1f}"
+    click.echo(_("Xong sau %(seconds)s giây.", seconds=seconds))
 
 
 def run_generate(url: str, *, units: int, seed: int = 2023, today: dt.date | None = None, migrate: bool = True,
@@ -44,14 +47,15 @@ def run_generate(url: str, *, units: int, seed: int = 2023, today: dt.date | Non
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), disable=quiet) as bar:
-            task = bar.add_task("đơn vị", total=units)
+            task = bar.add_task(_("đơn vị"), total=units)
+            reports = _("báo cáo")
 
             def on_rows(table: str, n: int) -> None:
                 if table == "units":
                     bar.advance(task, n)
                 elif table == "congress_reports":
-                    if bar.tasks[task].description != "báo cáo":
-                        bar.update(task, description="báo cáo", completed=0)
+                    if bar.tasks[task].description != reports:
+                        bar.update(task, description=reports, completed=0)
                     bar.advance(task, n)
 
             try:
@@ -62,12 +66,16 @@ def run_generate(url: str, *, units: int, seed: int = 2023, today: dt.date | Non
         engine.dispose()
     elapsed = time.perf_counter() - start
     if not quiet:
-        click.echo(
-            f"{result.provinces} tỉnh, {result.districts} đơn vị cấp huyện, {result.grassroots} CĐCS, "
-            f"{result.members} đoàn viên; {result.reports} báo cáo, {result.status_changes} lần chuyển trạng thái, "
-            f"{result.officers} chức danh, {result.recommendations} kiến nghị; {result.users} tài khoản "
-            f"(mật khẩu {GENERATED_PASSWORD}, ví dụ: admin, hni.dieuphoi, hni-gd)."
-        )
+        click.echo(_(
+            "%(provinces)s tỉnh, %(districts)s đơn vị cấp huyện, %(grassroots)s CĐCS, %(members)s đoàn viên; "
+            "%(reports)s báo cáo, %(status_changes)s lần chuyển trạng thái, %(officers)s chức danh, "
+            "%(recommendations)s kiến nghị; %(users)s tài khoản (mật khẩu %(password)s, ví dụ: admin, hni.dieuphoi, "
+            "hni-gd).",
+            provinces=result.provinces, districts=result.districts, grassroots=result.grassroots,
+            members=result.members, reports=result.reports, status_changes=result.status_changes,
+            officers=result.officers, recommendations=result.recommendations, users=result.users,
+            password=GENERATED_PASSWORD,
+        ))
     return elapsed
 
 

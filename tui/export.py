@@ -6,11 +6,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from shared.i18n import _
+
 
 def write_xlsx(path: Path, title: str, headers: list[str], rows: list[list]) -> Path:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Tiến độ"
+    ws.title = _("Tiến độ")
     ws.append([title])
     ws["A1"].font = Font(bold=True)
     ws.append(headers)

@@ -9,9 +9,11 @@ from typing import Any, Protocol
 
 import httpx
 
+from shared.i18n import _
+
 
 class SourceError(Exception):
-    """A fetch failed; `message` is Vietnamese and goes to the error banner."""
+    """A fetch failed; `message` (in the dashboard's language) goes to the error banner."""
 
     def __init__(self, message: str, *, auth: bool = False):
         super().__init__(message)
@@ -43,10 +45,13 @@ class LocalSource:
     def __init__(self, database_url: str):
         from shared.db import make_engine, make_session_factory
 
-        self.description = "cơ sở dữ liệu cục bộ"
         self._engine = make_engine(database_url)
         self._sessions = make_session_factory(self._engine)
         self._user_id: int | None = None
+
+    @property
+    def description(self) -> str:
+        return _("cơ sở dữ liệu cục bộ")
 
     @property
     def authenticated(self) -> bool:
@@ -62,7 +67,7 @@ class LocalSource:
             with self._sessions() as session:
                 user = session.get(User, self._user_id) if self._user_id is not None else None
                 if self._user_id is not None and (user is None or not user.active):
-                    raise SourceError("Tài khoản không còn hiệu lực.", auth=True)
+                    raise SourceError(_("Tài khoản không còn hiệu lực."), auth=True)
                 return fn(session, user)
         except NotFound as exc:
             if missing_ok:
@@ -71,7 +76,7 @@ class LocalSource:
         except DomainError as exc:
             raise SourceError(exc.message) from None
         except SQLAlchemyError as exc:
-            raise SourceError(f"Không đọc được cơ sở dữ liệu: {type(exc).__name__}.") from None
+            raise SourceError(_("Không đọc được cơ sở dữ liệu: %(error)s.", error=type(exc).__name__)) from None
 
     def login(self, username: str, password: str) -> dict:
         from shared import tokens
@@ -79,7 +84,7 @@ class LocalSource:
         def check(session, _user):
             user = tokens.check_credentials(session, username, password)
             if user is None:
-                raise SourceError("Tên đăng nhập hoặc mật khẩu không đúng.", auth=True)
+                raise SourceError(_("Tên đăng nhập hoặc mật khẩu không đúng."), auth=True)
             return user.id
 
         self._user_id = self._run(check)
@@ -94,7 +99,7 @@ class LocalSource:
         def find(session, _user):
             user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
             if user is None:
-                raise SourceError(f"Không có tài khoản “{username}”.", auth=True)
+                raise SourceError(_("Không có tài khoản “%(username)s”.", username=username), auth=True)
             return user.id
 
         self._user_id = self._run(find)
@@ -105,6 +110,7 @@ class LocalSource:
 
         return self._run(lambda s, u: {
             "id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "unit": unit_dict(u.unit),
+            "locale": u.locale,
         })
 
     def campaigns(self) -> list[dict]:
@@ -180,26 +186,29 @@ class RemoteSource:
         try:
             resp = self._client.request(method, path, params=query, json=json, headers=headers)
         except httpx.TimeoutException:
-            raise SourceError(f"Máy chủ {self.server} không trả lời kịp.") from None
+            raise SourceError(_("Máy chủ %(server)s không trả lời kịp.", server=self.server)) from None
         except httpx.HTTPError:
-            raise SourceError(f"Không kết nối được máy chủ {self.server}.") from None
+            raise SourceError(_("Không kết nối được máy chủ %(server)s.", server=self.server)) from None
         if resp.status_code == 401:
-            message = self._message(resp) or "Phiên đăng nhập đã hết hạn."
+            message = self._message(resp) or _("Phiên đăng nhập đã hết hạn.")
             raise SourceError(message, auth=True)
         if resp.status_code == 404 and path.endswith("/report"):
             return resp
         if resp.status_code == 403 and path == "/level-reports/summary":
             return resp
         if resp.status_code >= 400:
-            raise SourceError(self._message(resp) or f"Máy chủ báo lỗi {resp.status_code}.")
+            raise SourceError(self._message(resp) or _("Máy chủ báo lỗi %(status)s.", status=resp.status_code))
         return resp
 
     @staticmethod
     def _message(resp: httpx.Response) -> str | None:
+        """The server's error message, in the dashboard's language when the catalogue has it (the server
+        writes in its own language, Vietnamese by default; a message with figures in it stays as written)."""
         try:
-            return resp.json()["error"]["message"]
+            message = resp.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             return None
+        return _(message) if isinstance(message, str) and message else message
 
     def login(self, username: str, password: str) -> dict:
         resp = self._call("POST", "/tokens", json={"username": username, "password": password, "name": "daihoi tui"})

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import click
 
+from portal.cli_params import command, group, option
+from shared.i18n import N_, _
+
 
 def _app():
     from portal import create_app
@@ -10,10 +13,11 @@ def _app():
     return create_app()
 
 
-@click.command(help="Nhắc việc mọi đơn vị chưa gửi báo cáo, đã quá hạn hoặc sắp đến hạn chót (dùng cho tác vụ định kỳ).")
-@click.option("--days", default=7, show_default=True, type=click.IntRange(0, 366), help="Nhắc đơn vị có hạn chót trong vòng DAYS ngày tới (và mọi đơn vị đã quá hạn).")
-@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không gửi và không ghi nhận.")
-@click.option("--campaign", "campaign_id", type=int, help="Mã số đợt đại hội (mặc định: đợt hiện hành).")
+@command(help=N_("Nhắc việc mọi đơn vị chưa gửi báo cáo, đã quá hạn hoặc sắp đến hạn chót (dùng cho tác vụ định kỳ)."))
+@option("--days", default=7, show_default=True, type=click.IntRange(0, 366),
+        help=N_("Nhắc đơn vị có hạn chót trong vòng DAYS ngày tới (và mọi đơn vị đã quá hạn)."))
+@option("--dry-run", is_flag=True, help=N_("Chỉ liệt kê, không gửi và không ghi nhận."))
+@option("--campaign", "campaign_id", type=int, help=N_("Mã số đợt đại hội (mặc định: đợt hiện hành)."))
 def remind(days: int, dry_run: bool, campaign_id: int | None) -> None:
     from portal import db
     from shared.models import Campaign
@@ -25,7 +29,7 @@ def remind(days: int, dry_run: bool, campaign_id: int | None) -> None:
         session = db.session()
         campaign = session.get(Campaign, campaign_id) if campaign_id else current_campaign(session)
         if campaign is None:
-            raise click.ClickException("Không có đợt đại hội nào.")
+            raise click.ClickException(_("Không có đợt đại hội nào."))
         result = send_reminders(session, campaign, days=days, dry_run=dry_run)
         lines = [f"  {unit.code:<12} {unit.name}" for unit, _text in result.sent]
         if dry_run:
@@ -34,17 +38,20 @@ def remind(days: int, dry_run: bool, campaign_id: int | None) -> None:
             session.commit()
     for line in lines:
         click.echo(line)
-    verb = "Sẽ nhắc" if dry_run else "Đã nhắc"
-    click.echo(f"{verb} {len(result.sent)} đơn vị; {len(result.already_today)} đơn vị đã được nhắc hôm nay nên bỏ qua.")
+    counts = {"sent": len(result.sent), "skipped": len(result.already_today)}
+    if dry_run:
+        click.echo(_("Sẽ nhắc %(sent)s đơn vị; %(skipped)s đơn vị đã được nhắc hôm nay nên bỏ qua.", **counts))
+    else:
+        click.echo(_("Đã nhắc %(sent)s đơn vị; %(skipped)s đơn vị đã được nhắc hôm nay nên bỏ qua.", **counts))
 
 
-@click.group(help="Hàng đợi thư điện tử.")
+@group(help=N_("Hàng đợi thư điện tử."))
 def mail() -> None:
     pass
 
 
-@mail.command("drain", help="Gửi các thư đang chờ qua máy chủ SMTP đã cấu hình (DAIHOI_SMTP_HOST).")
-@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@mail.command("drain", help=N_("Gửi các thư đang chờ qua máy chủ SMTP đã cấu hình (DAIHOI_SMTP_HOST)."))
+@option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
 def mail_drain(limit: int) -> None:
     from portal import db
     from shared.notifications import MailSettings, drain_outbox
@@ -56,8 +63,8 @@ def mail_drain(limit: int) -> None:
         result = drain_outbox(session, settings, limit=limit)
         session.commit()
     if not settings.enabled:
-        click.echo(f"Chưa cấu hình máy chủ SMTP (DAIHOI_SMTP_HOST): {result.pending} thư vẫn chờ trong hàng đợi.")
+        click.echo(_("Chưa cấu hình máy chủ SMTP (DAIHOI_SMTP_HOST): %(count)s thư vẫn chờ trong hàng đợi.", count=result.pending))
         return
-    click.echo(f"Đã gửi {result.sent} thư; {result.failed} thư lỗi sẽ được thử lại.")
+    click.echo(_("Đã gửi %(sent)s thư; %(failed)s thư lỗi sẽ được thử lại.", sent=result.sent, failed=result.failed))
     if result.failed:
         raise SystemExit(1)

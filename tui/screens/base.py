@@ -9,17 +9,19 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
+from shared.i18n import N_, _
+from tui.i18n import TranslatedBindings
 from tui.sources import SourceError
 from tui.widgets.banner import ErrorBanner
 
 MAX_BACKOFF = 300.0
 
 
-class LiveScreen(Screen):
+class LiveScreen(TranslatedBindings, Screen):
     BINDINGS = [
-        Binding("escape", "back", "Quay lại"),
-        Binding("f5", "reload", "Làm mới"),
-        Binding("x", "export", "Xuất XLSX"),
+        Binding("escape", "back", N_("Quay lại")),
+        Binding("f5", "reload", N_("Làm mới")),
+        Binding("x", "export", N_("Xuất XLSX")),
     ]
 
     def __init__(self, **kwargs):
@@ -56,12 +58,13 @@ class LiveScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def _fetch_in_thread(self) -> None:
-        try:
-            data = self.fetch()
-        except SourceError as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._loaded, data)
+        with self.app.in_language():  # call_from_thread runs its callback in this thread's context
+            try:
+                data = self.fetch()
+            except SourceError as exc:
+                self.app.call_from_thread(self._failed, exc)
+                return
+            self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: Any) -> None:
         self.loading = False
@@ -76,11 +79,12 @@ class LiveScreen(Screen):
         self.failures += 1
         delay = min(self.app.refresh_seconds * 2 ** (self.failures - 1), MAX_BACKOFF)
         self.next_try = time.monotonic() + delay
+        seconds = f"{delay:.0f}"
         self.query_one(ErrorBanner).show_error(
-            f"{exc.message} Thử lại sau {delay:.0f} giây (F5 để thử ngay)."
+            _("%(error)s Thử lại sau %(seconds)s giây (F5 để thử ngay).", error=exc.message, seconds=seconds)
         )
         if exc.auth:
-            self.app.notify("Phiên đăng nhập đã hết hiệu lực; hãy khởi động lại và đăng nhập.", severity="error")
+            self.app.notify(_("Phiên đăng nhập đã hết hiệu lực; hãy khởi động lại và đăng nhập."), severity="error")
 
     def action_reload(self) -> None:
         self.next_try = 0.0
@@ -91,4 +95,4 @@ class LiveScreen(Screen):
             self.app.pop_screen()
 
     def action_export(self) -> None:
-        self.app.notify("Màn hình này không có bảng để xuất.")
+        self.app.notify(_("Màn hình này không có bảng để xuất."))

@@ -13,13 +13,15 @@ from textual.widgets.option_list import Option
 
 from shared import clock
 from shared.models import SECTOR_LABELS, STATUS_LABELS
+from shared.i18n import N_, _
 from shared.text import parse_date
+from tui.i18n import TranslatedBindings
 
 
-class AsOfScreen(ModalScreen[tuple[dt.date | None] | None]):
+class AsOfScreen(TranslatedBindings, ModalScreen[tuple[dt.date | None] | None]):
     """Returns (date,) with None for today, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Đóng")]
+    BINDINGS = [Binding("escape", "cancel", N_("Đóng"))]
 
     def __init__(self, current: dt.date | None, **kwargs):
         super().__init__(**kwargs)
@@ -27,7 +29,7 @@ class AsOfScreen(ModalScreen[tuple[dt.date | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Số liệu tính đến ngày (dd/mm/yyyy; để trống là hôm nay)", classes="title")
+            yield Label(_("Số liệu tính đến ngày (dd/mm/yyyy; để trống là hôm nay)"), classes="title")
             yield Input(value=self.current.strftime("%d/%m/%Y") if self.current else "", placeholder="dd/mm/yyyy",
                         id="as-of")
             yield Label("", id="as-of-error", markup=False)
@@ -40,7 +42,7 @@ class AsOfScreen(ModalScreen[tuple[dt.date | None] | None]):
             self.query_one("#as-of-error", Label).update(str(exc))
             return
         if day is not None and day > clock.today():
-            self.query_one("#as-of-error", Label).update("Ngày xem không được sau ngày hôm nay.")
+            self.query_one("#as-of-error", Label).update(_("Ngày xem không được sau ngày hôm nay."))
             return
         self.dismiss((None if day == clock.today() else day,))
 
@@ -48,8 +50,8 @@ class AsOfScreen(ModalScreen[tuple[dt.date | None] | None]):
         self.dismiss(None)
 
 
-class CampaignScreen(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Đóng")]
+class CampaignScreen(TranslatedBindings, ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Đóng"))]
 
     def __init__(self, campaigns: list[dict], current: int | None, **kwargs):
         super().__init__(**kwargs)
@@ -58,7 +60,7 @@ class CampaignScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Chọn đợt đại hội", classes="title")
+            yield Label(_("Chọn đợt đại hội"), classes="title")
             yield OptionList(*(Option(f"{c['name']} ({c['term']})", id=str(c["id"])) for c in self.campaigns))
 
     def on_mount(self) -> None:
@@ -74,24 +76,24 @@ class CampaignScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class FilterScreen(ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "cancel", "Đóng")]
+class FilterScreen(TranslatedBindings, ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Đóng"))]
 
     def __init__(self, current: dict, **kwargs):
         super().__init__(**kwargs)
         self.current = current
 
     def compose(self) -> ComposeResult:
-        statuses = [*STATUS_LABELS.items(), ("none", "Chưa có báo cáo")]
+        statuses = [*STATUS_LABELS.items(), ("none", _("Chưa có báo cáo"))]
         with Vertical(classes="dialog"):
-            yield Label("Lọc đơn vị", classes="title")
-            yield Select([(label, key) for key, label in SECTOR_LABELS.items()], prompt="Mọi khu vực",
+            yield Label(_("Lọc đơn vị"), classes="title")
+            yield Select([(str(label), key) for key, label in SECTOR_LABELS.items()], prompt=_("Mọi khu vực"),
                          value=self.current.get("sector") or Select.NULL, id="sector")
-            yield Select([(label, key) for key, label in statuses], prompt="Mọi trạng thái báo cáo",
+            yield Select([(str(label), key) for key, label in statuses], prompt=_("Mọi trạng thái báo cáo"),
                          value=self.current.get("status") or Select.NULL, id="status")
             with Horizontal(classes="buttons"):
-                yield Button("Áp dụng", variant="primary", id="apply")
-                yield Button("Bỏ lọc", id="clear")
+                yield Button(_("Áp dụng"), variant="primary", id="apply")
+                yield Button(_("Bỏ lọc"), id="clear")
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:

@@ -10,18 +10,27 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from shared.models import LEVEL_ORDER
+from shared.i18n import N_, _
+from shared.models import LEVEL_ORDER, STATUS_LABELS
 from shared.text import format_number, format_percent
 from tui.screens.base import LiveScreen
 from tui.widgets.banner import ErrorBanner
 from tui.widgets.level_card import LevelCard
 
 SORTS = (
-    ("tên", lambda r: (r["unit"]["name"].casefold(),), False),
-    ("tỷ lệ đã tổ chức", lambda r: (_pct(r["total"]), r["unit"]["name"].casefold()), True),
-    ("số quá hạn", lambda r: (r["total"]["overdue"], r["unit"]["name"].casefold()), True),
+    (N_("tên"), lambda r: (r["unit"]["name"].casefold(),), False),
+    (N_("tỷ lệ đã tổ chức"), lambda r: (_pct(r["total"]), r["unit"]["name"].casefold()), True),
+    (N_("số quá hạn"), lambda r: (r["total"]["overdue"], r["unit"]["name"].casefold()), True),
 )
-COLUMNS = ("Đơn vị", "Dự kiến", "Đã tổ chức", "Tỷ lệ", "Quá hạn", "Đã gửi", "Trả lại", "Duyệt")
+COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"), N_("Trả lại"),
+           N_("Duyệt"))
+EXPORT_COLUMNS = (N_("Mã"), N_("Đơn vị"), N_("Dự kiến"), N_("Có kế hoạch"), N_("Đã tổ chức"), N_("Đúng hạn"),
+                  N_("Trễ hạn"), N_("Quá hạn"), N_("Chưa đến hạn"), N_("Đã gửi"), N_("Trả lại"), N_("Đã duyệt"))
+
+
+def _status(item: dict) -> str:
+    """A feed item's new status in the dashboard's language (a server's label is in its own)."""
+    return str(STATUS_LABELS.get(item["to_status"], item["to_status_label"]))
 
 
 def _pct(counts: dict) -> float:
@@ -41,9 +50,9 @@ class DashboardScreen(LiveScreen):
     """The progress of one scope: the user's own unit by default, or a unit drilled into."""
 
     BINDINGS = [
-        Binding("enter", "open", "Xem đơn vị", show=False),
-        Binding("s", "sort", "Sắp xếp"),
-        Binding("r", "report", "Báo cáo"),
+        Binding("enter", "open", N_("Xem đơn vị"), show=False),
+        Binding("s", "sort", N_("Sắp xếp")),
+        Binding("r", "report", N_("Báo cáo")),
     ]
 
     def __init__(self, unit_id: int | None = None, **kwargs):
@@ -57,7 +66,7 @@ class DashboardScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ErrorBanner()
-        yield Label("Đang tải…", id="scope", markup=False)
+        yield Label(_("Đang tải…"), id="scope", markup=False)
         yield Label("", id="level-reports", markup=False)
         with Horizontal(id="cards"):
             for level in reversed(LEVEL_ORDER):
@@ -67,15 +76,15 @@ class DashboardScreen(LiveScreen):
                 yield Label("", id="table-title", markup=False)
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="side"):
-                yield Label("Quá hạn", classes="side-title")
+                yield Label(_("Quá hạn"), classes="side-title")
                 yield Static("", id="overdue", markup=False)
-                yield Label("Mới gửi, mới duyệt", classes="side-title")
+                yield Label(_("Mới gửi, mới duyệt"), classes="side-title")
                 yield Static("", id="feed", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.query_one(DataTable).add_columns(*map(_, COLUMNS))
 
     def fetch(self) -> DashboardData:
         app = self.app
@@ -94,14 +103,15 @@ class DashboardScreen(LiveScreen):
         self.app.remember_campaigns(data.campaigns, data.progress["campaign_id"])
         unit = data.progress["unit"]
         as_of = dt.date.fromisoformat(data.progress["as_of"])
-        self.scope_text = f"{unit['name']} · số liệu tính đến {as_of:%d/%m/%Y}"
+        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=unit["name"], day=as_of.strftime("%d/%m/%Y"))
         self.query_one("#scope", Label).update(self.scope_text)
         level_line = self.query_one("#level-reports", Label)
         level_line.display = data.level_reports is not None
         if data.level_reports is not None:
             summary = data.level_reports
             level_line.update(
-                f"Báo cáo cấp ủy đã nhận: {format_number(summary['received'])}/{format_number(summary['expected'])}"
+                _("Báo cáo cấp ủy đã nhận: %(received)s/%(expected)s", received=format_number(summary["received"]),
+                  expected=format_number(summary["expected"]))
             )
         for level, counts in data.progress["levels"].items():
             card = self.query_one(f"#card-{level}", LevelCard)
@@ -112,14 +122,14 @@ class DashboardScreen(LiveScreen):
         overdue = sorted((r for r in self.rows if r["total"]["overdue"]), key=lambda r: -r["total"]["overdue"])
         self.query_one("#overdue", Static).update(
             "\n".join(f"• {r['unit']['name']}: {format_number(r['total']['overdue'])}" for r in overdue[:10])
-            or "Không có đơn vị quá hạn."
+            or _("Không có đơn vị quá hạn.")
         )
         self.query_one("#feed", Static).update(
             "\n".join(
-                f"{dt.datetime.fromisoformat(i['at']):%d/%m %H:%M} {i['to_status_label']}: {i['unit']['name']}"
+                f"{dt.datetime.fromisoformat(i['at']):%d/%m %H:%M} {_status(i)}: {i['unit']['name']}"
                 for i in data.feed
             )
-            or "Chưa có báo cáo nào được gửi."
+            or _("Chưa có báo cáo nào được gửi.")
         )
 
     def fill_table(self) -> None:
@@ -139,7 +149,7 @@ class DashboardScreen(LiveScreen):
         if self.rows:
             table.move_cursor(row=min(current, len(self.rows) - 1))
         self.query_one("#table-title", Label).update(
-            f"Đơn vị trực thuộc ({len(self.rows)}), sắp xếp theo {label} [s]"
+            _("Đơn vị trực thuộc (%(count)s), sắp xếp theo %(order)s [s]", count=len(self.rows), order=_(label))
         )
 
     def selected(self) -> dict | None:
@@ -173,6 +183,4 @@ class DashboardScreen(LiveScreen):
              ("expected", "planned", "held", "on_time", "late", "overdue", "pending", "submitted", "returned", "approved"))]
             for r in self.rows
         ]
-        headers = ["Mã", "Đơn vị", "Dự kiến", "Có kế hoạch", "Đã tổ chức", "Đúng hạn", "Trễ hạn", "Quá hạn",
-                   "Chưa đến hạn", "Đã gửi", "Trả lại", "Đã duyệt"]
-        self.app.export(self.data.progress["unit"], self.scope_text, headers, rows)
+        self.app.export(self.data.progress["unit"], self.scope_text, [_(h) for h in EXPORT_COLUMNS], rows)

@@ -7,31 +7,32 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from shared.models import FORM_LABELS
+from shared.i18n import N_, _
+from shared.models import FORM_LABELS, STATUS_LABELS
 from shared.text import format_date, format_datetime, format_number
 from tui.screens.base import LiveScreen
 from tui.widgets.banner import ErrorBanner
 
 ROWS = (
-    ("planned_date", "Ngày dự kiến"),
-    ("held_date", "Ngày đại hội"),
-    ("form", "Hình thức"),
-    ("is_pilot", "Đại hội điểm"),
-    ("members_total", "Tổng số đoàn viên"),
-    ("summoned", "Đại biểu triệu tập"),
-    ("present", "Có mặt"),
-    ("executive_size", "Ban chấp hành"),
-    ("executive_women", "  trong đó nữ"),
-    ("executive_young", "  trẻ"),
-    ("executive_party", "  đảng viên"),
-    ("executive_reelected", "  tái cử"),
-    ("standing_size", "Ban thường vụ"),
-    ("inspection_size", "Ủy ban kiểm tra"),
-    ("delegates_official", "Đại biểu dự đại hội cấp trên"),
-    ("works_count", "Công trình, sản phẩm chào mừng"),
-    ("funding_vnd", "Kinh phí hỗ trợ (đồng)"),
+    ("planned_date", N_("Ngày dự kiến")),
+    ("held_date", N_("Ngày đại hội")),
+    ("form", N_("Hình thức")),
+    ("is_pilot", N_("Đại hội điểm")),
+    ("members_total", N_("Tổng số đoàn viên")),
+    ("summoned", N_("Đại biểu triệu tập")),
+    ("present", N_("Có mặt")),
+    ("executive_size", N_("Ban chấp hành")),
+    ("executive_women", N_("  trong đó nữ")),
+    ("executive_young", N_("  trẻ")),
+    ("executive_party", N_("  đảng viên")),
+    ("executive_reelected", N_("  tái cử")),
+    ("standing_size", N_("Ban thường vụ")),
+    ("inspection_size", N_("Ủy ban kiểm tra")),
+    ("delegates_official", N_("Đại biểu dự đại hội cấp trên")),
+    ("works_count", N_("Công trình, sản phẩm chào mừng")),
+    ("funding_vnd", N_("Kinh phí hỗ trợ (đồng)")),
 )
-OFFICER_ROLES = {"chair": "Chủ tịch", "vice_chair": "Phó chủ tịch", "inspection_head": "Chủ nhiệm UBKT"}
+OFFICER_ROLES = {"chair": N_("Chủ tịch"), "vice_chair": N_("Phó chủ tịch"), "inspection_head": N_("Chủ nhiệm UBKT")}
 
 
 def _value(name: str, value) -> str:
@@ -40,9 +41,9 @@ def _value(name: str, value) -> str:
     if name.endswith("_date"):
         return format_date(dt.date.fromisoformat(value))
     if name == "form":
-        return FORM_LABELS.get(value, value)
+        return str(FORM_LABELS.get(value, value))
     if name == "is_pilot":
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if isinstance(value, int):
         return format_number(value)
     return str(value)
@@ -50,20 +51,23 @@ def _value(name: str, value) -> str:
 
 def summary(report: dict | None) -> str:
     if report is None:
-        return "Đơn vị chưa có báo cáo đại hội cho đợt này."
-    lines = [f"Trạng thái: {report['status_label']} (phiên bản {report['version']})"]
+        return _("Đơn vị chưa có báo cáo đại hội cho đợt này.")
+    status = STATUS_LABELS.get(report["status"], report["status_label"])  # a server's label is in its own language
+    lines = [_("Trạng thái: %(status)s (phiên bản %(version)s)", status=status, version=report["version"])]
     if report.get("submitted_at"):
-        lines.append(f"Gửi lúc: {format_datetime(dt.datetime.fromisoformat(report['submitted_at']))}")
+        lines.append(_("Gửi lúc: %(at)s", at=format_datetime(dt.datetime.fromisoformat(report["submitted_at"]))))
     if report.get("return_reason"):
-        lines.append(f"Lý do trả lại: {report['return_reason']}")
+        lines.append(_("Lý do trả lại: %(reason)s", reason=report["return_reason"]))
     lines.append("")
-    width = max(len(label) for _, label in ROWS)
-    lines += [f"{label:<{width}}  {_value(name, report.get(name))}" for name, label in ROWS]
+    rows = [(name, _(label)) for name, label in ROWS]
+    width = max(len(label) for _name, label in rows)
+    lines += [f"{label:<{width}}  {_value(name, report.get(name))}" for name, label in rows]
     if report.get("officers"):
-        lines += ["", "Nhân sự chủ chốt:"]
-        lines += [f"  {OFFICER_ROLES.get(o['role'], o['role'])}: {o['full_name']}" for o in report["officers"]]
+        lines += ["", _("Nhân sự chủ chốt:")]
+        lines += [f"  {_(OFFICER_ROLES[o['role']]) if o['role'] in OFFICER_ROLES else o['role']}: {o['full_name']}"
+                  for o in report["officers"]]
     if report.get("notes"):
-        lines += ["", f"Ghi chú: {report['notes']}"]
+        lines += ["", _("Ghi chú: %(notes)s", notes=report["notes"])]
     return "\n".join(lines)
 
 
@@ -75,9 +79,9 @@ class ReportScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ErrorBanner()
-        yield Label(f"Báo cáo đại hội: {self.unit['name']}", id="scope", markup=False)
+        yield Label(_("Báo cáo đại hội: %(unit)s", unit=self.unit["name"]), id="scope", markup=False)
         with VerticalScroll():
-            yield Static("Đang tải…", id="report", markup=False)
+            yield Static(_("Đang tải…"), id="report", markup=False)
         yield Footer()
 
     def fetch(self) -> dict | None:

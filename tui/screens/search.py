@@ -9,11 +9,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from shared.i18n import N_, _, ngettext
+from tui.i18n import TranslatedBindings
 from tui.sources import SourceError
 
 
-class SearchScreen(ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "cancel", "Đóng"), Binding("down", "to_results", "Kết quả", show=False)]
+class SearchScreen(TranslatedBindings, ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Đóng")), Binding("down", "to_results", N_("Kết quả"), show=False)]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -21,8 +23,8 @@ class SearchScreen(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Tìm đơn vị (tên hoặc mã, gõ không dấu cũng được)", classes="title")
-            yield Input(placeholder="ví dụ: dong ho", id="q")
+            yield Label(_("Tìm đơn vị (tên hoặc mã, gõ không dấu cũng được)"), classes="title")
+            yield Input(placeholder=_("ví dụ: dong ho"), id="q")
             yield OptionList(id="results")
             yield Label("", id="search-status", markup=False)
 
@@ -33,12 +35,13 @@ class SearchScreen(ModalScreen[dict | None]):
 
     @work(thread=True, exclusive=True)
     def search(self, q: str) -> None:
-        try:
-            page = self.app.source.units(self.app.campaign_id, q=q, limit=30)
-        except SourceError as exc:
-            self.app.call_from_thread(self.query_one("#search-status", Label).update, exc.message)
-            return
-        self.app.call_from_thread(self.show, q, page["items"])
+        with self.app.in_language():  # call_from_thread runs its callback in this thread's context
+            try:
+                page = self.app.source.units(self.app.campaign_id, q=q, limit=30)
+            except SourceError as exc:
+                self.app.call_from_thread(self.query_one("#search-status", Label).update, exc.message)
+                return
+            self.app.call_from_thread(self.show, q, page["items"])
 
     def show(self, q: str, items: list[dict]) -> None:
         if self.query_one("#q", Input).value.strip() != q:
@@ -49,7 +52,8 @@ class SearchScreen(ModalScreen[dict | None]):
         options.add_options(Option(f"{u['name']} ({u['code']})", id=str(u["id"])) for u in items)
         if items:
             options.highlighted = 0
-        self.query_one("#search-status", Label).update(f"{len(items)} kết quả" if items else "Không tìm thấy.")
+        self.query_one("#search-status", Label).update(
+            ngettext("%(num)s kết quả", "%(num)s kết quả", len(items)) if items else _("Không tìm thấy."))
 
     @on(Input.Submitted, "#q")
     def _first(self) -> None:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label
 
+from shared.i18n import N_, _
 from shared.models import LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS
 from shared.text import format_number
 from tui.screens.base import LiveScreen
@@ -17,6 +18,16 @@ from tui.widgets.banner import ErrorBanner
 from tui.widgets.level_card import LevelCard
 
 PAGE = 200
+COLUMNS = (N_("Mã"), N_("Đơn vị"), N_("Khu vực"), N_("Đoàn viên"), N_("Báo cáo"))
+
+
+def _status(unit: dict) -> str:
+    return str(STATUS_LABELS.get(unit["report_status"]) or _("Chưa có báo cáo"))
+
+
+def _sector(unit: dict) -> str:
+    """In the dashboard's language (a server's label is in its own)."""
+    return str(SECTOR_LABELS.get(unit["sector"], unit["sector_label"]))
 
 
 @dataclass
@@ -27,9 +38,9 @@ class UnitData:
 
 class UnitScreen(LiveScreen):
     BINDINGS = [
-        Binding("enter", "open", "Mở", show=False),
-        Binding("f", "filter", "Lọc"),
-        Binding("n", "next_page", "Trang sau"),
+        Binding("enter", "open", N_("Mở"), show=False),
+        Binding("f", "filter", N_("Lọc")),
+        Binding("n", "next_page", N_("Trang sau")),
     ]
 
     def __init__(self, unit: dict, **kwargs):
@@ -54,7 +65,7 @@ class UnitScreen(LiveScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Mã", "Đơn vị", "Khu vực", "Đoàn viên", "Báo cáo")
+        self.query_one(DataTable).add_columns(*map(_, COLUMNS))
 
     def fetch(self) -> UnitData:
         app = self.app
@@ -67,7 +78,8 @@ class UnitScreen(LiveScreen):
 
     def apply(self, data: UnitData) -> None:
         as_of = dt.date.fromisoformat(data.progress["as_of"])
-        self.scope_text = f"{self.unit['name']} · số liệu tính đến {as_of:%d/%m/%Y}"
+        self.scope_text = _("%(unit)s · số liệu tính đến %(day)s", unit=self.unit["name"],
+                            day=as_of.strftime("%d/%m/%Y"))
         self.query_one("#scope", Label).update(self.scope_text)
         for level, counts in data.progress["levels"].items():
             card = self.query_one(f"#card-{level}", LevelCard)
@@ -79,19 +91,19 @@ class UnitScreen(LiveScreen):
         row = table.cursor_row
         table.clear()
         for u in self.items:
-            status = STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")
-            table.add_row(u["code"], u["name"], u["sector_label"], format_number(u["members_count"]), status,
+            table.add_row(u["code"], u["name"], _sector(u), format_number(u["members_count"]), _status(u),
                           key=str(u["id"]))
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
         active = [SECTOR_LABELS.get(self.filters["sector"] or ""), STATUS_LABELS.get(self.filters["status"] or "")]
         if self.filters["status"] == "none":
-            active[1] = "Chưa có báo cáo"
-        shown = ", ".join(a for a in active if a) or "không lọc"
-        more = " · còn trang sau [n]" if self.cursor else ""
-        self.query_one("#table-title", Label).update(
-            f"Trang {len(self.cursors)}: {len(self.items)} đơn vị trực thuộc ({shown}) [f lọc]{more}"
-        )
+            active[1] = _("Chưa có báo cáo")
+        shown = ", ".join(str(a) for a in active if a) or _("không lọc")
+        title = _("Trang %(page)s: %(count)s đơn vị trực thuộc (%(filters)s) [f lọc]", page=len(self.cursors),
+                  count=len(self.items), filters=shown)
+        if self.cursor:
+            title = _("%(title)s · còn trang sau [n]", title=title)
+        self.query_one("#table-title", Label).update(title)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
@@ -125,6 +137,5 @@ class UnitScreen(LiveScreen):
         self.app.push_screen(FilterScreen(self.filters), done)
 
     def action_export(self) -> None:
-        rows = [[u["code"], u["name"], u["sector_label"], u["members_count"],
-                 STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")] for u in self.items]
-        self.app.export(self.unit, self.scope_text, ["Mã", "Đơn vị", "Khu vực", "Đoàn viên", "Báo cáo"], rows)
+        rows = [[u["code"], u["name"], _sector(u), u["members_count"], _status(u)] for u in self.items]
+        self.app.export(self.unit, self.scope_text, [_(c) for c in COLUMNS], rows)

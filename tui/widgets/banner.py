@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from shared.i18n import _
+
 
 class ErrorBanner(Static):
     def __init__(self, **kwargs):
@@ -10,7 +12,7 @@ class ErrorBanner(Static):
         self.display = False
 
     def show_error(self, message: str) -> None:
-        self.update(f"⚠ Lỗi: {message}")
+        self.update(_("⚠ Lỗi: %(error)s", error=message))
         self.display = True
 
     def clear(self) -> None:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
+from shared.i18n import _
 from shared.models import LEVEL_LABELS
 from shared.text import days_phrase, format_date, format_number, format_percent
 
@@ -19,7 +20,7 @@ class LevelCard(Vertical):
         self.level = level
 
     def compose(self) -> ComposeResult:
-        yield Label(LEVEL_LABELS[self.level], classes="card-title")
+        yield Label(str(LEVEL_LABELS[self.level]), classes="card-title")
         yield Label("…", classes="card-held", markup=False)
         yield ProgressBar(total=100, show_eta=False, show_percentage=False)
         yield Label("", classes="card-deadline", markup=False)
@@ -29,14 +30,16 @@ class LevelCard(Vertical):
     def show(self, counts: dict) -> None:
         expected, held = counts["expected"], counts["held"]
         self.query_one(".card-held", Label).update(
-            f"Đã tổ chức {format_number(held)}/{format_number(expected)} ({format_percent(held, expected, 0)})"
+            _("Đã tổ chức %(held)s/%(expected)s (%(percent)s)", held=format_number(held),
+              expected=format_number(expected), percent=format_percent(held, expected, 0))
         )
         self.query_one(ProgressBar).update(total=max(expected, 1), progress=held)
         deadline = dt.date.fromisoformat(counts["deadline"])
         late = counts["days_left"] < 0 and counts["overdue"] > 0
-        self.query_one(".card-deadline", Label).update(f"Hạn chót {format_date(deadline)}")
+        self.query_one(".card-deadline", Label).update(_("Hạn chót %(date)s", date=format_date(deadline)))
         self.query_one(".card-countdown", Label).update(days_phrase(counts["days_left"]).capitalize())
         self.set_class(late, "late")
         self.query_one(".card-detail", Label).update(
-            f"Quá hạn {format_number(counts['overdue'])} · Duyệt {format_number(counts['approved'])}"
+            _("Quá hạn %(overdue)s · Duyệt %(approved)s", overdue=format_number(counts["overdue"]),
+              approved=format_number(counts["approved"]))
         )
