@@ -441,7 +441,8 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
     style.font.size = Pt(13)
     head = doc.add_paragraph()
     head.add_run(data.body.name.upper()).bold = True
-    head.add_run("\n" + _("Số: ....../BC\t\t\tNgày %(day)s tháng %(month)s năm %(year)s", **date_parts(data.as_of)))
+    dated = _("Số: ....../BC\t\t\tNgày %(day)s tháng %(month)s năm %(year)s", **date_parts(data.as_of))
+    head.add_run("\n" + dated)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run(_("BÁO CÁO") + "\n").bold = True
