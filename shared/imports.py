@@ -6,57 +6,68 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from shared import audit
+from shared import audit, i18n
 from shared.errors import DomainError
+from shared.i18n import N_, _
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Unit, User
 from shared.text import fold, nfc
 from shared.units import child_path, in_subtree, path_segment
 
-# field -> header spellings, compared after fold() and punctuation removal
+# field -> header spellings, compared after fold() and punctuation removal (Vietnamese with or without
+# diacritics, and English); the template's headers in every language are accepted too (_vocabulary()).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "code": ("ma don vi", "ma", "ma dv", "code"),
-    "name": ("ten don vi", "ten", "ten dv", "name"),
-    "level": ("cap", "cap don vi", "level"),
+    "code": ("ma don vi", "ma", "ma dv", "code", "unit code"),
+    "name": ("ten don vi", "ten", "ten dv", "name", "unit name"),
+    "level": ("cap", "cap don vi", "level", "unit level"),
     "parent_code": ("ma don vi cap tren", "ma cap tren", "ma dv cap tren", "ma don vi cap tren truc tiep",
-                    "parent code", "parent"),
+                    "parent code", "parent", "parent unit code", "parent unit"),
     "sector": ("khu vuc", "sector"),
-    "members_count": ("so doan vien", "doan vien", "members", "members count"),
-    "contact_email": ("email", "email nguoi lien he", "thu dien tu", "e mail"),
-    "contact_phone": ("dien thoai", "so dien thoai", "dien thoai nguoi lien he", "sdt", "phone"),
+    "members_count": ("so doan vien", "doan vien", "members", "members count", "union members",
+                      "number of members", "number of union members"),
+    "contact_email": ("email", "email nguoi lien he", "thu dien tu", "e mail", "contact email"),
+    "contact_phone": ("dien thoai", "so dien thoai", "dien thoai nguoi lien he", "sdt", "phone", "contact phone",
+                      "telephone", "phone number"),
 }
 REQUIRED = ("code", "name", "level", "parent_code")
-HEADERS = {  # what the template writes
-    "code": "Mã đơn vị",
-    "name": "Tên đơn vị",
-    "level": "Cấp",
-    "parent_code": "Mã đơn vị cấp trên",
-    "sector": "Khu vực",
-    "members_count": "Số đoàn viên",
-    "contact_email": "Email người liên hệ",
-    "contact_phone": "Điện thoại người liên hệ",
+HEADERS = {  # what the template writes, in the user's language (header())
+    "code": N_("Mã đơn vị"),
+    "name": N_("Tên đơn vị"),
+    "level": N_("Cấp"),
+    "parent_code": N_("Mã đơn vị cấp trên"),
+    "sector": N_("Khu vực"),
+    "members_count": N_("Số đoàn viên"),
+    "contact_email": N_("Email người liên hệ"),
+    "contact_phone": N_("Điện thoại người liên hệ"),
 }
 LEVEL_WORDS = {
-    "tinh": "province", "cap tinh": "province", "province": "province",
+    "tinh": "province", "cap tinh": "province", "province": "province", "provincial": "province",
+    "province level": "province",
     "huyen": "district", "cap huyen": "district", "cap huyen va tuong duong": "district",
-    "cap tren co so": "district", "district": "district",
+    "cap tren co so": "district", "district": "district", "district level": "district",
     "co so": "grassroots", "cap co so": "grassroots", "cong doan co so": "grassroots", "cdcs": "grassroots",
-    "grassroots": "grassroots",
+    "grassroots": "grassroots", "grassroots union": "grassroots", "grassroots level": "grassroots",
 }
 SECTOR_WORDS = {
-    "nha nuoc": "state", "khu vuc nha nuoc": "state", "state": "state",
+    "nha nuoc": "state", "khu vuc nha nuoc": "state", "state": "state", "state sector": "state",
     "ngoai nha nuoc": "non_state", "khu vuc ngoai nha nuoc": "non_state", "non state": "non_state",
-    "fdi": "fdi", "doanh nghiep fdi": "fdi", "co von dau tu nuoc ngoai": "fdi",
+    "non state sector": "non_state", "private": "non_state",
+    "fdi": "fdi", "doanh nghiep fdi": "fdi", "co von dau tu nuoc ngoai": "fdi", "fdi sector": "fdi",
     "su nghiep": "public_service", "don vi su nghiep": "public_service", "public service": "public_service",
+    "public service sector": "public_service",
 }
 PARENT_LEVEL = {"district": "province", "grassroots": "district"}
 LEVEL_RANK = {"province": 0, "district": 1, "grassroots": 2}
-LEVEL_SHORT = {"province": "tỉnh", "district": "huyện", "grassroots": "cơ sở"}
+LEVEL_SHORT = {"province": N_("tỉnh"), "district": N_("huyện"), "grassroots": N_("cơ sở")}  # translate with _()
+SECTOR_SHORT = {"state": N_("nhà nước"), "non_state": N_("ngoài nhà nước"), "fdi": "FDI",
+                "public_service": N_("sự nghiệp")}
+UNITS_SHEET = N_("Đơn vị")  # the template's data sheet, looked for by name on import
 MAX_ERRORS_KEPT = 5000  # a report beyond that helps nobody; the count stays exact
 CHUNK = 1000
 
@@ -71,6 +82,29 @@ Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
 
 def _key(text: Any) -> str:
     return _PUNCT.sub(" ", fold(str(text or ""))).strip()
+
+
+def header(name: str) -> str:
+    """The template's header of a field, in the current language."""
+    return _(HEADERS[name])
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, str], dict[str, str], dict[str, str], frozenset[str]]:
+    """(header aliases, level words, sector words, data sheet names), each widened with what the template
+    writes in every language, so a template downloaded in any language imports back as it is."""
+    def spelled(message: str) -> set[str]:
+        return {_key(i18n.translations(code).ugettext(message)) for code in i18n.LANGUAGES}
+
+    aliases = {alias: name for name, spellings in COLUMNS.items() for alias in spellings}
+    levels, sectors = dict(LEVEL_WORDS), dict(SECTOR_WORDS)
+    for name, message in HEADERS.items():
+        aliases.update(dict.fromkeys(spelled(message), name))
+    for level, message in LEVEL_SHORT.items():
+        levels.update(dict.fromkeys(spelled(message), level))
+    for sector, message in SECTOR_SHORT.items():
+        sectors.update(dict.fromkeys(spelled(message), sector))
+    return aliases, levels, sectors, frozenset(spelled(UNITS_SHEET) | {"don vi", "units", "unit"})
 
 
 @dataclass(slots=True)
@@ -141,8 +175,9 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
             # A path is opened (and closed by wb.close()) by openpyxl itself.
             wb = load_workbook(str(source) if isinstance(source, Path) else source, read_only=True, data_only=True)
         except (BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise DomainError("Không đọc được tệp Excel (.xlsx); hãy kiểm tra lại tệp.") from exc
-        ws = next((s for s in wb.worksheets if _key(s.title) in ("don vi", "units")), wb.worksheets[0])
+            raise DomainError(_("Không đọc được tệp Excel (.xlsx); hãy kiểm tra lại tệp.")) from exc
+        sheets = _vocabulary()[3]
+        ws = next((s for s in wb.worksheets if _key(s.title) in sheets), wb.worksheets[0])
         total = ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 1 else None
 
         def xlsx_rows():
@@ -162,7 +197,7 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
             except UnicodeDecodeError:
                 continue
         else:  # pragma: no cover - cp1258 decodes almost anything
-            raise DomainError("Không đọc được tệp CSV: hãy lưu tệp với mã hóa UTF-8.")
+            raise DomainError(_("Không đọc được tệp CSV: hãy lưu tệp với mã hóa UTF-8."))
         first = text.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=first.count)
         total = text.count("\n") + 1
@@ -172,23 +207,23 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
                 yield n, tuple(values)
 
         return csv_rows(), total
-    raise DomainError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    raise DomainError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 
 
 def _header_map(values: tuple) -> dict[str, int]:
-    aliases = {alias: name for name, spellings in COLUMNS.items() for alias in spellings}
+    aliases = _vocabulary()[0]
     found: dict[str, int] = {}
     for index, cell in enumerate(values):
-        key = _key(cell).replace(" bat buoc", "")
+        key = _key(cell).replace(" bat buoc", "").replace(" required", "")
         name = aliases.get(key)
         if name and name not in found:
             found[name] = index
-    missing = [HEADERS[n] for n in REQUIRED if n not in found]
+    missing = [header(n) for n in REQUIRED if n not in found]
     if missing:
-        raise DomainError(
-            "Dòng tiêu đề thiếu cột: " + ", ".join(f"“{m}”" for m in missing)
-            + ". Hãy dùng tệp mẫu hoặc đặt đúng tên cột (có dấu hay không dấu đều được)."
-        )
+        raise DomainError(_(
+            "Dòng tiêu đề thiếu cột: %(columns)s. Hãy dùng tệp mẫu hoặc đặt đúng tên cột (có dấu hay không dấu đều được).",
+            columns=", ".join(f"“{m}”" for m in missing),
+        ))
     return found
 
 
@@ -205,49 +240,51 @@ def _parse_row(number: int, values: tuple, columns: dict[str, int]) -> Row:
         index = columns.get(name)
         return values[index] if index is not None and index < len(values) else None
 
+    _aliases, level_words, sector_words, _sheets = _vocabulary()
     row = Row(number)
     code = _text(cell("code"))
     if not code:
-        row.errors.append("Thiếu mã đơn vị.")
+        row.errors.append(_("Thiếu mã đơn vị."))
     elif not UNIT_CODE.match(code.upper()):
-        row.errors.append(f"Mã “{code}” chỉ được gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).")
+        row.errors.append(_("Mã “%(code)s” chỉ được gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).", code=code))
     else:
         row.code = code.upper()
     name = _text(cell("name"))
     if not name:
-        row.errors.append("Thiếu tên đơn vị.")
+        row.errors.append(_("Thiếu tên đơn vị."))
     elif len(name) > 255:
-        row.errors.append("Tên đơn vị dài quá 255 ký tự.")
+        row.errors.append(_("Tên đơn vị dài quá 255 ký tự."))
     else:
         row.name = name
     level = _text(cell("level"))
     if not level:
-        row.errors.append("Thiếu cấp (tỉnh, huyện hoặc cơ sở).")
-    elif _key(level) not in LEVEL_WORDS:
-        row.errors.append(f"Cấp “{level}” không hợp lệ; chỉ nhận: tỉnh, huyện, cơ sở.")
+        row.errors.append(_("Thiếu cấp (tỉnh, huyện hoặc cơ sở)."))
+    elif _key(level) not in level_words:
+        row.errors.append(_("Cấp “%(level)s” không hợp lệ; chỉ nhận: tỉnh, huyện, cơ sở.", level=level))
     else:
-        row.level = LEVEL_WORDS[_key(level)]
+        row.level = level_words[_key(level)]
     parent = _text(cell("parent_code"))
     row.parent_code = parent.upper() if parent else None
     sector = _text(cell("sector"))
     if sector:
-        if _key(sector) in SECTOR_WORDS:
-            row.sector = SECTOR_WORDS[_key(sector)]
+        if _key(sector) in sector_words:
+            row.sector = sector_words[_key(sector)]
         else:
-            row.errors.append(f"Khu vực “{sector}” không hợp lệ; chỉ nhận: nhà nước, ngoài nhà nước, FDI, sự nghiệp.")
+            row.errors.append(_("Khu vực “%(sector)s” không hợp lệ; chỉ nhận: nhà nước, ngoài nhà nước, FDI, sự nghiệp.",
+                                sector=sector))
     members = cell("members_count")
     if members is not None and str(members).strip() != "":
         row.members_count = _count(members, row)
     email = _text(cell("contact_email"))
     if email:
         if len(email) > 255 or not _EMAIL.match(email):
-            row.errors.append(f"Email “{email}” không hợp lệ.")
+            row.errors.append(_("Email “%(email)s” không hợp lệ.", email=email))
         else:
             row.contact_email = email.lower()
     phone = _text(cell("contact_phone"))
     if phone:
         if not _PHONE.match(phone):
-            row.errors.append(f"Số điện thoại “{phone}” không hợp lệ.")
+            row.errors.append(_("Số điện thoại “%(phone)s” không hợp lệ.", phone=phone))
         else:
             row.contact_phone = phone
     return row
@@ -265,16 +302,16 @@ def _count(value: Any, row: Row) -> int | None:
         try:
             number = float(text.replace(",", "."))
         except ValueError:
-            row.errors.append(f"Số đoàn viên “{value}” không phải là số.")
+            row.errors.append(_("Số đoàn viên “%(value)s” không phải là số.", value=value))
             return None
     if number != number or number in (float("inf"), float("-inf")) or number != int(number):
-        row.errors.append(f"Số đoàn viên “{value}” phải là số nguyên.")
+        row.errors.append(_("Số đoàn viên “%(value)s” phải là số nguyên.", value=value))
         return None
     if number < 0:
-        row.errors.append("Số đoàn viên không được âm.")
+        row.errors.append(_("Số đoàn viên không được âm."))
         return None
     if number > 10_000_000:
-        row.errors.append(f"Số đoàn viên “{value}” quá lớn.")
+        row.errors.append(_("Số đoàn viên “%(value)s” quá lớn.", value=value))
         return None
     return int(number)
 
@@ -294,7 +331,7 @@ def read_units(source: IO[bytes] | str | Path, filename: str, progress: Progress
         if progress and number % CHUNK == 0:
             progress("read", number, total)
     if columns is None:
-        raise DomainError("Tệp trống: không có dòng tiêu đề.")
+        raise DomainError(_("Tệp trống: không có dòng tiêu đề."))
     if progress:
         progress("read", total or len(rows) + 1, total or len(rows) + 1)
     return rows
@@ -332,7 +369,7 @@ def _validate(rows: list[Row], existing: dict[str, _Existing], scope: Unit | Non
         if row.code is None:
             continue
         if row.code in first_row:
-            row.errors.append(f"Mã “{row.code}” trùng với dòng {first_row[row.code].number}.")
+            row.errors.append(_("Mã “%(code)s” trùng với dòng %(row)s.", code=row.code, row=first_row[row.code].number))
         else:
             first_row[row.code] = row
 
@@ -364,51 +401,55 @@ def _validate(rows: list[Row], existing: dict[str, _Existing], scope: Unit | Non
             continue
         old = existing.get(row.code)
         if scope is not None and old is not None and not old.path.startswith(scope.path):
-            row.errors.append(f"Mã “{row.code}” đã thuộc một đơn vị ngoài phạm vi quản lý của bạn.")
+            row.errors.append(_("Mã “%(code)s” đã thuộc một đơn vị ngoài phạm vi quản lý của bạn.", code=row.code))
             continue
         if old is not None and row.level and old.level != row.level:
-            row.errors.append(
-                f"Không đổi được cấp của đơn vị đã có (đang là cấp {LEVEL_SHORT[old.level]})."
-            )
+            row.errors.append(_("Không đổi được cấp của đơn vị đã có (đang là cấp %(level)s).",
+                                level=_(LEVEL_SHORT[old.level])))
         if row.code in in_cycle:
-            row.errors.append("Vòng lặp cấp trên: đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó.")
+            row.errors.append(_("Vòng lặp cấp trên: đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó."))
             continue
         if row.parent_code is None:
             if row.level and row.level != "province":
-                row.errors.append("Thiếu mã đơn vị cấp trên (chỉ đơn vị cấp tỉnh không có cấp trên).")
+                row.errors.append(_("Thiếu mã đơn vị cấp trên (chỉ đơn vị cấp tỉnh không có cấp trên)."))
             elif scope is not None and row.code != scope.code:
-                row.errors.append("Không tạo được đơn vị cấp tỉnh ngoài phạm vi quản lý của bạn.")
+                row.errors.append(_("Không tạo được đơn vị cấp tỉnh ngoài phạm vi quản lý của bạn."))
             continue
         if scope is not None and row.code == scope.code:
             current_parent = code_by_id.get(old.parent_id) if old and old.parent_id else None
             if row.parent_code != current_parent:
-                row.errors.append("Không thể chuyển đơn vị của chính bạn sang cấp trên khác.")
+                row.errors.append(_("Không thể chuyển đơn vị của chính bạn sang cấp trên khác."))
             continue
         parent_row = first_row.get(row.parent_code)
         parent_old = existing.get(row.parent_code)
         if parent_row is not None:
             parent_level = parent_row.level
             if parent_row.errors:
-                row.errors.append(f"Đơn vị cấp trên “{row.parent_code}” (dòng {parent_row.number}) có lỗi.")
+                row.errors.append(_("Đơn vị cấp trên “%(parent)s” (dòng %(row)s) có lỗi.",
+                                    parent=row.parent_code, row=parent_row.number))
                 continue
         elif parent_old is not None:
             parent_level = parent_old.level
             if scope is not None and not parent_old.path.startswith(scope.path):
-                row.errors.append(f"Đơn vị cấp trên “{row.parent_code}” ở ngoài phạm vi quản lý của bạn.")
+                row.errors.append(_("Đơn vị cấp trên “%(parent)s” ở ngoài phạm vi quản lý của bạn.", parent=row.parent_code))
                 continue
             if not parent_old.active:
-                row.errors.append(f"Đơn vị cấp trên “{row.parent_code}” đã ngừng hoạt động.")
+                row.errors.append(_("Đơn vị cấp trên “%(parent)s” đã ngừng hoạt động.", parent=row.parent_code))
                 continue
         else:
-            row.errors.append(f"Không có đơn vị cấp trên mã “{row.parent_code}” (trong tệp và trong hệ thống).")
+            row.errors.append(_("Không có đơn vị cấp trên mã “%(parent)s” (trong tệp và trong hệ thống).",
+                                parent=row.parent_code))
             continue
         if row.level and parent_level and PARENT_LEVEL.get(row.level) != parent_level:
             wanted = PARENT_LEVEL.get(row.level)
-            row.errors.append(
-                f"Sai cấp: đơn vị cấp {LEVEL_SHORT[row.level]} "
-                + (f"phải trực thuộc đơn vị cấp {LEVEL_SHORT[wanted]}" if wanted else "không có cấp trên")
-                + f", nhưng “{row.parent_code}” là cấp {LEVEL_SHORT[parent_level]}."
-            )
+            params = dict(level=_(LEVEL_SHORT[row.level]), parent=row.parent_code,
+                          parent_level=_(LEVEL_SHORT[parent_level]))
+            if wanted:
+                row.errors.append(_("Sai cấp: đơn vị cấp %(level)s phải trực thuộc đơn vị cấp %(wanted)s, "
+                                    "nhưng “%(parent)s” là cấp %(parent_level)s.", wanted=_(LEVEL_SHORT[wanted]), **params))
+            else:
+                row.errors.append(_("Sai cấp: đơn vị cấp %(level)s không có cấp trên, "
+                                    "nhưng “%(parent)s” là cấp %(parent_level)s.", **params))
 
 
 # ---- apply -------------------------------------------------------------------------------
@@ -576,46 +617,51 @@ def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],
 
 
 def template_workbook() -> bytes:
-    """The XLSX template: the header row with two example rows, and a sheet explaining the values."""
+    """The XLSX template in the user's language: the header row with three example rows, and a sheet
+    explaining the values. Headers, levels and sectors are written as the import reads them back."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    level, sector = (lambda key: _(LEVEL_SHORT[key])), (lambda key: _(SECTOR_SHORT[key]))
     wb = Workbook()
     ws = wb.active
-    ws.title = "Đơn vị"
-    ws.append([HEADERS[n] for n in COLUMNS])
+    ws.title = _(UNITS_SHEET)
+    ws.append([header(n) for n in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append(["KG", "Liên đoàn Lao động tỉnh Kiên Giang", "tỉnh", "", "nhà nước", 0, "", ""])
-    ws.append(["RG", "Liên đoàn Lao động thành phố Rạch Giá", "huyện", "KG", "nhà nước", 0,
+    # Example units (proper names: the same in every language).
+    ws.append(["KG", "Liên đoàn Lao động tỉnh Kiên Giang", level("province"), "", sector("state"), 0, "", ""])  # noqa: i18n
+    ws.append(["RG", "Liên đoàn Lao động thành phố Rạch Giá", level("district"), "KG", sector("state"), 0,  # noqa: i18n
                "lienhe@ldldrachgia.vn", "0297 3862 000"])
-    ws.append(["RG-0001", "Công đoàn cơ sở Trường Tiểu học Vĩnh Lạc", "cơ sở", "RG", "sự nghiệp", 42, "", ""])
+    ws.append(["RG-0001", "Công đoàn cơ sở Trường Tiểu học Vĩnh Lạc", level("grassroots"), "RG",  # noqa: i18n
+               sector("public_service"), 42, "", ""])
     for column, width in zip("ABCDEFGH", (14, 48, 10, 20, 18, 14, 28, 22)):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A2"
 
-    help_ws = wb.create_sheet("Hướng dẫn")
-    help_ws.append(["Cột", "Bắt buộc", "Giá trị"])
+    help_ws = wb.create_sheet(_("Hướng dẫn"))
+    help_ws.append([_("Cột"), _("Bắt buộc"), _("Giá trị")])
     for cell in help_ws[1]:
         cell.font = Font(bold=True)
-    help_ws.append([HEADERS["code"], "có", "Mã duy nhất của đơn vị (chữ, số, gạch ngang); không phân biệt hoa thường. "
-                    "Nhập lại cùng mã sẽ cập nhật đơn vị đó."])
-    help_ws.append([HEADERS["name"], "có", "Tên đầy đủ, có dấu."])
-    help_ws.append([HEADERS["level"], "có", "tỉnh / huyện / cơ sở (có dấu hay không dấu đều được). "
-                    + "; ".join(f"{LEVEL_SHORT[k]} = {v}" for k, v in LEVEL_LABELS.items())])
-    help_ws.append([HEADERS["parent_code"], "có (trừ cấp tỉnh)",
-                    "Mã của đơn vị cấp trên trực tiếp: cấp huyện thuộc cấp tỉnh, cơ sở thuộc cấp huyện. "
-                    "Đơn vị cấp trên có thể nằm trong tệp hoặc đã có trong hệ thống."])
-    help_ws.append([HEADERS["sector"], "không (mặc định: nhà nước)",
-                    "nhà nước / ngoài nhà nước / FDI / sự nghiệp ("
-                    + ", ".join(SECTOR_LABELS.values()) + "). Để trống: giữ giá trị đang có."])
-    help_ws.append([HEADERS["members_count"], "không", "Số nguyên không âm. Để trống: giữ giá trị đang có."])
-    help_ws.append([HEADERS["contact_email"], "không", "Email của người liên hệ."])
-    help_ws.append([HEADERS["contact_phone"], "không", "Số điện thoại của người liên hệ."])
+    yes, no = _("có"), _("không")
+    help_ws.append([header("code"), yes, _("Mã duy nhất của đơn vị (chữ, số, gạch ngang); không phân biệt hoa thường. "
+                                            "Nhập lại cùng mã sẽ cập nhật đơn vị đó.")])
+    help_ws.append([header("name"), yes, _("Tên đầy đủ, có dấu.")])
+    help_ws.append([header("level"), yes, _("tỉnh / huyện / cơ sở (có dấu hay không dấu đều được). %(levels)s",
+                                             levels="; ".join(f"{level(k)} = {v}" for k, v in LEVEL_LABELS.items()))])
+    help_ws.append([header("parent_code"), _("có (trừ cấp tỉnh)"),
+                    _("Mã của đơn vị cấp trên trực tiếp: cấp huyện thuộc cấp tỉnh, cơ sở thuộc cấp huyện. "
+                      "Đơn vị cấp trên có thể nằm trong tệp hoặc đã có trong hệ thống.")])
+    help_ws.append([header("sector"), _("không (mặc định: nhà nước)"),
+                    _("nhà nước / ngoài nhà nước / FDI / sự nghiệp (%(sectors)s). Để trống: giữ giá trị đang có.",
+                      sectors=", ".join(str(label) for label in SECTOR_LABELS.values()))])
+    help_ws.append([header("members_count"), no, _("Số nguyên không âm. Để trống: giữ giá trị đang có.")])
+    help_ws.append([header("contact_email"), no, _("Email của người liên hệ.")])
+    help_ws.append([header("contact_phone"), no, _("Số điện thoại của người liên hệ.")])
     help_ws.append([])
-    help_ws.append(["Lưu ý", "", "Tệp có lỗi sẽ không được nhập dòng nào (trừ khi chọn chỉ nhập các dòng hợp lệ). "
-                    "Đơn vị không bao giờ bị xóa khi nhập; đơn vị không có trong tệp chỉ bị ngừng hoạt động "
-                    "khi chọn rõ tùy chọn đó."])
+    help_ws.append([_("Lưu ý"), "", _("Tệp có lỗi sẽ không được nhập dòng nào (trừ khi chọn chỉ nhập các dòng hợp lệ). "
+                                     "Đơn vị không bao giờ bị xóa khi nhập; đơn vị không có trong tệp chỉ bị ngừng "
+                                     "hoạt động khi chọn rõ tùy chọn đó.")])
     help_ws.column_dimensions["A"].width = 26
     help_ws.column_dimensions["B"].width = 24
     help_ws.column_dimensions["C"].width = 110

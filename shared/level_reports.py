@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shared import audit, clock, emulation, notifications, steering
+from shared import audit, clock, emulation, i18n, notifications, steering
 from shared.errors import Conflict, DomainError, InvalidTransition, NotFound
+from shared.i18n import N_, _, lazy_gettext
 from shared.models import (
     LEVEL_LABELS,
     LEVEL_ORDER,
@@ -38,31 +39,33 @@ AUTHOR_ROLES = ("party_committee",)
 RECEIVER_ROLES = ("coordinator", "admin")
 NARRATIVE_FIELDS = ("assessment", "shortcomings", "lessons", "proposals")
 NARRATIVE_LABELS = {
-    "assessment": "Đánh giá chung",
-    "shortcomings": "Hạn chế, khuyết điểm và nguyên nhân",
-    "lessons": "Bài học kinh nghiệm",
-    "proposals": "Đề xuất, kiến nghị",
+    "assessment": lazy_gettext("Đánh giá chung"),
+    "shortcomings": lazy_gettext("Hạn chế, khuyết điểm và nguyên nhân"),
+    "lessons": lazy_gettext("Bài học kinh nghiệm"),
+    "proposals": lazy_gettext("Đề xuất, kiến nghị"),
 }
 PERSONNEL_FIELDS = (
     "executive_size", "executive_women", "executive_young", "executive_party", "executive_ethnic_minority",
     "executive_reelected", "executive_new", "executive_from_plan", "fulltime_not_reelected_age",
 )
 PERSONNEL_LABELS = {
-    "executive_size": "Tổng số ủy viên Ban Chấp hành",
-    "executive_women": "Nữ",
-    "executive_young": "Trẻ tuổi",
-    "executive_party": "Đảng viên",
-    "executive_ethnic_minority": "Dân tộc thiểu số",
-    "executive_reelected": "Tái cử",
-    "executive_new": "Tham gia lần đầu",
-    "executive_from_plan": "Trong quy hoạch, đề án nhân sự",
-    "fulltime_not_reelected_age": "Cán bộ chuyên trách không tái cử do tuổi",
+    "executive_size": lazy_gettext("Tổng số ủy viên Ban Chấp hành"),
+    "executive_women": lazy_gettext("Nữ"),
+    "executive_young": lazy_gettext("Trẻ tuổi"),
+    "executive_party": lazy_gettext("Đảng viên"),
+    "executive_ethnic_minority": lazy_gettext("Dân tộc thiểu số"),
+    "executive_reelected": lazy_gettext("Tái cử"),
+    "executive_new": lazy_gettext("Tham gia lần đầu"),
+    "executive_from_plan": lazy_gettext("Trong quy hoạch, đề án nhân sự"),
+    "fulltime_not_reelected_age": lazy_gettext("Cán bộ chuyên trách không tái cử do tuổi"),
 }
 TOPIC_LABELS = {
-    "jobs": "Việc làm", "income": "Thu nhập, tiền lương", "housing": "Nhà ở", "facilities": "Thiết chế công đoàn",
-    "culture": "Đời sống văn hóa", "policy": "Chính sách", "other": "Khác",
+    "jobs": lazy_gettext("Việc làm"), "income": lazy_gettext("Thu nhập, tiền lương"), "housing": lazy_gettext("Nhà ở"),
+    "facilities": lazy_gettext("Thiết chế công đoàn"), "culture": lazy_gettext("Đời sống văn hóa"),
+    "policy": lazy_gettext("Chính sách"), "other": lazy_gettext("Khác"),
 }
-REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
+REC_STATUS_LABELS = {"open": lazy_gettext("Chưa giải quyết"), "in_progress": lazy_gettext("Đang giải quyết"),
+                     "resolved": lazy_gettext("Đã giải quyết")}
 
 
 def clean_multiline(value: str | None, max_length: int) -> str:
@@ -70,7 +73,7 @@ def clean_multiline(value: str | None, max_length: int) -> str:
     lines = [" ".join(line.split()) for line in unicodedata.normalize("NFC", value or "").splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if len(text) > max_length:
-        raise ValueError(f"Không được dài quá {max_length} ký tự.")
+        raise ValueError(_("Không được dài quá %(max)s ký tự.", max=max_length))
     return text
 
 
@@ -153,7 +156,7 @@ class ChecklistCounts:
 
     @property
     def phrase(self) -> str:
-        return f"Báo cáo cấp ủy đã nhận: {self.received}/{self.expected}"
+        return _("Báo cáo cấp ủy đã nhận: %(received)s/%(expected)s", received=self.received, expected=self.expected)
 
 
 def checklist(session: Session, campaign: Campaign, user: User) -> list[ChecklistRow]:
@@ -192,17 +195,17 @@ def checklist_counts(session: Session, campaign: Campaign, scope: Unit) -> Check
 
 def _check_version(report: LevelReport, expected: int | None) -> None:
     if expected is not None and int(expected) != report.version:
-        raise Conflict("Báo cáo vừa được người khác cập nhật; hãy xem bản mới nhất rồi thao tác lại.", current=report)
+        raise Conflict(_("Báo cáo vừa được người khác cập nhật; hãy xem bản mới nhất rồi thao tác lại."), current=report)
 
 
 def _check_author(user: User, body: PartyBody) -> None:
     if user.role not in AUTHOR_ROLES or body.unit_id != user.unit_id:
-        raise NotFound("Không tìm thấy báo cáo.")
+        raise NotFound(_("Không tìm thấy báo cáo."))
 
 
 def _check_receiver(user: User, body: PartyBody) -> None:
     if user.role not in RECEIVER_ROLES or not is_within(body.unit, user.unit):
-        raise NotFound("Không tìm thấy báo cáo.")
+        raise NotFound(_("Không tìm thấy báo cáo."))
 
 
 def start(session: Session, user: User, campaign: Campaign, body: PartyBody) -> LevelReport:
@@ -220,7 +223,7 @@ def start(session: Session, user: User, campaign: Campaign, body: PartyBody) -> 
 
 def _editable(report: LevelReport) -> None:
     if report.status not in ("draft", "returned"):
-        raise InvalidTransition("Báo cáo đã gửi; chỉ sửa được khi Ban Dân vận yêu cầu chỉnh sửa.")
+        raise InvalidTransition(_("Báo cáo đã gửi; chỉ sửa được khi Ban Dân vận yêu cầu chỉnh sửa."))
 
 
 def save_narrative(session: Session, user: User, report: LevelReport, data: dict, expected_version: int | None) -> None:
@@ -234,7 +237,7 @@ def save_narrative(session: Session, user: User, report: LevelReport, data: dict
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:
-        raise DomainError("Nội dung báo cáo chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Nội dung báo cáo chưa hợp lệ."), fields=errors)
     before = {n: getattr(report, n) for n in NARRATIVE_FIELDS}
     for name, value in values.items():
         setattr(report, name, value)
@@ -258,11 +261,11 @@ def submit(session: Session, user: User, report: LevelReport, expected_version: 
     _editable(report)
     missing = {}
     if not report.assessment:
-        missing["assessment"] = "Hãy viết phần đánh giá chung trước khi gửi."
+        missing["assessment"] = _("Hãy viết phần đánh giá chung trước khi gửi.")
     if report.scan_file_id is None:
-        missing["scan"] = "Hãy đính kèm bản scan (PDF) có chữ ký, đóng dấu."
+        missing["scan"] = _("Hãy đính kèm bản scan (PDF) có chữ ký, đóng dấu.")
     if missing:
-        raise DomainError("Báo cáo chưa đủ để gửi Ban Dân vận.", fields=missing)
+        raise DomainError(_("Báo cáo chưa đủ để gửi Ban Dân vận."), fields=missing)
     before = report.status
     report.status = "submitted"
     report.submitted_at = clock.now()
@@ -270,57 +273,68 @@ def submit(session: Session, user: User, report: LevelReport, expected_version: 
     report.updated_by_id = user.id
     session.flush()
     audit.record(session, user, "submit", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": [before, "submitted"]})
-    _notify_receivers(session, report, f"{report.party_body.name} đã gửi báo cáo kết quả đại hội cấp mình.")
+    _notify_receivers(session, report, N_("%(body)s đã gửi báo cáo kết quả đại hội cấp mình."), body=report.party_body.name)
 
 
 def acknowledge(session: Session, user: User, report: LevelReport, expected_version: int | None) -> None:
     _check_receiver(user, report.party_body)
     _check_version(report, expected_version)
     if report.status != "submitted":
-        raise InvalidTransition("Chỉ tiếp nhận được báo cáo đã gửi.")
+        raise InvalidTransition(_("Chỉ tiếp nhận được báo cáo đã gửi."))
     report.status = "acknowledged"
     report.reviewed_at = clock.now()
     report.reviewed_by_id = user.id
     report.return_reason = None
     session.flush()
     audit.record(session, user, "acknowledge", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": ["submitted", "acknowledged"]})
-    _notify_authors(session, report, "Ban Dân vận đã tiếp nhận báo cáo kết quả đại hội cấp mình.")
+    _notify_authors(session, report, N_("Ban Dân vận đã tiếp nhận báo cáo kết quả đại hội cấp mình."))
 
 
 def request_correction(session: Session, user: User, report: LevelReport, reason: str | None, expected_version: int | None) -> None:
     _check_receiver(user, report.party_body)
     _check_version(report, expected_version)
     if report.status != "submitted":
-        raise InvalidTransition("Chỉ yêu cầu chỉnh sửa được báo cáo đã gửi.")
+        raise InvalidTransition(_("Chỉ yêu cầu chỉnh sửa được báo cáo đã gửi."))
     try:
         reason = clean_text(reason, 2000)
     except ValueError as exc:
-        raise DomainError("Lý do chưa hợp lệ.", fields={"reason": str(exc)}) from None
+        raise DomainError(_("Lý do chưa hợp lệ."), fields={"reason": str(exc)}) from None
     if not reason:
-        raise DomainError("Hãy ghi lý do yêu cầu chỉnh sửa.", fields={"reason": "Bắt buộc."})
+        raise DomainError(_("Hãy ghi lý do yêu cầu chỉnh sửa."), fields={"reason": _("Bắt buộc.")})
     report.status = "returned"
     report.return_reason = reason
     report.reviewed_at = clock.now()
     report.reviewed_by_id = user.id
     session.flush()
     audit.record(session, user, "return", "level_report", report.id, unit_id=report.party_body.unit_id, changes={"status": ["submitted", "returned"], "reason": [None, reason]})
-    _notify_authors(session, report, f"Ban Dân vận yêu cầu chỉnh sửa báo cáo kết quả đại hội: {reason}")
+    _notify_authors(session, report, N_("Ban Dân vận yêu cầu chỉnh sửa báo cáo kết quả đại hội: %(reason)s"), reason=reason)
 
 
 def _link(report: LevelReport) -> str:
     return f"/party/level-reports/{report.party_body_id}?campaign={report.campaign_id}"
 
 
-def _notify_authors(session: Session, report: LevelReport, text: str) -> None:
+def _notify(session: Session, report: LevelReport, users, message: str, **params: str) -> None:
+    """Each recipient reads the notification in the language of their own account (not the sender's):
+    the stored text is translated per recipient when it is written."""
+    by_language: dict[str, list[User]] = {}
+    for user in users:
+        by_language.setdefault(i18n.normalise_language(user.locale), []).append(user)
+    for code, group in sorted(by_language.items()):
+        text = i18n.translations(code).ugettext(message)
+        notifications.notify(session, group, text % params if params else text, _link(report))
+
+
+def _notify_authors(session: Session, report: LevelReport, message: str, **params: str) -> None:
     users = session.scalars(select(User).where(User.unit_id == report.party_body.unit_id, User.role.in_(AUTHOR_ROLES), User.active.is_(True)))
-    notifications.notify(session, users, text, _link(report))
+    _notify(session, report, users, message, **params)
 
 
-def _notify_receivers(session: Session, report: LevelReport, text: str) -> None:
+def _notify_receivers(session: Session, report: LevelReport, message: str, **params: str) -> None:
     """Ban Dân vận staff whose scope holds the body (their unit is one of its ancestors)."""
     ancestor_ids = [int(s) for s in report.party_body.unit.path.rstrip("/").split("/")]
     users = session.scalars(select(User).where(User.unit_id.in_(ancestor_ids), User.role == "coordinator", User.active.is_(True)))
-    notifications.notify(session, users, text, _link(report))
+    _notify(session, report, users, message, **params)
 
 
 # ---- the pre-filled draft ---------------------------------------------------------------
@@ -405,17 +419,21 @@ def prefill(session: Session, campaign: Campaign, body: PartyBody, as_of: dt.dat
 
 
 PROGRESS_COLUMNS = (
-    ("expected", "Phải tổ chức"), ("held", "Đã đại hội"), ("on_time", "Đúng hạn"), ("late", "Trễ hạn"),
-    ("overdue", "Quá hạn chưa tổ chức"), ("pending", "Chưa đến hạn"), ("pilots_held", "Đại hội điểm"),
-    ("approved", "Báo cáo đã duyệt"),
+    ("expected", lazy_gettext("Phải tổ chức")), ("held", lazy_gettext("Đã đại hội")), ("on_time", lazy_gettext("Đúng hạn")),
+    ("late", lazy_gettext("Trễ hạn")), ("overdue", lazy_gettext("Quá hạn chưa tổ chức")),
+    ("pending", lazy_gettext("Chưa đến hạn")), ("pilots_held", lazy_gettext("Đại hội điểm")),
+    ("approved", lazy_gettext("Báo cáo đã duyệt")),
 )
 
 
 def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
-    """The level report as a Word draft: live figures, then the narrative written in the portal."""
+    """The level report as a Word draft in the user's language: live figures, then the narrative written in
+    the portal (python-docx needs real strings: labels go through str())."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
+
+    from shared.exports import date_parts
 
     doc = Document()
     style = doc.styles["Normal"]
@@ -423,83 +441,95 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
     style.font.size = Pt(13)
     head = doc.add_paragraph()
     head.add_run(data.body.name.upper()).bold = True
-    head.add_run(f"\nSố: ....../BC\t\t\tNgày {data.as_of.day:02d} tháng {data.as_of.month:02d} năm {data.as_of.year}")
+    dated = _("Số: ....../BC\t\t\tNgày %(day)s tháng %(month)s năm %(year)s", **date_parts(data.as_of))
+    head.add_run("\n" + dated)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run("BÁO CÁO\n").bold = True
-    title.add_run(f"Kết quả lãnh đạo, chỉ đạo đại hội công đoàn các cấp nhiệm kỳ {data.campaign.term}").bold = True
-    doc.add_paragraph(f"Kính gửi: Ban Thường vụ Tỉnh ủy (qua Ban Dân vận Tỉnh ủy).")
-    doc.add_paragraph(f"Phạm vi: {data.body.unit.name}. Số liệu tính đến ngày {format_date(data.as_of)}.")
+    title.add_run(_("BÁO CÁO") + "\n").bold = True
+    title.add_run(_("Kết quả lãnh đạo, chỉ đạo đại hội công đoàn các cấp nhiệm kỳ %(term)s", term=data.campaign.term)).bold = True
+    doc.add_paragraph(_("Kính gửi: Ban Thường vụ Tỉnh ủy (qua Ban Dân vận Tỉnh ủy)."))
+    doc.add_paragraph(_("Phạm vi: %(scope)s. Số liệu tính đến ngày %(date)s.", scope=data.body.unit.name,
+                        date=format_date(data.as_of)))
 
-    doc.add_heading("I. Tiến độ tổ chức đại hội", level=2)
+    doc.add_heading(_("I. Tiến độ tổ chức đại hội"), level=2)
     rows = [c for c in (data.levels[level] for level in LEVEL_ORDER) if c.expected]
     table = doc.add_table(rows=1, cols=len(PROGRESS_COLUMNS) + 2)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Cấp", *[label for _, label in PROGRESS_COLUMNS], "Hạn chót"]):
-        cell.text = text
+    for cell, text in zip(table.rows[0].cells, [_("Cấp"), *[label for _name, label in PROGRESS_COLUMNS], _("Hạn chót")]):
+        cell.text = str(text)
     for c in rows:
         cells = table.add_row().cells
-        cells[0].text = LEVEL_LABELS[c.level]
+        cells[0].text = str(LEVEL_LABELS[c.level])
         for i, (name, _label) in enumerate(PROGRESS_COLUMNS, start=1):
             cells[i].text = format_number(getattr(c, name))
         cells[-1].text = format_date(c.deadline)
     for c in rows:
         doc.add_paragraph(
-            f"{LEVEL_LABELS[c.level]}: đã tổ chức {format_number(c.held)}/{format_number(c.expected)} đại hội "
-            f"({format_percent(c.held, c.expected)}), trong đó {format_number(c.pilots_held)} đại hội điểm; "
-            f"{format_number(c.late)} trễ hạn, {format_number(c.overdue)} quá hạn chưa tổ chức.",
+            _("%(level)s: đã tổ chức %(held)s/%(expected)s đại hội (%(held_pct)s), trong đó %(pilots)s đại hội điểm; "
+              "%(late)s trễ hạn, %(overdue)s quá hạn chưa tổ chức.",
+              level=LEVEL_LABELS[c.level], held=format_number(c.held), expected=format_number(c.expected),
+              held_pct=format_percent(c.held, c.expected), pilots=format_number(c.pilots_held),
+              late=format_number(c.late), overdue=format_number(c.overdue)),
             style="List Bullet",
         )
 
-    doc.add_heading("II. Cơ cấu nhân sự Ban Chấp hành được bầu", level=2)
+    doc.add_heading(_("II. Cơ cấu nhân sự Ban Chấp hành được bầu"), level=2)
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Chỉ tiêu", *[LEVEL_LABELS[l] for l in ("grassroots", "district")]]):
-        cell.text = text
+    for cell, text in zip(table.rows[0].cells, [_("Chỉ tiêu"), *[LEVEL_LABELS[l] for l in ("grassroots", "district")]]):
+        cell.text = str(text)
     for f in PERSONNEL_FIELDS:
         cells = table.add_row().cells
-        cells[0].text = PERSONNEL_LABELS[f]
+        cells[0].text = str(PERSONNEL_LABELS[f])
         for i, level in enumerate(("grassroots", "district"), start=1):
             sums = data.personnel.get(level, {})
             value = sums.get(f, 0)
             share = "" if f == "executive_size" else f" ({format_percent(value, sums.get('executive_size'))})"
             cells[i].text = format_number(value) + share
 
-    doc.add_heading("III. Kiến nghị, đề xuất của đoàn viên, người lao động", level=2)
+    doc.add_heading(_("III. Kiến nghị, đề xuất của đoàn viên, người lao động"), level=2)
     if data.recommendations:
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["Lĩnh vực", "Tình trạng", "Số kiến nghị"]):
+        for cell, text in zip(table.rows[0].cells, [_("Lĩnh vực"), _("Tình trạng"), _("Số kiến nghị")]):
             cell.text = text
         for topic, status, count in data.recommendations:
             cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = TOPIC_LABELS.get(topic, topic), REC_STATUS_LABELS.get(status, status), format_number(count)
+            cells[0].text = str(TOPIC_LABELS.get(topic, topic))
+            cells[1].text = str(REC_STATUS_LABELS.get(status, status))
+            cells[2].text = format_number(count)
     else:
-        doc.add_paragraph("Chưa có kiến nghị được ghi nhận.")
+        doc.add_paragraph(_("Chưa có kiến nghị được ghi nhận."))
 
-    doc.add_heading("IV. Đơn vị tổ chức trễ hạn hoặc quá hạn chưa tổ chức", level=2)
+    doc.add_heading(_("IV. Đơn vị tổ chức trễ hạn hoặc quá hạn chưa tổ chức"), level=2)
     if data.late_units:
         for unit, held, deadline in data.late_units:
-            what = f"tổ chức ngày {format_date(held)}" if held else "chưa tổ chức"
-            doc.add_paragraph(f"{unit.name} ({unit.code}): {what}, hạn chót {format_date(deadline)}.", style="List Bullet")
+            params = dict(unit=unit.name, code=unit.code, deadline=format_date(deadline))
+            if held:
+                line = _("%(unit)s (%(code)s): tổ chức ngày %(held)s, hạn chót %(deadline)s.", held=format_date(held), **params)
+            else:
+                line = _("%(unit)s (%(code)s): chưa tổ chức, hạn chót %(deadline)s.", **params)
+            doc.add_paragraph(line, style="List Bullet")
     else:
-        doc.add_paragraph("Không có.")
+        doc.add_paragraph(_("Không có."))
 
-    doc.add_heading("V. Phong trào thi đua chào mừng đại hội", level=2)
+    doc.add_heading(_("V. Phong trào thi đua chào mừng đại hội"), level=2)
     e = data.emulation
-    doc.add_paragraph(
-        f"{format_number(e.works)} công trình, sản phẩm chào mừng đại hội, tổng giá trị {format_number(e.works_value_vnd)} đồng; "
-        f"{format_number(e.individuals)} cá nhân và {format_number(e.collectives)} tập thể điển hình được biểu dương, khen thưởng."
-    )
-    doc.add_heading("VI. Ban Chỉ đạo đại hội", level=2)
-    doc.add_paragraph(f"Ban Chỉ đạo gồm {format_number(data.steering_members)} thành viên.")
+    doc.add_paragraph(_(
+        "%(works)s công trình, sản phẩm chào mừng đại hội, tổng giá trị %(value)s đồng; %(individuals)s cá nhân và "
+        "%(collectives)s tập thể điển hình được biểu dương, khen thưởng.",
+        works=format_number(e.works), value=format_number(e.works_value_vnd),
+        individuals=format_number(e.individuals), collectives=format_number(e.collectives),
+    ))
+    doc.add_heading(_("VI. Ban Chỉ đạo đại hội"), level=2)
+    doc.add_paragraph(_("Ban Chỉ đạo gồm %(count)s thành viên.", count=format_number(data.steering_members)))
     for w in data.steering_warnings:
-        doc.add_paragraph(w, style="List Bullet")
+        doc.add_paragraph(str(w), style="List Bullet")
 
     for i, name in enumerate(NARRATIVE_FIELDS):
         doc.add_heading(f"{['VII', 'VIII', 'IX', 'X'][i]}. {NARRATIVE_LABELS[name]}", level=2)
         text = getattr(report, name, None) if report else None
-        for para in (text or "(Nội dung do cấp ủy soạn thảo trên hệ thống.)").split("\n"):
+        for para in (text or _("(Nội dung do cấp ủy soạn thảo trên hệ thống.)")).split("\n"):
             doc.add_paragraph(para)
     out = io.BytesIO()
     doc.save(out)
