@@ -21,7 +21,7 @@ from tests.party.test_level_reports import _url, _version, _write_and_submit
 from tests.test_i18n import VIETNAMESE
 
 MID_APRIL = dt.date(2023, 4, 15)
-EN_TEMPLATE_HEADER = ["Unit code", "Unit name", "Level", "Parent unit code", "Sector", "Union members",
+EN_TEMPLATE_HEADER = ["Unit code", "Unit name", "Level", "Parent unit code", "Sector", "Number of union members",
                       "Contact email", "Contact phone"]
 
 
@@ -58,7 +58,7 @@ def test_xlsx_export_in_english_has_english_sheets_and_headings(db, held):
     labels = [r[0] for r in _rows(wb["Summary"])]
     assert "Total" in labels and any(str(v).startswith(f"Figures as of {today:%d/%m/%Y}") for v in labels)
     units = _headers(wb["Unit"])
-    assert units[:6] == ["Unit code", "Unit name", "Level", "Parent unit", "Sector", "Union members"]
+    assert units[:6] == ["Unit code", "Unit name", "Level", "Parent unit", "Sector", "Number of union members"]
     assert "Congress date" in units and "Executive committee: women" in units
     assert _headers(wb["Recommendations"])[:3] == ["Unit code", "Unit", "Parent unit"]
     assert "Women (%)" in _headers(wb["Personnel"])
