@@ -35,9 +35,13 @@ class _RichProgress:
 @option("--dry-run", is_flag=True, help=N_("Chỉ kiểm tra và báo cáo, không ghi gì."))
 @option("--valid-only", is_flag=True, help=N_("Nhập các dòng hợp lệ, bỏ qua các dòng có lỗi."))
 @option("--deactivate-missing", is_flag=True, help=N_("Ngừng hoạt động các đơn vị không có trong tệp."))
+@option("--campaign", "campaign_ref", metavar="ID|2023-2028", help=N_(
+    "Đối chiếu với một đợt đại hội (mã số hoặc nhiệm kỳ, ví dụ 2023-2028): báo số đơn vị phải tổ chức đại hội "
+    "thay đổi theo cấp, không chuyển đơn vị có báo cáo đang chờ duyệt, giữ hoạt động đơn vị đã báo cáo."))
 @option("--max-errors", default=200, show_default=True, help=N_("Số lỗi in ra tối đa."))
 @option("--quiet", is_flag=True, help=N_("Không hiện thanh tiến trình."))
-def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate_missing: bool, max_errors: int, quiet: bool) -> None:
+def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate_missing: bool,
+                         campaign_ref: str | None, max_errors: int, quiet: bool) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -49,12 +53,14 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
     console = Console(stderr=True)
     with app.app_context():
         session = portal_db.session()
+        campaign = _find_campaign(session, campaign_ref) if campaign_ref else None
         bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        console=console, disable=quiet, transient=False)
         try:
             with bar:
                 report = import_units(session, file, filename=file.name, dry_run=dry_run, valid_only=valid_only,
-                                      deactivate_missing=deactivate_missing, progress=_RichProgress(bar))
+                                      deactivate_missing=deactivate_missing, campaign=campaign,
+                                      progress=_RichProgress(bar))
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         if report.applied:
@@ -67,10 +73,54 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
     if report.error_count > max_errors:
         click.echo(_("... và %(count)s lỗi khác.", count=report.error_count - max_errors))
     click.echo(_import_summary(report))
+    for line in _campaign_lines(report):
+        click.echo(line)
     if report.dry_run:
         click.echo(_("Chạy thử: chưa ghi gì vào cơ sở dữ liệu."))
     elif not report.applied:
         raise click.ClickException(_("Tệp có lỗi nên không nhập dòng nào (dùng --valid-only để chỉ nhập các dòng hợp lệ)."))
+
+
+def _find_campaign(session, ref: str):
+    """A campaign by its id or its term ('2023-2028'); a clear error otherwise."""
+    from sqlalchemy import select
+
+    from shared.models import Campaign
+    from shared.text import parse_id
+
+    ref = ref.strip()
+    by_id = parse_id(ref)
+    found = session.get(Campaign, by_id) if by_id is not None else None
+    if found is None:
+        matches = session.scalars(select(Campaign).where(Campaign.term == ref)).all()
+        if len(matches) > 1:
+            raise click.BadParameter(_("Có nhiều đợt đại hội nhiệm kỳ %(term)s: hãy dùng mã số của đợt.", term=ref),
+                                     param_hint="--campaign")
+        found = matches[0] if matches else None
+    if found is None:
+        raise click.BadParameter(_("Không có đợt đại hội “%(ref)s”.", ref=ref), param_hint="--campaign")
+    return found
+
+
+def _campaign_lines(report) -> list[str]:
+    """What the import does to the campaign given with --campaign."""
+    from shared.models import LEVEL_LABELS
+    from shared.text import format_number
+
+    if report.campaign is None:
+        return []
+    if report.expected_change:
+        changes = ", ".join(f"{LEVEL_LABELS[level]} {'+' if n > 0 else '−'}{format_number(abs(n))}"
+                            for level, n in sorted(report.expected_change.items()))
+        lines = [_("Số đơn vị phải tổ chức đại hội trong %(campaign)s thay đổi: %(changes)s.",
+                   campaign=report.campaign, changes=changes)]
+    else:
+        lines = [_("Số đơn vị phải tổ chức đại hội trong %(campaign)s không đổi.", campaign=report.campaign)]
+    if report.kept_active:
+        lines.append(_("Giữ hoạt động %(count)s đơn vị không có trong tệp vì đã gửi báo cáo trong đợt: %(codes)s.",
+                       count=len(report.kept_active), codes=", ".join(report.kept_active[:20])
+                       + (" …" if len(report.kept_active) > 20 else "")))
+    return lines
 
 
 def _import_summary(report) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from shared import audit, i18n
 from shared.errors import DomainError
 from shared.i18n import N_, _
-from shared.models import LEVEL_LABELS, SECTOR_LABELS, Unit, User
+from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, CongressReport, Unit, User
 from shared.text import fold, nfc
 from shared.units import child_path, in_subtree, path_segment
 
@@ -144,6 +144,11 @@ class ImportReport:
     dry_run: bool = False
     valid_only: bool = False
     applied: bool = False
+    # With a campaign (`--campaign`): its name, the change in its expected units per level, and the units
+    # missing from the file that stay active because they have already reported in it.
+    campaign: str | None = None
+    expected_change: dict[str, int] = field(default_factory=dict)
+    kept_active: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -158,7 +163,7 @@ class ImportReport:
     def summary(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in
                 ("filename", "rows", "created", "updated", "unchanged", "deactivated", "skipped", "error_count",
-                 "dry_run", "valid_only", "applied")}
+                 "dry_run", "valid_only", "applied", "campaign", "expected_change", "kept_active")}
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -477,12 +482,14 @@ def import_units(
     dry_run: bool = False,
     valid_only: bool = False,
     deactivate_missing: bool = False,
+    campaign: Campaign | None = None,
     progress: Progress | None = None,
     ip: str | None = None,
 ) -> ImportReport:
     """Validate the whole file, then create/update by code (all or nothing unless `valid_only`).
 
     `scope` limits the import to a subtree (a federation user's); None is the whole tree (CLI).
+    `campaign` checks the import against a running campaign (see `_check_against_campaign`).
     Flushes only; the caller commits when `report.applied`.
     """
     report = ImportReport(filename=filename, dry_run=dry_run, valid_only=valid_only)
@@ -526,6 +533,8 @@ def import_units(
                     and (scope is None or (e.path.startswith(scope.path) and e.id != scope.id))):
                 to_deactivate.append(e.id)
         report.deactivated = len(to_deactivate)
+    if campaign is not None:
+        to_deactivate = _check_against_campaign(session, campaign, report, existing, creates, updates, to_deactivate)
 
     if dry_run or (report.error_count and not valid_only):
         if progress:
@@ -539,6 +548,47 @@ def import_units(
     session.flush()
     session.expire_all()
     return report
+
+
+def _check_against_campaign(session: Session, campaign: Campaign, report: ImportReport,
+                            existing: dict[str, _Existing], creates: list[Row],
+                            updates: list[tuple[Row, dict[str, Any]]], to_deactivate: list[int]) -> list[int]:
+    """What the import does to a campaign, and what it must not do to it.
+
+    A unit whose report waits for review is not moved under another parent (its reviewer would change in the
+    middle of the review): that row is an error. A unit missing from the file that has already sent or had
+    approved its report stays active (it would vanish from the campaign's figures): listed in `kept_active`.
+    The change in the campaign's expected units per level is reported. Returns the units to deactivate.
+    """
+    report.campaign = campaign.name
+    status_of = dict(session.execute(
+        select(CongressReport.unit_id, CongressReport.status).where(CongressReport.campaign_id == campaign.id)
+    ).all())
+    for row, changes in list(updates):
+        unit_id = existing[row.code].id
+        if "parent_id" in changes and status_of.get(unit_id) == "submitted":
+            row.errors.append(_("Báo cáo đại hội của đơn vị “%(code)s” đang chờ duyệt trong %(campaign)s: "
+                                "chưa chuyển được sang đơn vị cấp trên khác.", code=row.code, campaign=campaign.name))
+            report.add_error(row)
+            updates.remove((row, changes))
+            report.updated -= 1
+            report.skipped += 1
+    by_id = {e.id: e for e in existing.values()}
+    keep = {unit_id for unit_id in to_deactivate if status_of.get(unit_id) in ("submitted", "approved")}
+    report.kept_active = sorted(by_id[unit_id].code for unit_id in keep)
+    to_deactivate = [unit_id for unit_id in to_deactivate if unit_id not in keep]
+    report.deactivated = len(to_deactivate)
+
+    change: dict[str, int] = {}
+    for row in creates:
+        change[row.level] = change.get(row.level, 0) + 1
+    for row, changes in updates:
+        if changes.get("active"):
+            change[existing[row.code].level] = change.get(existing[row.code].level, 0) + 1
+    for unit_id in to_deactivate:
+        change[by_id[unit_id].level] = change.get(by_id[unit_id].level, 0) - 1
+    report.expected_change = {level: n for level, n in change.items() if n}
+    return to_deactivate
 
 
 def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],

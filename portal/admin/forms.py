@@ -94,6 +94,12 @@ class ImportForm(FlaskForm):
     ])
     mode = RadioField(lazy_gettext("Cách nhập"), choices=IMPORT_MODES, default="dry_run")
     deactivate_missing = BooleanField(lazy_gettext("Ngừng hoạt động các đơn vị trong phạm vi không có trong tệp"))
+    # Choices (the campaigns, newest open first) are set by the view; "" = no check against a campaign.
+    campaign = SelectField(lazy_gettext("Đối chiếu với đợt đại hội"), choices=[], default="", validate_choice=False)
+
+    def validate_campaign(self, field):
+        if field.data not in {key for key, _label in field.choices}:
+            raise ValidationError(_("Hãy chọn một đợt đại hội trong danh sách."))
 
 
 class PasswordForm(FlaskForm):

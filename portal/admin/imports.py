@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from flask import Response, render_template
+from sqlalchemy import select
 
 from portal import db
 from portal.access import me
 from portal.admin import attempt, bp, ip
 from portal.admin.forms import ImportForm
+from shared.i18n import _
 from shared.imports import import_units, template_workbook
+from shared.models import Campaign
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -22,6 +25,11 @@ def import_template():
 @bp.route("/units/import", methods=["GET", "POST"])
 def import_page():
     form = ImportForm()
+    campaigns = {str(c.id): c for c in db.session().scalars(
+        select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc()))}
+    form.campaign.choices = [("", _("Không đối chiếu"))] + [(key, c.name) for key, c in campaigns.items()]
+    if not form.is_submitted():
+        form.campaign.data = next(iter(campaigns), "")  # the newest open campaign
     report, error = None, None
     if form.validate_on_submit():
         upload = form.file.data
@@ -29,7 +37,8 @@ def import_page():
         report, error = attempt(
             form, import_units, db.session(), upload.stream, filename=upload.filename or "tep.xlsx",
             actor=actor, scope=actor.unit, dry_run=form.mode.data == "dry_run",
-            valid_only=form.mode.data == "valid_only", deactivate_missing=form.deactivate_missing.data, ip=ip(),
+            valid_only=form.mode.data == "valid_only", deactivate_missing=form.deactivate_missing.data,
+            campaign=campaigns.get(form.campaign.data), ip=ip(),
         )
         if report is not None and report.applied:
             db.commit()

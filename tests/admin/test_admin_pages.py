@@ -454,3 +454,31 @@ def test_list_pages_do_not_query_per_row(app, client, factory, login_as, t, db):
         assert "số 1" in html or "unit.update" in html, url
         counts[url] = len(statements)
     assert max(counts.values()) <= 10, counts  # 30 rows each: a query per row would show
+
+
+def test_import_page_checks_against_the_chosen_campaign(client, factory, login_as, t, db):
+    from shared.reports import get_or_create_report
+
+    campaign = factory.campaign()
+    user = factory.user("federation", t.province)
+    get_or_create_report(db, campaign, db.get(Unit, t.g11.id), user).status = "submitted"
+    db.commit()
+    login_as(user)
+    html = client.get("/admin/units/import").get_data(as_text=True)
+    assert f'<option selected value="{campaign.id}">' in html or f'value="{campaign.id}" selected' in html
+    rows = [("G11", t.g11.name, "co so", "D2", "", "", "", "")]
+
+    def upload(campaign_value):
+        return client.post("/admin/units/import", data={
+            "csrf_token": csrf_token(client, "/admin/units/import"), "mode": "dry_run", "campaign": campaign_value,
+            "file": (io.BytesIO(csv_bytes(rows)), "don-vi.csv"),
+        }, content_type="multipart/form-data")
+
+    resp = upload(str(campaign.id))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "“G11” đang chờ duyệt" in html and 'id="campaign-effect"' in html
+    resp = upload("")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "“G11” đang chờ duyệt" not in html and 'id="campaign-effect"' not in html
+    resp = upload("999999")  # a campaign that is not offered
+    assert resp.status_code == 422 and "Hãy chọn một đợt đại hội trong danh sách." in resp.get_data(as_text=True)

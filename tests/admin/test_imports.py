@@ -268,3 +268,71 @@ def test_cli_writes_the_template(tmp_path):
     out = tmp_path / "mau.xlsx"
     result = CliRunner().invoke(main, ["import-template", "-o", str(out)])
     assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+
+
+# ---- checked against a campaign (--campaign) ------------------------------------------------------
+
+
+def _reported(db, factory, t):
+    """G11 waits for review, G12 is approved, G21 has only a draft."""
+    from shared.reports import get_or_create_report
+
+    campaign = factory.campaign()
+    reporter = factory.user("reporter", t.g11)
+    for unit, status in ((t.g11, "submitted"), (t.g12, "approved"), (t.g21, "draft")):
+        get_or_create_report(db, campaign, db.get(Unit, unit.id), reporter).status = status
+    db.commit()
+    return campaign
+
+
+def test_with_a_campaign_a_unit_under_review_is_not_moved(db, factory):
+    t = factory.tree()
+    campaign = _reported(db, factory, t)
+    rows = [("G11", t.g11.name, "cơ sở", "D2", "", ""), ("G21", t.g21.name, "cơ sở", "D1", "", "")]
+    report = _run(db, csv_bytes(rows), campaign=campaign)
+    assert report.error_count == 1 and not report.applied
+    assert report.errors[0].row == 2 and "đang chờ duyệt" in report.errors[0].message
+    assert _units(db)["G11"].parent_id == t.d1.id  # nothing changed: all or nothing
+    report = _run(db, csv_bytes(rows), campaign=campaign, valid_only=True)
+    db.commit()
+    units = _units(db)
+    assert report.applied and report.updated == 1 and report.skipped == 1
+    assert units["G11"].parent_id == t.d1.id and units["G21"].parent_id == t.d1.id
+    # Without the campaign check the move is an ordinary one.
+    report = _run(db, csv_bytes(rows[:1]))
+    db.commit()
+    assert report.applied and _units(db)["G11"].parent_id == t.d2.id
+
+
+def test_with_a_campaign_reported_units_stay_active_and_the_expected_count_is_told(db, factory):
+    t = factory.tree()
+    campaign = _reported(db, factory, t)
+    rows = [("P", t.province.name, "tỉnh", "", "", ""), ("D1", t.d1.name, "huyện", "P", "", ""),
+            ("D2", t.d2.name, "huyện", "P", "", ""), ("G13", "Công đoàn cơ sở Mới", "cơ sở", "D2", "", ""),
+            ("G14", "Công đoàn cơ sở Mới hai", "cơ sở", "D2", "", "")]
+    # Missing: G11 (waiting for review), G12 (approved), G21 (draft only).
+    report = _run(db, csv_bytes(rows), campaign=campaign, deactivate_missing=True, dry_run=True)
+    assert report.kept_active == ["G11", "G12"] and report.deactivated == 1
+    assert report.expected_change == {"grassroots": 1}  # +2 new, -1 deactivated
+    assert report.campaign == campaign.name
+    report = _run(db, csv_bytes(rows), campaign=campaign, deactivate_missing=True)
+    db.commit()
+    units = _units(db)
+    assert units["G11"].active and units["G12"].active and not units["G21"].active
+    assert report.summary()["kept_active"] == ["G11", "G12"]
+
+
+def test_cli_campaign_option(database_url, db, factory, monkeypatch, tmp_path):
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    t = factory.tree()
+    campaign = _reported(db, factory, t)
+    path = tmp_path / "don-vi.csv"
+    path.write_bytes(csv_bytes([("G13", "Công đoàn cơ sở Mới", "cơ sở", "D2", "", "")]))
+    runner = CliRunner()
+    result = runner.invoke(main, ["import-units", str(path), "--quiet", "--dry-run", "--campaign", "2023-2028"])
+    assert result.exit_code == 0, result.output
+    assert f"Số đơn vị phải tổ chức đại hội trong {campaign.name} thay đổi: Công đoàn cơ sở +1." in result.output
+    result = runner.invoke(main, ["import-units", str(path), "--quiet", "--campaign", str(campaign.id)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["import-units", str(path), "--quiet", "--campaign", "1999-2004"])
+    assert result.exit_code != 0 and "Không có đợt đại hội “1999-2004”" in result.output
