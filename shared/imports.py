@@ -608,7 +608,7 @@ def template_workbook() -> bytes:
                     "Đơn vị cấp trên có thể nằm trong tệp hoặc đã có trong hệ thống."])
     help_ws.append([HEADERS["sector"], "không (mặc định: nhà nước)",
                     "nhà nước / ngoài nhà nước / FDI / sự nghiệp ("
-                    + ", ".join(SECTOR_LABELS.values()) + "). Để trống: giữ giá trị đang có."])
+                    + ", ".join(map(str, SECTOR_LABELS.values())) + "). Để trống: giữ giá trị đang có."])
     help_ws.append([HEADERS["members_count"], "không", "Số nguyên không âm. Để trống: giữ giá trị đang có."])
     help_ws.append([HEADERS["contact_email"], "không", "Email của người liên hệ."])
     help_ws.append([HEADERS["contact_phone"], "không", "Số điện thoại của người liên hệ."])

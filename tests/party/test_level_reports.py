@@ -167,9 +167,9 @@ def test_docx_draft_carries_the_live_progress_figures_of_the_scope(demo, db, cli
     from shared.models import LEVEL_LABELS
     for level in ("grassroots", "district"):
         c = expected[level]
-        row = rows[LEVEL_LABELS[level]]
+        row = rows[str(LEVEL_LABELS[level])]
         assert row[1:9] == [format_number(getattr(c, f)) for f, _ in level_reports.PROGRESS_COLUMNS]
-    assert int(rows[LEVEL_LABELS["grassroots"]][2].replace(".", "")) > 100  # Rạch Giá held many congresses
+    assert int(rows[str(LEVEL_LABELS["grassroots"])][2].replace(".", "")) > 100  # Rạch Giá held many congresses
     # The personnel table equals a direct sum over the scope's held congresses.
     rg = user.unit
     women = db.scalar(
