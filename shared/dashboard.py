@@ -17,6 +17,7 @@ from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation,
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
+from shared.validation import REC_STATUS_LABELS
 
 TOPIC_LABELS = {
     "jobs": lazy_gettext("Việc làm"),
@@ -26,11 +27,6 @@ TOPIC_LABELS = {
     "culture": lazy_gettext("Đời sống văn hóa"),
     "policy": lazy_gettext("Chế độ, chính sách"),
     "other": lazy_gettext("Khác"),
-}
-REC_STATUS_LABELS = {
-    "open": lazy_gettext("Chưa giải quyết"),
-    "in_progress": lazy_gettext("Đang giải quyết"),
-    "resolved": lazy_gettext("Đã giải quyết"),
 }
 # What may happen to a congress by a date (the same rules as shared.progress).
 STATE_LABELS = {

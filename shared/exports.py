@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from shared import dashboard as dash
+from shared.i18n import is_lazy
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
@@ -53,6 +54,8 @@ def _export_filters(filters: dash.Filters | None) -> dash.Filters:
 
 
 def _value(value):
+    if is_lazy(value):  # a label (lazy_gettext): its text in the language in force
+        return str(value)
     if isinstance(value, float):
         return round(value, 1)
     return value
@@ -176,7 +179,7 @@ def write_xlsx(
         shares = []
         for name in ("women", "young", "party", "ethnic", "reelected", "new"):
             shares += [getattr(p, name), p.pct(name)]
-        below = ", ".join(dash.PERSONNEL_LABELS[b] for b in p.below)
+        below = ", ".join(str(dash.PERSONNEL_LABELS[b]) for b in p.below)
         people.append([label, p.committees, p.seats, *shares, below, p.works, p.works_value, p.exemplary, p.funding], bold=bold)
 
     by_level = dash.personnel_by_level(session, campaign, scope, as_of, filters)
@@ -279,7 +282,7 @@ def write_docx(
     line(doc, f"Tiến độ, kết quả đại hội công đoàn các cấp nhiệm kỳ {campaign.term}", bold=True)
     line(doc, f"(Số liệu tính đến ngày {format_date(as_of)}; phạm vi: {scope.name})", italic=True)
     if filters.sector or filters.pilot_only:
-        parts = [SECTOR_LABELS[filters.sector]] if filters.sector else []
+        parts = [str(SECTOR_LABELS[filters.sector])] if filters.sector else []
         parts += ["chỉ đại hội điểm"] if filters.pilot_only else []
         line(doc, "Lọc: " + ", ".join(parts), italic=True)
 

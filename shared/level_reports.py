@@ -439,7 +439,7 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
         cell.text = text
     for c in rows:
         cells = table.add_row().cells
-        cells[0].text = LEVEL_LABELS[c.level]
+        cells[0].text = str(LEVEL_LABELS[c.level])
         for i, (name, _label) in enumerate(PROGRESS_COLUMNS, start=1):
             cells[i].text = format_number(getattr(c, name))
         cells[-1].text = format_date(c.deadline)
@@ -454,7 +454,7 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
     doc.add_heading("II. Cơ cấu nhân sự Ban Chấp hành được bầu", level=2)
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["Chỉ tiêu", *[LEVEL_LABELS[l] for l in ("grassroots", "district")]]):
+    for cell, text in zip(table.rows[0].cells, ["Chỉ tiêu", *[str(LEVEL_LABELS[l]) for l in ("grassroots", "district")]]):
         cell.text = text
     for f in PERSONNEL_FIELDS:
         cells = table.add_row().cells

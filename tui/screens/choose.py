@@ -82,10 +82,10 @@ class FilterScreen(ModalScreen[dict | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        statuses = [*STATUS_LABELS.items(), ("none", "Chưa có báo cáo")]
+        statuses = [*((k, str(v)) for k, v in STATUS_LABELS.items()), ("none", "Chưa có báo cáo")]
         with Vertical(classes="dialog"):
             yield Label("Lọc đơn vị", classes="title")
-            yield Select([(label, key) for key, label in SECTOR_LABELS.items()], prompt="Mọi khu vực",
+            yield Select([(str(label), key) for key, label in SECTOR_LABELS.items()], prompt="Mọi khu vực",
                          value=self.current.get("sector") or Select.NULL, id="sector")
             yield Select([(label, key) for key, label in statuses], prompt="Mọi trạng thái báo cáo",
                          value=self.current.get("status") or Select.NULL, id="status")

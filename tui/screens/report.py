@@ -40,7 +40,7 @@ def _value(name: str, value) -> str:
     if name.endswith("_date"):
         return format_date(dt.date.fromisoformat(value))
     if name == "form":
-        return FORM_LABELS.get(value, value)
+        return str(FORM_LABELS.get(value, value))
     if name == "is_pilot":
         return "Có" if value else "Không"
     if isinstance(value, int):

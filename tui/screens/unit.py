@@ -79,12 +79,12 @@ class UnitScreen(LiveScreen):
         row = table.cursor_row
         table.clear()
         for u in self.items:
-            status = STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")
+            status = str(STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo"))
             table.add_row(u["code"], u["name"], u["sector_label"], format_number(u["members_count"]), status,
                           key=str(u["id"]))
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
-        active = [SECTOR_LABELS.get(self.filters["sector"] or ""), STATUS_LABELS.get(self.filters["status"] or "")]
+        active = [str(SECTOR_LABELS.get(self.filters["sector"] or "", "")), str(STATUS_LABELS.get(self.filters["status"] or "", ""))]
         if self.filters["status"] == "none":
             active[1] = "Chưa có báo cáo"
         shown = ", ".join(a for a in active if a) or "không lọc"
@@ -126,5 +126,5 @@ class UnitScreen(LiveScreen):
 
     def action_export(self) -> None:
         rows = [[u["code"], u["name"], u["sector_label"], u["members_count"],
-                 STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo")] for u in self.items]
+                 str(STATUS_LABELS.get(u["report_status"], "Chưa có báo cáo"))] for u in self.items]
         self.app.export(self.unit, self.scope_text, ["Mã", "Đơn vị", "Khu vực", "Đoàn viên", "Báo cáo"], rows)

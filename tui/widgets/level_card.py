@@ -19,7 +19,7 @@ class LevelCard(Vertical):
         self.level = level
 
     def compose(self) -> ComposeResult:
-        yield Label(LEVEL_LABELS[self.level], classes="card-title")
+        yield Label(str(LEVEL_LABELS[self.level]), classes="card-title")
         yield Label("…", classes="card-held", markup=False)
         yield ProgressBar(total=100, show_eta=False, show_percentage=False)
         yield Label("", classes="card-deadline", markup=False)
