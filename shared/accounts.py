@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from shared import audit
 from shared.common_passwords import COMMON_PASSWORDS
 from shared.errors import DomainError, Forbidden, NotFound
+from shared.i18n import _
 from shared.models import ROLE_LABELS, Unit, User
 from shared.security import hash_password, verify_password
 from shared.text import fold, nfc
@@ -46,14 +47,14 @@ def check_password(password: str, username: str | None = None) -> None:
         raise DomainError(message, fields={"password": message})
 
     if len(password) < MIN_PASSWORD:
-        fail(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+        fail(_("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
-        fail(f"Mật khẩu không được dài quá {MAX_PASSWORD} ký tự.")
+        fail(_("Mật khẩu không được dài quá %(n)s ký tự.", n=MAX_PASSWORD))
     folded = fold(password).replace(" ", "")
     if folded in COMMON_PASSWORDS or len(set(password)) <= 2:
-        fail("Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác.")
+        fail(_("Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác."))
     if username and fold(username) in folded:
-        fail("Mật khẩu không được chứa tên đăng nhập.")
+        fail(_("Mật khẩu không được chứa tên đăng nhập."))
 
 
 def one_time_password() -> str:
@@ -65,14 +66,14 @@ def create_account(
 ) -> User:
     username = (nfc(username) or "").lower()
     if not USERNAME.match(username):
-        raise DomainError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự).")
+        raise DomainError(_("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự)."))
     if role not in ROLE_LABELS:
-        raise DomainError("Vai trò không hợp lệ.")
+        raise DomainError(_("Vai trò không hợp lệ."))
     if session.scalar(select(User).where(User.username == username)):
-        raise DomainError(f"Tên đăng nhập “{username}” đã có người dùng.")
+        raise DomainError(_("Tên đăng nhập “%(username)s” đã có người dùng.", username=username))
     unit = session.scalar(select(Unit).where(Unit.code == (nfc(unit_code) or "").upper()))
     if unit is None:
-        raise DomainError(f"Không có đơn vị mã “{unit_code}”.")
+        raise DomainError(_("Không có đơn vị mã “%(code)s”.", code=unit_code))
     check_password(password, username)
     user = User(username=username, role=role, unit_id=unit.id, full_name=nfc(full_name) or "", password_hash=hash_password(password))
     session.add(user)
@@ -104,7 +105,7 @@ def get_visible_user(session: Session, actor: User, user_id: int) -> User | None
 def _require_manager(actor: User) -> tuple[str, ...]:
     roles = ASSIGNABLE_ROLES.get(actor.role)
     if roles is None:
-        raise Forbidden("Bạn không có quyền quản lý tài khoản.")
+        raise Forbidden(_("Bạn không có quyền quản lý tài khoản."))
     return roles
 
 
@@ -112,33 +113,34 @@ def require_can_manage(actor: User, target: User) -> None:
     """The target must be in scope (404) and of a role the actor may give (403)."""
     roles = _require_manager(actor)
     if not is_within(target.unit, actor.unit):
-        raise NotFound("Không tìm thấy tài khoản.")
+        raise NotFound(_("Không tìm thấy tài khoản."))
     if target.role not in roles:
-        raise Forbidden(f"Bạn không được quản lý tài khoản có vai trò “{target.role_label}”.")
+        raise Forbidden(_("Bạn không được quản lý tài khoản có vai trò “%(role)s”.", role=target.role_label))
 
 
 def _check_role_and_unit(actor: User, role: str, unit: Unit) -> None:
     roles = _require_manager(actor)
     if not is_within(unit, actor.unit):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     if role not in ROLE_LABELS:
-        raise DomainError("Vai trò không hợp lệ.", fields={"role": "Vai trò không hợp lệ."})
+        raise DomainError(_("Vai trò không hợp lệ."), fields={"role": _("Vai trò không hợp lệ.")})
     if role not in roles:
-        raise Forbidden(f"Bạn không được cấp vai trò “{ROLE_LABELS[role]}”.")
+        raise Forbidden(_("Bạn không được cấp vai trò “%(role)s”.", role=ROLE_LABELS[role]))
     if unit.level not in ROLE_LEVELS[role]:
-        message = f"Vai trò “{ROLE_LABELS[role]}” không dùng cho đơn vị {unit.level_label.lower()}."
+        message = _("Vai trò “%(role)s” không dùng cho đơn vị %(level)s.",
+                    role=ROLE_LABELS[role], level=unit.level_label.lower())
         raise DomainError(message, fields={"unit": message})
     if not unit.active:
-        raise DomainError("Đơn vị đã ngừng hoạt động.", fields={"unit": "Đơn vị đã ngừng hoạt động."})
+        raise DomainError(_("Đơn vị đã ngừng hoạt động."), fields={"unit": _("Đơn vị đã ngừng hoạt động.")})
 
 
 def _profile(full_name: str | None, email: str | None) -> tuple[str, str | None]:
     full_name = nfc(full_name) or ""
     if len(full_name) > 200:
-        raise DomainError("Họ tên dài quá 200 ký tự.", fields={"full_name": "Tối đa 200 ký tự."})
+        raise DomainError(_("Họ tên dài quá 200 ký tự."), fields={"full_name": _("Tối đa 200 ký tự.")})
     email = (nfc(email) or "").lower() or None
     if email and (len(email) > 255 or not EMAIL.match(email)):
-        raise DomainError("Email không hợp lệ.", fields={"email": "Email không hợp lệ."})
+        raise DomainError(_("Email không hợp lệ."), fields={"email": _("Email không hợp lệ.")})
     return full_name, email
 
 
@@ -155,10 +157,10 @@ def create_user(
     _check_role_and_unit(actor, role, unit)
     username = (nfc(username) or "").lower()
     if not USERNAME.match(username):
-        raise DomainError("Tên đăng nhập chưa hợp lệ.",
-                          fields={"username": "Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự)."})
+        raise DomainError(_("Tên đăng nhập chưa hợp lệ."),
+                          fields={"username": _("Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự).")})
     if session.scalar(select(User.id).where(User.username == username)):
-        raise DomainError("Tên đăng nhập đã có.", fields={"username": f"“{username}” đã có người dùng."})
+        raise DomainError(_("Tên đăng nhập đã có."), fields={"username": _("“%(username)s” đã có người dùng.", username=username)})
     full_name, email = _profile(full_name, email)
     password = one_time_password()
     user = User(username=username, role=role, unit_id=unit.id, unit=unit, full_name=full_name, email=email,
@@ -177,7 +179,7 @@ def update_user(
     require_can_manage(actor, user)
     _check_role_and_unit(actor, role, unit)
     if user.id == actor.id and (role != user.role or unit.id != user.unit_id):
-        raise DomainError("Bạn không thể tự đổi vai trò hay đơn vị của chính mình.")
+        raise DomainError(_("Bạn không thể tự đổi vai trò hay đơn vị của chính mình."))
     before = _state(user)
     user.full_name, user.email = _profile(full_name, email)
     scope_changed = role != user.role or unit.id != user.unit_id
@@ -194,7 +196,7 @@ def update_user(
 def set_user_active(session: Session, actor: User, user: User, active: bool, ip: str | None = None) -> None:
     require_can_manage(actor, user)
     if user.id == actor.id:
-        raise DomainError("Bạn không thể tự khóa tài khoản của chính mình.")
+        raise DomainError(_("Bạn không thể tự khóa tài khoản của chính mình."))
     if user.active == active:
         return
     user.active = active
@@ -229,11 +231,11 @@ def change_own_password(
 ) -> None:
     """The user's own change: checks the current password; bumps session_version (other sessions end)."""
     if not verify_password(user.password_hash, current or ""):
-        raise DomainError("Mật khẩu hiện tại không đúng.", fields={"current": "Mật khẩu hiện tại không đúng."})
+        raise DomainError(_("Mật khẩu hiện tại không đúng."), fields={"current": _("Mật khẩu hiện tại không đúng.")})
     if new != confirm:
-        raise DomainError("Hai lần nhập mật khẩu mới không khớp.", fields={"confirm": "Không khớp với mật khẩu mới."})
+        raise DomainError(_("Hai lần nhập mật khẩu mới không khớp."), fields={"confirm": _("Không khớp với mật khẩu mới.")})
     if new == current:
-        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.", fields={"password": "Phải khác mật khẩu hiện tại."})
+        raise DomainError(_("Mật khẩu mới phải khác mật khẩu hiện tại."), fields={"password": _("Phải khác mật khẩu hiện tại.")})
     check_password(new, user.username)
     user.password_hash = hash_password(new)
     user.must_change_password = False

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shared import audit
 from shared.errors import DomainError, Forbidden, NotFound
+from shared.i18n import _
 from shared.imports import UNIT_CODE
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, Unit, User
 from shared.text import fold, nfc
@@ -23,13 +24,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def require_unit_manager(actor: User) -> None:
     if actor.role not in UNIT_MANAGERS:
-        raise Forbidden("Chỉ quản trị hệ thống và LĐLĐ tỉnh được quản lý đơn vị.")
+        raise Forbidden(_("Chỉ quản trị hệ thống và LĐLĐ tỉnh được quản lý đơn vị."))
 
 
 def require_in_scope(actor: User, unit: Unit) -> None:
     """Out-of-scope objects do not exist for the actor (404, not 403)."""
     if not is_within(unit, actor.unit):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
 
 
 def unit_values(session: Session, data: dict[str, Any], unit: Unit | None = None) -> dict[str, Any]:
@@ -38,23 +39,23 @@ def unit_values(session: Session, data: dict[str, Any], unit: Unit | None = None
     values: dict[str, Any] = {}
     code = (nfc(data.get("code")) or "").upper()
     if not code:
-        errors["code"] = "Hãy nhập mã đơn vị."
+        errors["code"] = _("Hãy nhập mã đơn vị.")
     elif not UNIT_CODE.match(code):
-        errors["code"] = "Mã gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự)."
+        errors["code"] = _("Mã gồm chữ không dấu, số, dấu chấm, gạch (tối đa 40 ký tự).")
     else:
         clash = session.scalar(select(Unit.id).where(Unit.code == code))
         if clash is not None and (unit is None or clash != unit.id):
-            errors["code"] = f"Mã “{code}” đã được dùng cho đơn vị khác."
+            errors["code"] = _("Mã “%(code)s” đã được dùng cho đơn vị khác.", code=code)
     values["code"] = code
     name = nfc(data.get("name")) or ""
     if not name:
-        errors["name"] = "Hãy nhập tên đơn vị."
+        errors["name"] = _("Hãy nhập tên đơn vị.")
     elif len(name) > 255:
-        errors["name"] = "Tên dài quá 255 ký tự."
+        errors["name"] = _("Tên dài quá 255 ký tự.")
     values["name"] = name
     sector = data.get("sector") or "state"
     if sector not in SECTOR_LABELS:
-        errors["sector"] = "Khu vực không hợp lệ."
+        errors["sector"] = _("Khu vực không hợp lệ.")
     values["sector"] = sector
     members = data.get("members_count")
     if members in (None, ""):
@@ -64,18 +65,18 @@ def unit_values(session: Session, data: dict[str, Any], unit: Unit | None = None
         if members < 0:
             raise ValueError
     except (TypeError, ValueError):
-        errors["members_count"] = "Số đoàn viên là số nguyên không âm."
+        errors["members_count"] = _("Số đoàn viên là số nguyên không âm.")
     values["members_count"] = members
     email = (nfc(data.get("contact_email")) or "").lower() or None
     if email and (len(email) > 255 or not EMAIL.match(email)):
-        errors["contact_email"] = "Email không hợp lệ."
+        errors["contact_email"] = _("Email không hợp lệ.")
     values["contact_email"] = email
     phone = nfc(data.get("contact_phone")) or None
     if phone and (len(phone) > 40 or not re.match(r"^[0-9+().\-\s]{6,40}$", phone)):
-        errors["contact_phone"] = "Số điện thoại không hợp lệ."
+        errors["contact_phone"] = _("Số điện thoại không hợp lệ.")
     values["contact_phone"] = phone
     if errors:
-        raise DomainError("Thông tin đơn vị chưa hợp lệ; xem các ô được đánh dấu.", fields=errors)
+        raise DomainError(_("Thông tin đơn vị chưa hợp lệ; xem các ô được đánh dấu."), fields=errors)
     return values
 
 
@@ -88,9 +89,9 @@ def create_child_unit(session: Session, actor: User, parent: Unit, data: dict[st
     require_in_scope(actor, parent)
     level = CHILD_LEVEL.get(parent.level)
     if level is None:
-        raise DomainError("Công đoàn cơ sở không có đơn vị trực thuộc.")
+        raise DomainError(_("Công đoàn cơ sở không có đơn vị trực thuộc."))
     if not parent.active:
-        raise DomainError("Đơn vị cấp trên đã ngừng hoạt động.")
+        raise DomainError(_("Đơn vị cấp trên đã ngừng hoạt động."))
     values = unit_values(session, data)
     unit = create_unit(session, level=level, parent=parent, **values)
     audit.record(session, actor, "unit.create", "unit", unit.id, unit_id=unit.id,
@@ -134,19 +135,20 @@ def move_unit(session: Session, actor: User, unit: Unit, new_parent: Unit, ip: s
     require_in_scope(actor, unit)
     require_in_scope(actor, new_parent)
     if unit.id == actor.unit_id or unit.parent_id is None:
-        raise DomainError("Không thể chuyển đơn vị gốc trong phạm vi của bạn.")
+        raise DomainError(_("Không thể chuyển đơn vị gốc trong phạm vi của bạn."))
     if is_within(new_parent, unit):
-        raise DomainError("Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó.",
-                          fields={"parent": "Đơn vị cấp trên mới nằm trong nhánh của đơn vị đang chuyển."})
+        raise DomainError(_("Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
+                          fields={"parent": _("Đơn vị cấp trên mới nằm trong nhánh của đơn vị đang chuyển.")})
     wanted = PARENT_LEVEL.get(unit.level)
     if new_parent.level != wanted:
         raise DomainError(
-            f"{LEVEL_LABELS[unit.level]} phải trực thuộc đơn vị {LEVEL_LABELS.get(wanted, '').lower()}; "
-            f"“{new_parent.name}” là {LEVEL_LABELS[new_parent.level].lower()}.",
-            fields={"parent": "Sai cấp của đơn vị cấp trên."},
+            _("%(level)s phải trực thuộc đơn vị %(parent_level)s; “%(parent)s” là %(actual)s.",
+              level=LEVEL_LABELS[unit.level], parent_level=str(LEVEL_LABELS.get(wanted, "")).lower(),
+              parent=new_parent.name, actual=str(LEVEL_LABELS[new_parent.level]).lower()),
+            fields={"parent": _("Sai cấp của đơn vị cấp trên.")},
         )
     if not new_parent.active:
-        raise DomainError("Đơn vị cấp trên mới đã ngừng hoạt động.", fields={"parent": "Đã ngừng hoạt động."})
+        raise DomainError(_("Đơn vị cấp trên mới đã ngừng hoạt động."), fields={"parent": _("Đã ngừng hoạt động.")})
     if new_parent.id == unit.parent_id:
         return 0
     old_parent = session.get(Unit, unit.parent_id)
@@ -163,9 +165,9 @@ def set_unit_active(session: Session, actor: User, unit: Unit, active: bool, ip:
     require_unit_manager(actor)
     require_in_scope(actor, unit)
     if unit.id == actor.unit_id:
-        raise DomainError("Không thể ngừng hoạt động đơn vị của chính bạn.")
+        raise DomainError(_("Không thể ngừng hoạt động đơn vị của chính bạn."))
     if active and unit.parent is not None and not unit.parent.active:
-        raise DomainError("Đơn vị cấp trên đang ngừng hoạt động; hãy kích hoạt đơn vị cấp trên trước.")
+        raise DomainError(_("Đơn vị cấp trên đang ngừng hoạt động; hãy kích hoạt đơn vị cấp trên trước."))
     count = session.execute(
         update(Unit).where(in_subtree(unit.path), Unit.active.is_not(active)).values(active=active)
         .execution_options(synchronize_session=False)
@@ -193,7 +195,7 @@ TERM = re.compile(r"^(\d{4})-(\d{4})$")
 
 def require_admin(actor: User) -> None:
     if actor.role != "admin":
-        raise Forbidden("Chỉ quản trị hệ thống được quản lý đợt đại hội.")
+        raise Forbidden(_("Chỉ quản trị hệ thống được quản lý đợt đại hội."))
 
 
 def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign | None = None) -> dict[str, Any]:
@@ -202,41 +204,41 @@ def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign |
     values: dict[str, Any] = {}
     name = nfc(data.get("name")) or ""
     if not name:
-        errors["name"] = "Hãy nhập tên đợt đại hội."
+        errors["name"] = _("Hãy nhập tên đợt đại hội.")
     elif len(name) > 200:
-        errors["name"] = "Tên dài quá 200 ký tự."
+        errors["name"] = _("Tên dài quá 200 ký tự.")
     values["name"] = name
     term = (nfc(data.get("term")) or "").replace("–", "-").replace(" ", "")
     m = TERM.match(term)
     if not m or int(m.group(2)) <= int(m.group(1)):
-        errors["term"] = "Nhiệm kỳ theo dạng 2028-2033."
+        errors["term"] = _("Nhiệm kỳ theo dạng 2028-2033.")
     else:
         clash = session.scalar(select(Campaign.id).where(Campaign.term == term))
         if clash is not None and (campaign is None or clash != campaign.id):
-            errors["term"] = f"Đã có đợt đại hội nhiệm kỳ {term}."
+            errors["term"] = _("Đã có đợt đại hội nhiệm kỳ %(term)s.", term=term)
     values["term"] = term
     for key in CAMPAIGN_DATES:
         value = data.get(key)
         if value is None and key != "pilot_until":
-            errors[key] = "Hãy nhập ngày (dd/mm/yyyy)."
+            errors[key] = _("Hãy nhập ngày (dd/mm/yyyy).")
         values[key] = value
     for key, (low, high) in CAMPAIGN_NUMBERS.items():
         value = data.get(key)
         if value is None or not low <= value <= high:
-            errors[key] = f"Từ {low} đến {high}."
+            errors[key] = _("Từ %(low)s đến %(high)s.", low=low, high=high)
         values[key] = value
     g, d, p, start = (values[k] for k in ("deadline_grassroots", "deadline_district", "deadline_province", "start_date"))
     if start and g and start > g:
-        errors["start_date"] = "Ngày bắt đầu phải trước hạn chót cấp cơ sở."
+        errors["start_date"] = _("Ngày bắt đầu phải trước hạn chót cấp cơ sở.")
     if g and d and g > d:
-        errors["deadline_district"] = "Hạn chót cấp huyện không được trước hạn chót cấp cơ sở."
+        errors["deadline_district"] = _("Hạn chót cấp huyện không được trước hạn chót cấp cơ sở.")
     if d and p and d > p:
-        errors["deadline_province"] = "Hạn chót cấp tỉnh không được trước hạn chót cấp huyện."
+        errors["deadline_province"] = _("Hạn chót cấp tỉnh không được trước hạn chót cấp huyện.")
     pilot = values["pilot_until"]
     if pilot and start and (pilot < start or (g and pilot > g)):
-        errors["pilot_until"] = "Thời gian đại hội điểm phải nằm giữa ngày bắt đầu và hạn chót cấp cơ sở."
+        errors["pilot_until"] = _("Thời gian đại hội điểm phải nằm giữa ngày bắt đầu và hạn chót cấp cơ sở.")
     if errors:
-        raise DomainError("Thông tin đợt đại hội chưa hợp lệ; xem các ô được đánh dấu.", fields=errors)
+        raise DomainError(_("Thông tin đợt đại hội chưa hợp lệ; xem các ô được đánh dấu."), fields=errors)
     return values
 
 

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from shared import audit, clock
 from shared.errors import DomainError, Forbidden
+from shared.i18n import _, lazy_gettext
 from shared.models import Attachment, CongressReport, User
 from shared.text import clean_text, format_number
 
 KIND_LABELS = {
-    "minutes": "Biên bản đại hội",
-    "resolution": "Nghị quyết đại hội",
-    "elected": "Danh sách trúng cử",
-    "other": "Tài liệu khác",
+    "minutes": lazy_gettext("Biên bản đại hội"),
+    "resolution": lazy_gettext("Nghị quyết đại hội"),
+    "elected": lazy_gettext("Danh sách trúng cử"),
+    "other": lazy_gettext("Tài liệu khác"),
 }
 TYPES = {
     "pdf": "application/pdf",
@@ -77,13 +78,13 @@ def store(
     from shared.workflow import can_edit
 
     if not can_edit(user, report):
-        raise Forbidden("Báo cáo này không thể sửa ở trạng thái hiện tại.")
+        raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại."))
     if kind not in KIND_LABELS:
-        raise DomainError("Loại tài liệu không hợp lệ.", fields={"kind": "Hãy chọn loại tài liệu."})
+        raise DomainError(_("Loại tài liệu không hợp lệ."), fields={"kind": _("Hãy chọn loại tài liệu.")})
     name = _safe_filename(filename)
     ext = EXTENSIONS.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
     if ext is None:
-        message = "Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG."
+        message = _("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG.")
         raise DomainError(message, fields={"file": message})
     folder = Path(upload_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,15 +97,15 @@ def store(
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    message = f"Tệp quá lớn: tối đa {format_number(max_bytes / 1024 / 1024, 0)} MB."
+                    message = _("Tệp quá lớn: tối đa %(size)s MB.", size=format_number(max_bytes / 1024 / 1024, 0))
                     raise DomainError(message, fields={"file": message})
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise DomainError("Tệp rỗng.", fields={"file": "Tệp rỗng."})
+            raise DomainError(_("Tệp rỗng."), fields={"file": _("Tệp rỗng.")})
         real = sniff(tmp)
         if real is None or real != ext:
-            message = "Nội dung tệp không đúng định dạng PDF, DOCX, XLSX, JPG hoặc PNG như tên tệp."
+            message = _("Nội dung tệp không đúng định dạng PDF, DOCX, XLSX, JPG hoặc PNG như tên tệp.")
             raise DomainError(message, fields={"file": message})
         os.replace(tmp, folder / key)
     finally:
@@ -133,7 +134,7 @@ def delete(session: Session, attachment: Attachment, user: User) -> None:
 
     report = attachment.report
     if not can_edit(user, report):
-        raise Forbidden("Báo cáo này không thể sửa ở trạng thái hiện tại.")
+        raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại."))
     audit.record(
         session, user, "attachment.delete", "congress_report", report.id, unit_id=report.unit_id,
         changes={"attachment": [attachment.filename, None]},

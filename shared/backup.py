@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from shared.db import make_engine
 from shared.errors import DomainError
+from shared.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -19,7 +20,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 def _sqlite_path(url: str) -> str:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise DomainError("Không sao lưu được cơ sở dữ liệu SQLite trong bộ nhớ.")
+        raise DomainError(_("Không sao lưu được cơ sở dữ liệu SQLite trong bộ nhớ."))
     return database
 
 
@@ -50,7 +51,7 @@ def _pg_env(url: str) -> tuple[list[str], dict[str, str], str | None]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise DomainError(f"Không tìm thấy chương trình {name}; hãy cài gói postgresql-client.")
+        raise DomainError(_("Không tìm thấy chương trình %(name)s; hãy cài gói postgresql-client.", name=name))
     return path
 
 
@@ -74,7 +75,7 @@ def backup(url: str, output: str | Path) -> Path:
         command += ["--schema", schema]
     result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
     if result.returncode != 0:
-        raise DomainError("pg_dump thất bại: " + result.stderr.strip())
+        raise DomainError(_("pg_dump thất bại: %(error)s", error=result.stderr.strip()))
     return output
 
 
@@ -118,14 +119,14 @@ def _renew_data_versions(url: str) -> None:
 
 def _restore(url: str, source: Path) -> None:
     if not source.is_file():
-        raise DomainError(f"Không có tệp sao lưu {source}.")
+        raise DomainError(_("Không có tệp sao lưu %(path)s.", path=source))
     with open(source, "rb") as f:
         is_sqlite_file = f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
     if not _is_empty(url):
-        raise DomainError("Cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục vào cơ sở dữ liệu trống.")
+        raise DomainError(_("Cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục vào cơ sở dữ liệu trống."))
     if make_url(url).get_backend_name() == "sqlite":
         if not is_sqlite_file:
-            raise DomainError("Tệp này không phải bản sao lưu SQLite.")
+            raise DomainError(_("Tệp này không phải bản sao lưu SQLite."))
         path = _sqlite_path(url)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -138,14 +139,14 @@ def _restore(url: str, source: Path) -> None:
             src.close()
         return
     if is_sqlite_file:
-        raise DomainError("Tệp này là bản sao lưu SQLite, không khôi phục được vào PostgreSQL.")
+        raise DomainError(_("Tệp này là bản sao lưu SQLite, không khôi phục được vào PostgreSQL."))
     args, env, schema = _pg_env(url)
     _make_way(url, schema)
     command = [_tool("psql"), *args, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
                "--file", str(source)]
     result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 fixed argument list from the URL, no shell
     if result.returncode != 0:
-        raise DomainError("psql thất bại: " + result.stderr.strip())
+        raise DomainError(_("psql thất bại: %(error)s", error=result.stderr.strip()))
 
 
 def _make_way(url: str, schema: str | None) -> None:

@@ -12,35 +12,36 @@ from sqlalchemy.orm import Session, aliased
 
 from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
+from shared.validation import REC_STATUS_LABELS
 
 TOPIC_LABELS = {
-    "jobs": "Việc làm",
-    "income": "Tiền lương, thu nhập",
-    "housing": "Nhà ở",
-    "facilities": "Điều kiện hoạt động công đoàn",
-    "culture": "Đời sống văn hóa",
-    "policy": "Chế độ, chính sách",
-    "other": "Khác",
+    "jobs": lazy_gettext("Việc làm"),
+    "income": lazy_gettext("Tiền lương, thu nhập"),
+    "housing": lazy_gettext("Nhà ở"),
+    "facilities": lazy_gettext("Điều kiện hoạt động công đoàn"),
+    "culture": lazy_gettext("Đời sống văn hóa"),
+    "policy": lazy_gettext("Chế độ, chính sách"),
+    "other": lazy_gettext("Khác"),
 }
-REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
 # What may happen to a congress by a date (the same rules as shared.progress).
 STATE_LABELS = {
-    "on_time": "Đã tổ chức đúng hạn",
-    "late": "Đã tổ chức trễ hạn",
-    "overdue": "Quá hạn chưa tổ chức",
-    "pending": "Chưa đến hạn",
+    "on_time": lazy_gettext("Đã tổ chức đúng hạn"),
+    "late": lazy_gettext("Đã tổ chức trễ hạn"),
+    "overdue": lazy_gettext("Quá hạn chưa tổ chức"),
+    "pending": lazy_gettext("Chưa đến hạn"),
 }
-STATE_FILTERS = {"held": "Đã tổ chức", **STATE_LABELS}
+STATE_FILTERS = {"held": lazy_gettext("Đã tổ chức"), **STATE_LABELS}
 REPORT_FILTERS = {
-    "none": "Chưa có kế hoạch",
-    "draft": "Bản nháp",
-    "submitted": "Chờ duyệt",
-    "returned": "Bị trả lại",
-    "approved": "Đã phê duyệt",
+    "none": lazy_gettext("Chưa có kế hoạch"),
+    "draft": lazy_gettext("Bản nháp"),
+    "submitted": lazy_gettext("Chờ duyệt"),
+    "returned": lazy_gettext("Bị trả lại"),
+    "approved": lazy_gettext("Đã phê duyệt"),
 }
 # Roles that see the dashboard; roles that resolve recommendations (the People's Committee's work
 # is followed by the coordinators and the federation).
@@ -48,12 +49,12 @@ DASHBOARD_ROLES = ("admin", "coordinator", "federation", "district", "observer")
 RECOMMENDATION_EDITORS = ("admin", "coordinator", "federation")
 PERSONNEL_FIELDS = ("seats", "women", "young", "party", "ethnic", "reelected", "new")
 PERSONNEL_LABELS = {
-    "women": "Nữ",
-    "young": "Trẻ",
-    "party": "Đảng viên",
-    "ethnic": "Dân tộc thiểu số",
-    "reelected": "Tái cử",
-    "new": "Tham gia lần đầu",
+    "women": lazy_gettext("Nữ"),
+    "young": lazy_gettext("Trẻ"),
+    "party": lazy_gettext("Đảng viên"),
+    "ethnic": lazy_gettext("Dân tộc thiểu số"),
+    "reelected": lazy_gettext("Tái cử"),
+    "new": lazy_gettext("Tham gia lần đầu"),
 }
 EMULATION_FIELDS = ("works", "works_value", "exemplary", "funding")
 
@@ -210,7 +211,7 @@ def personnel_by_child(
 
 
 def total_personnel(rows) -> Personnel:
-    out = Personnel(label="Tổng cộng")
+    out = Personnel(label=_("Tổng cộng"))
     for p in rows:
         out.add(p)
     return out
@@ -395,7 +396,7 @@ def _within_district(session: Session, stmt: Select, scope: Unit, district_id: i
         return stmt
     district = session.get(Unit, district_id)
     if district is None or not is_within(district, scope):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     return stmt.where(in_subtree(district.path))
 
 
@@ -466,23 +467,23 @@ def update_recommendation(
     """Record how a recommendation is being resolved (audited; optimistic locking)."""
     unit = session.get(Unit, rec.unit_id)
     if unit is None or not is_within(unit, user.unit):
-        raise NotFound("Không tìm thấy kiến nghị.")
+        raise NotFound(_("Không tìm thấy kiến nghị."))
     if not can_update_recommendation(user):
-        raise Forbidden("Chỉ Ban Dân vận và LĐLĐ tỉnh mới cập nhật kết quả giải quyết kiến nghị.")
+        raise Forbidden(_("Chỉ Ban Dân vận và LĐLĐ tỉnh mới cập nhật kết quả giải quyết kiến nghị."))
     if expected_version is not None and int(expected_version) != rec.version:
-        raise Conflict("Kiến nghị đã được người khác cập nhật sau khi bạn mở. Hãy xem nội dung hiện tại.", current=rec)
+        raise Conflict(_("Kiến nghị đã được người khác cập nhật sau khi bạn mở. Hãy xem nội dung hiện tại."), current=rec)
     errors = {}
     if status not in REC_STATUS_LABELS:
-        errors["status"] = "Hãy chọn một trạng thái."
+        errors["status"] = _("Hãy chọn một trạng thái.")
     try:
         note = clean_text(resolution_note, 2000) or None
     except ValueError as exc:
         errors["resolution_note"] = str(exc)
         note = None
     if status == "resolved" and not note and "resolution_note" not in errors:
-        errors["resolution_note"] = "Hãy ghi kết quả giải quyết."
+        errors["resolution_note"] = _("Hãy ghi kết quả giải quyết.")
     if errors:
-        raise DomainError("Chưa cập nhật được kiến nghị; hãy xem các lỗi bên dưới.", fields=errors)
+        raise DomainError(_("Chưa cập nhật được kiến nghị; hãy xem các lỗi bên dưới."), fields=errors)
     before = {"status": rec.status, "resolution_note": rec.resolution_note}
     rec.status = status
     rec.resolution_note = note

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from shared import audit, clock, notifications
+from shared import audit, clock, messages, notifications
 from shared.errors import DomainError, NotFound
+from shared.i18n import _, N_
 from shared.models import (
     DOCUMENT_KIND_LABELS,
     LEVEL_LABELS,
@@ -76,16 +77,16 @@ def publish(
     levels: list[str], targets: list[Unit], ack_by: dt.date | None, file: StoredFile | None,
 ) -> Document:
     if user.role not in PUBLISH_ROLES:
-        raise NotFound("Không tìm thấy trang.")
+        raise NotFound(_("Không tìm thấy trang."))
     errors: dict[str, str] = {}
     if kind not in DOCUMENT_KIND_LABELS:
-        errors["kind"] = "Chọn loại văn bản."
+        errors["kind"] = _("Chọn loại văn bản.")
     try:
         title = clean_text(title, 255)
     except ValueError as exc:
         errors["title"] = str(exc)
     if not title and "title" not in errors:
-        errors["title"] = "Hãy nhập tiêu đề."
+        errors["title"] = _("Hãy nhập tiêu đề.")
     from shared.level_reports import clean_multiline
 
     try:
@@ -93,19 +94,19 @@ def publish(
     except ValueError as exc:
         errors["body"] = str(exc)
     if kind != "announcement" and file is None and not errors.get("kind"):
-        errors["file"] = "Văn bản hướng dẫn, kế hoạch, biểu mẫu cần tệp đính kèm (PDF, DOCX, XLSX)."
+        errors["file"] = _("Văn bản hướng dẫn, kế hoạch, biểu mẫu cần tệp đính kèm (PDF, DOCX, XLSX).")
     if kind == "announcement" and not body and file is None:
-        errors["body"] = "Hãy nhập nội dung thông báo."
+        errors["body"] = _("Hãy nhập nội dung thông báo.")
     bad_levels = [l for l in levels if l not in LEVEL_LABELS]
     if bad_levels:
-        errors["levels"] = "Cấp không hợp lệ."
+        errors["levels"] = _("Cấp không hợp lệ.")
     targets = targets or [user.unit]
     if any(not is_within(t, user.unit) for t in targets):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     if ack_by is not None and ack_by < clock.today():
-        errors["ack_by"] = "Hạn xác nhận không được trước hôm nay."
+        errors["ack_by"] = _("Hạn xác nhận không được trước hôm nay.")
     if errors:
-        raise DomainError("Văn bản chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Văn bản chưa hợp lệ."), fields=errors)
     doc = Document(
         kind=kind, title=title, body=body or None, file_id=file.id if file else None,
         target_levels=",".join(l for l in LEVEL_LABELS if l in levels), ack_by=ack_by,
@@ -175,7 +176,7 @@ def mark_opened(session: Session, user: User, document: Document) -> None:
 
 def acknowledge(session: Session, user: User, document: Document) -> None:
     if not in_audience(document, user.unit):
-        raise NotFound("Không tìm thấy văn bản.")
+        raise NotFound(_("Không tìm thấy văn bản."))
     receipt = _receipt(session, user, document)
     if receipt is None:
         receipt = DocumentReceipt(document_id=document.id, user_id=user.id, unit_id=user.unit_id, opened_at=clock.now())
@@ -244,17 +245,21 @@ def remind(session: Session, user: User, document: Document, link: str) -> int:
     """Notify (and e-mail, through the outbox) the users of the units that have not acknowledged
     (or, without an acknowledge-by date, not opened) the item. Returns how many users were reminded."""
     if not can_manage(user, document):
-        raise NotFound("Không tìm thấy văn bản.")
+        raise NotFound(_("Không tìm thấy văn bản."))
     done = DocumentReceipt.acknowledged_at.is_not(None) if document.ack_by else literal(True)
     answered = exists().where(DocumentReceipt.document_id == document.id, DocumentReceipt.unit_id == User.unit_id, done)
     users = session.scalars(
         select(User).join(Unit, Unit.id == User.unit_id)
         .where(audience_units(document), User.active.is_(True), ~answered)
     ).all()
-    what = "xác nhận đã đọc" if document.ack_by else "xem"
-    due = f" trước ngày {format_date(document.ack_by)}" if document.ack_by else ""
-    text = f"Nhắc: đề nghị {what} {document.kind_label.lower()} “{document.title}”{due}."
-    notifications.notify(session, users, text, link, subject=f"[daihoi] Nhắc: {document.title}")
+    kind = messages.label(DOCUMENT_KIND_LABELS[document.kind], lower=True)
+    if document.ack_by:
+        text = messages.message(N_("Nhắc: đề nghị xác nhận đã đọc %(kind)s “%(title)s” trước ngày %(date)s."),
+                                kind=kind, title=document.title, date=format_date(document.ack_by))
+    else:
+        text = messages.message(N_("Nhắc: đề nghị xem %(kind)s “%(title)s”."), kind=kind, title=document.title)
+    subject = messages.message(N_("[daihoi] Nhắc: %(title)s"), title=document.title)
+    notifications.notify(session, users, text, link, subject=subject)
     document.last_reminded_at = clock.now()
     session.flush()
     audit.record(session, user, "remind", "document", document.id, unit_id=user.unit_id, changes={"reminded": [None, len(users)]})

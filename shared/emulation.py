@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from shared import audit, clock
 from shared.errors import DomainError, NotFound
+from shared.i18n import _
 from shared.models import Campaign, CongressWork, ExemplaryEntry, Unit, User
 from shared.text import clean_text
 from shared.units import SEGMENT, in_subtree, is_within
@@ -35,7 +36,7 @@ def can_edit(user: User, unit: Unit) -> bool:
 
 def _check_edit(user: User, unit: Unit) -> None:
     if not can_edit(user, unit):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
 
 
 def add_work(
@@ -49,13 +50,13 @@ def add_work(
     except ValueError as exc:
         errors["name"] = str(exc)
     if not name and "name" not in errors:
-        errors["name"] = "Hãy nhập tên công trình, sản phẩm."
+        errors["name"] = _("Hãy nhập tên công trình, sản phẩm.")
     if value_vnd is not None and value_vnd < 0:
-        errors["value_vnd"] = "Giá trị không được âm."
+        errors["value_vnd"] = _("Giá trị không được âm.")
     if completed_on is not None and completed_on > clock.today():
-        errors["completed_on"] = "Ngày hoàn thành không được sau hôm nay."
+        errors["completed_on"] = _("Ngày hoàn thành không được sau hôm nay.")
     if errors:
-        raise DomainError("Thông tin công trình chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Thông tin công trình chưa hợp lệ."), fields=errors)
     work = CongressWork(
         campaign_id=campaign.id, unit_id=unit.id, name=name, value_vnd=value_vnd,
         completed_on=completed_on, created_by_id=user.id, created_at=clock.now(),
@@ -73,7 +74,7 @@ def add_exemplary(
     _check_edit(user, unit)
     errors: dict[str, str] = {}
     if kind not in ("individual", "collective"):
-        errors["kind"] = "Chọn cá nhân hoặc tập thể."
+        errors["kind"] = _("Chọn cá nhân hoặc tập thể.")
     values = {}
     for field, value, limit in (("name", name, 255), ("achievement", achievement, 4000), ("commendation", commendation, 255)):
         try:
@@ -81,9 +82,9 @@ def add_exemplary(
         except ValueError as exc:
             errors[field] = str(exc)
     if not values.get("name") and "name" not in errors:
-        errors["name"] = "Hãy nhập tên cá nhân, tập thể."
+        errors["name"] = _("Hãy nhập tên cá nhân, tập thể.")
     if errors:
-        raise DomainError("Thông tin điển hình chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Thông tin điển hình chưa hợp lệ."), fields=errors)
     entry = ExemplaryEntry(
         campaign_id=campaign.id, unit_id=unit.id, kind=kind, name=values["name"],
         achievement=values["achievement"] or None, commendation=values["commendation"] or None,
@@ -99,7 +100,7 @@ def delete_entry(session: Session, user: User, unit: Unit, model: type, entry_id
     _check_edit(user, unit)
     entry = session.get(model, entry_id)
     if entry is None or entry.unit_id != unit.id:
-        raise NotFound("Không tìm thấy mục này.")
+        raise NotFound(_("Không tìm thấy mục này."))
     audit.record(session, user, "delete", model.__tablename__, entry.id, unit_id=unit.id, changes={"name": [entry.name, None]})
     session.delete(entry)
     session.flush()

@@ -100,6 +100,8 @@ def _export_filters(filters: dash.Filters | None) -> dash.Filters:
 
 
 def _value(value):
+    if is_lazy(value):  # a label (lazy_gettext): its text in the language in force
+        return str(value)
     if isinstance(value, float):
         return round(value, 1)
     return value

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from shared.audit import diff
 from shared.errors import NotFound
+from shared.i18n import _, N_
 from shared.models import FORM_LABELS, STATUS_LABELS, CongressReport, ReportStatusChange, ReportVersion, User
 from shared.reports import EDITABLE_FIELDS
 from shared.text import format_date, format_number
@@ -22,7 +23,7 @@ from shared.validation import (
 )
 
 FIELD_ORDER = {name: i for i, name in enumerate((*EDITABLE_FIELDS, "officers", "recommendations", "status"))}
-EMPTY = "(trống)"
+EMPTY = N_("(trống)")
 
 
 def transitions(session: Session, report: CongressReport) -> list[ReportStatusChange]:
@@ -85,7 +86,7 @@ def _version_data(session: Session, report: CongressReport, version: int) -> dic
         select(ReportVersion.data).where(ReportVersion.report_id == report.id, ReportVersion.version == version)
     )
     if data is None:
-        raise NotFound(f"Không có phiên bản {version} của báo cáo này.")
+        raise NotFound(_("Không có phiên bản %(version)s của báo cáo này.", version=version))
     return data
 
 
@@ -93,27 +94,27 @@ def compare(session: Session, report: CongressReport, old: int, new: int) -> lis
     """Every field that differs between two versions, in form order, values formatted for reading."""
     changes = diff(_version_data(session, report, old), _version_data(session, report, new))
     return [
-        FieldChange(name, FIELD_LABELS.get(name, name), display(name, before), display(name, after))
+        FieldChange(name, str(FIELD_LABELS.get(name, name)), display(name, before), display(name, after))
         for name, (before, after) in sorted(changes.items(), key=lambda kv: FIELD_ORDER.get(kv[0], 999))
     ]
 
 
 def display(name: str, value: Any) -> str:
-    """A snapshot value as the Vietnamese form shows it."""
+    """A snapshot value as the report form shows it, in the current language."""
     if value is None or value == "" or value == []:
-        return EMPTY
+        return _(EMPTY)
     if name == "officers":
         return "; ".join(_officer(o) for o in value)
     if name == "recommendations":
         return "; ".join(f"{TOPIC_LABELS.get(r.get('topic'), r.get('topic') or '')}: {r.get('text') or ''}" for r in value)
     if name == "status":
-        return STATUS_LABELS.get(value, value)
+        return str(STATUS_LABELS.get(value, value))
     if name == "form":
-        return FORM_LABELS.get(value, value)
+        return str(FORM_LABELS.get(value, value))
     if name == "meeting_mode":
-        return MEETING_MODE_LABELS.get(value, value)
+        return str(MEETING_MODE_LABELS.get(value, value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if name.endswith("_date"):
         try:
             return format_date(dt.date.fromisoformat(value))
@@ -126,7 +127,7 @@ def display(name: str, value: Any) -> str:
 
 def _officer(o: dict[str, Any]) -> str:
     role = OFFICER_ROLE_LABELS.get(o.get("role"), o.get("role") or "")
-    extra = [GENDER_LABELS.get(o.get("gender"), "")] if o.get("gender") else []
+    extra = [str(GENDER_LABELS.get(o.get("gender"), ""))] if o.get("gender") else []
     if o.get("vote_pct") is not None:
         extra.append(format_number(o["vote_pct"], 2).rstrip("0").rstrip(",") + " %")
     text = f"{role}: {o.get('full_name') or ''}"

@@ -25,7 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared import clock
+from shared import clock, messages
+from shared.i18n import lazy_gettext
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,37 +52,37 @@ class Level(str, enum.Enum):
 
 
 LEVEL_LABELS = {
-    "province": "Cấp tỉnh",
-    "district": "Cấp huyện và tương đương",
-    "grassroots": "Công đoàn cơ sở",
+    "province": lazy_gettext("Cấp tỉnh"),
+    "district": lazy_gettext("Cấp huyện và tương đương"),
+    "grassroots": lazy_gettext("Công đoàn cơ sở"),
 }
 LEVEL_ORDER = ("grassroots", "district", "province")
 
 SECTOR_LABELS = {
-    "state": "Khu vực nhà nước",
-    "non_state": "Ngoài nhà nước",
-    "fdi": "Doanh nghiệp FDI",
-    "public_service": "Đơn vị sự nghiệp",
+    "state": lazy_gettext("Khu vực nhà nước"),
+    "non_state": lazy_gettext("Ngoài nhà nước"),
+    "fdi": lazy_gettext("Doanh nghiệp FDI"),
+    "public_service": lazy_gettext("Đơn vị sự nghiệp"),
 }
 
 ROLE_LABELS = {
-    "admin": "Quản trị hệ thống",
-    "coordinator": "Ban Dân vận (điều phối)",
-    "federation": "LĐLĐ tỉnh",
-    "district": "Công đoàn cấp trên cơ sở",
-    "reporter": "Công đoàn cơ sở",
-    "observer": "Theo dõi",
-    "party_committee": "Cấp ủy (huyện ủy, thành ủy, Đảng đoàn)",
+    "admin": lazy_gettext("Quản trị hệ thống"),
+    "coordinator": lazy_gettext("Ban Dân vận (điều phối)"),
+    "federation": lazy_gettext("LĐLĐ tỉnh"),
+    "district": lazy_gettext("Công đoàn cấp trên cơ sở"),
+    "reporter": lazy_gettext("Công đoàn cơ sở"),
+    "observer": lazy_gettext("Theo dõi"),
+    "party_committee": lazy_gettext("Cấp ủy (huyện ủy, thành ủy, Đảng đoàn)"),
 }
 
 STATUS_LABELS = {
-    "draft": "Bản nháp",
-    "submitted": "Đã gửi",
-    "returned": "Bị trả lại",
-    "approved": "Đã phê duyệt",
+    "draft": lazy_gettext("Bản nháp"),
+    "submitted": lazy_gettext("Đã gửi"),
+    "returned": lazy_gettext("Bị trả lại"),
+    "approved": lazy_gettext("Đã phê duyệt"),
 }
 
-FORM_LABELS = {"toan_the": "Đại hội toàn thể", "dai_bieu": "Đại hội đại biểu"}
+FORM_LABELS = {"toan_the": lazy_gettext("Đại hội toàn thể"), "dai_bieu": lazy_gettext("Đại hội đại biểu")}
 
 
 def _now() -> dt.datetime:
@@ -127,11 +128,11 @@ class Unit(Base):
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS[self.level]
+        return str(LEVEL_LABELS[self.level])
 
     @property
     def sector_label(self) -> str:
-        return SECTOR_LABELS.get(self.sector, self.sector)
+        return str(SECTOR_LABELS.get(self.sector, self.sector))
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name!r}>"
@@ -216,7 +217,7 @@ class User(Base):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_LABELS[self.role])
 
 
 class CongressReport(Base):
@@ -298,7 +299,7 @@ class CongressReport(Base):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 class Officer(Base):
@@ -419,15 +420,28 @@ class AuditLog(Base):
 
 
 class Notification(Base):
+    """A note to one user. `message` (shared.messages) is shown in the reader's language; the column
+    `text` keeps it in Vietnamese (and is all there is for notes written as plain text)."""
+
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
+    stored_text: Mapped[str] = mapped_column("text", Text)
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     link: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    @property
+    def text(self) -> str:
+        """The note in the language in force."""
+        return messages.render(self.message) if self.message else self.stored_text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.stored_text = value
 
 
 class EmailOutbox(Base):
@@ -477,37 +491,37 @@ class ApiToken(Base):
 # ---- Party bodies: level reports, steering committees, guidance, emulation -------------------
 
 LEVEL_REPORT_STATUS_LABELS = {
-    "not_started": "Chưa bắt đầu",
-    "draft": "Đang soạn",
-    "submitted": "Đã gửi",
-    "returned": "Yêu cầu chỉnh sửa",
-    "acknowledged": "Đã tiếp nhận",
+    "not_started": lazy_gettext("Chưa bắt đầu"),
+    "draft": lazy_gettext("Đang soạn"),
+    "submitted": lazy_gettext("Đã gửi"),
+    "returned": lazy_gettext("Yêu cầu chỉnh sửa"),
+    "acknowledged": lazy_gettext("Đã tiếp nhận"),
 }
 PARTY_BODY_KIND_LABELS = {
-    "district_committee": "Huyện ủy, thành ủy",
-    "federation_delegation": "Đảng đoàn LĐLĐ tỉnh",
+    "district_committee": lazy_gettext("Huyện ủy, thành ủy"),
+    "federation_delegation": lazy_gettext("Đảng đoàn LĐLĐ tỉnh"),
 }
 STEERING_ROLE_LABELS = {
-    "head": "Trưởng ban",
-    "standing_deputy": "Phó Trưởng ban thường trực",
-    "deputy": "Phó Trưởng ban",
-    "member": "Thành viên",
+    "head": lazy_gettext("Trưởng ban"),
+    "standing_deputy": lazy_gettext("Phó Trưởng ban thường trực"),
+    "deputy": lazy_gettext("Phó Trưởng ban"),
+    "member": lazy_gettext("Thành viên"),
 }
 AGENCY_KIND_LABELS = {
-    "mass_mobilization": "Ban Dân vận",
-    "organisation": "Ban Tổ chức",
-    "propaganda": "Ban Tuyên giáo",
-    "federation": "Liên đoàn Lao động",
-    "sector": "Sở, ngành",
-    "other": "Khác",
+    "mass_mobilization": lazy_gettext("Ban Dân vận"),
+    "organisation": lazy_gettext("Ban Tổ chức"),
+    "propaganda": lazy_gettext("Ban Tuyên giáo"),
+    "federation": lazy_gettext("Liên đoàn Lao động"),
+    "sector": lazy_gettext("Sở, ngành"),
+    "other": lazy_gettext("Khác"),
 }
 DOCUMENT_KIND_LABELS = {
-    "guidance": "Hướng dẫn",
-    "plan": "Kế hoạch",
-    "form": "Biểu mẫu",
-    "announcement": "Thông báo",
+    "guidance": lazy_gettext("Hướng dẫn"),
+    "plan": lazy_gettext("Kế hoạch"),
+    "form": lazy_gettext("Biểu mẫu"),
+    "announcement": lazy_gettext("Thông báo"),
 }
-EXEMPLARY_KIND_LABELS = {"individual": "Cá nhân", "collective": "Tập thể"}
+EXEMPLARY_KIND_LABELS = {"individual": lazy_gettext("Cá nhân"), "collective": lazy_gettext("Tập thể")}
 
 
 class StoredFile(Base):
@@ -543,7 +557,7 @@ class PartyBody(Base):
 
     @property
     def kind_label(self) -> str:
-        return PARTY_BODY_KIND_LABELS[self.kind]
+        return str(PARTY_BODY_KIND_LABELS[self.kind])
 
     @property
     def level(self) -> str:
@@ -586,7 +600,7 @@ class LevelReport(Base):
 
     @property
     def status_label(self) -> str:
-        return LEVEL_REPORT_STATUS_LABELS[self.status]
+        return str(LEVEL_REPORT_STATUS_LABELS[self.status])
 
 
 class SteeringCommittee(Base):
@@ -633,11 +647,11 @@ class SteeringMember(Base):
 
     @property
     def role_label(self) -> str:
-        return STEERING_ROLE_LABELS[self.role]
+        return str(STEERING_ROLE_LABELS[self.role])
 
     @property
     def agency_kind_label(self) -> str:
-        return AGENCY_KIND_LABELS[self.agency_kind]
+        return str(AGENCY_KIND_LABELS[self.agency_kind])
 
 
 class Document(Base):
@@ -670,7 +684,7 @@ class Document(Base):
 
     @property
     def kind_label(self) -> str:
-        return DOCUMENT_KIND_LABELS[self.kind]
+        return str(DOCUMENT_KIND_LABELS[self.kind])
 
     @property
     def levels(self) -> list[str]:
@@ -748,7 +762,7 @@ class ExemplaryEntry(Base):
 
     @property
     def kind_label(self) -> str:
-        return EXEMPLARY_KIND_LABELS[self.kind]
+        return str(EXEMPLARY_KIND_LABELS[self.kind])
 
 
 # Every process that writes through these models must renew the data versions its writes touch:

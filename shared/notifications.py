@@ -9,7 +9,9 @@ from typing import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from shared import clock
+from shared import clock, i18n, messages
+from shared.i18n import N_
+from shared.messages import Message, message
 from shared.models import CongressReport, EmailOutbox, Notification, Unit, User
 
 REVIEW_ROLES = ("district", "federation")  # as in shared.workflow, which imports this module
@@ -45,17 +47,29 @@ def unit_users(session: Session, unit_id: int) -> list[User]:
 
 
 def notify(
-    session: Session, users: Iterable[User], text: str, link: str | None, subject: str | None = None
+    session: Session,
+    users: Iterable[User],
+    text: Message | str,
+    link: str | None,
+    subject: Message | str | None = None,
 ) -> list[Notification]:
-    """One in-app notification per user, plus an outbox mail to each user with an email address."""
+    """One in-app notification per user, plus an outbox mail to each user with an email address.
+
+    A `text` made with shared.messages is shown in each reader's language (and mailed in the
+    recipient's); a plain str is kept as it is.
+    """
     now = clock.now()
+    stored = messages.message_or_none(text)
     out = []
     for user in users:
-        note = Notification(user_id=user.id, text=text, link=link, created_at=now)
+        note = Notification(user_id=user.id, text=messages.render(text, i18n.DEFAULT_LANGUAGE),
+                            message=stored, link=link, created_at=now)
         session.add(note)
         out.append(note)
         if user.email:
-            queue_mail(session, user.email, subject or text, _mail_body(user, text, link))
+            language = user.locale
+            queue_mail(session, user.email, messages.render(subject or text, language),
+                       _mail_body(user, messages.render(text, language), link, language))
     return out
 
 
@@ -65,12 +79,14 @@ def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> Email
     return mail
 
 
-def _mail_body(user: User, text: str, link: str | None) -> str:
-    name = user.full_name or user.username
-    lines = [f"Kính gửi {name},", "", text]
+def _mail_body(user: User, text: str, link: str | None, language: str | None = None) -> str:
+    def say(msgid: str, **params: object) -> str:
+        return messages.render(message(msgid, **params), language)
+
+    lines = [say(N_("Kính gửi %(name)s,"), name=user.full_name or user.username), "", text]
     if link:
-        lines += ["", f"Xem chi tiết trên cổng thông tin daihoi: {link}"]
-    lines += ["", "Thư gửi tự động từ hệ thống theo dõi đại hội công đoàn; xin đừng trả lời thư này."]
+        lines += ["", say(N_("Xem chi tiết trên cổng thông tin daihoi: %(link)s"), link=link)]
+    lines += ["", say(N_("Thư gửi tự động từ hệ thống theo dõi đại hội công đoàn; xin đừng trả lời thư này."))]
     return "\n".join(lines)
 
 
@@ -86,22 +102,26 @@ def on_transition(
     unit: Unit = report.unit
     if to_status == "submitted":
         recipients = reviewers_of(session, report)
-        again = " lại" if from_status == "returned" else ""
-        text = f"{unit.name} đã gửi{again} báo cáo kết quả đại hội, đang chờ duyệt."
-        subject = f"Báo cáo chờ duyệt: {unit.name}"
+        if from_status == "returned":
+            text = message(N_("%(unit)s đã gửi lại báo cáo kết quả đại hội, đang chờ duyệt."), unit=unit.name)
+        else:
+            text = message(N_("%(unit)s đã gửi báo cáo kết quả đại hội, đang chờ duyệt."), unit=unit.name)
+        subject = message(N_("Báo cáo chờ duyệt: %(unit)s"), unit=unit.name)
         link = review_link(report)
     else:
         recipients = unit_users(session, report.unit_id)
         link = unit_link(report)
         if to_status == "approved":
-            text = f"Báo cáo kết quả đại hội của {unit.name} đã được phê duyệt."
-            subject = "Báo cáo đại hội đã được phê duyệt"
+            text = message(N_("Báo cáo kết quả đại hội của %(unit)s đã được phê duyệt."), unit=unit.name)
+            subject = message(N_("Báo cáo đại hội đã được phê duyệt"))
         elif to_status == "returned" and from_status == "approved":
-            text = f"Báo cáo kết quả đại hội của {unit.name} được mở lại để sửa. Lý do: {reason}"
-            subject = "Báo cáo đại hội được mở lại để sửa"
+            text = message(N_("Báo cáo kết quả đại hội của %(unit)s được mở lại để sửa. Lý do: %(reason)s"),
+                           unit=unit.name, reason=reason)
+            subject = message(N_("Báo cáo đại hội được mở lại để sửa"))
         elif to_status == "returned":
-            text = f"Báo cáo kết quả đại hội của {unit.name} bị trả lại. Lý do: {reason}"
-            subject = "Báo cáo đại hội bị trả lại"
+            text = message(N_("Báo cáo kết quả đại hội của %(unit)s bị trả lại. Lý do: %(reason)s"),
+                           unit=unit.name, reason=reason)
+            subject = message(N_("Báo cáo đại hội bị trả lại"))
         else:
             return []
     return notify(session, [u for u in recipients if u.id != actor.id], text, link, subject)

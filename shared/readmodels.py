@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from shared import clock, level_reports
 from shared.errors import DomainError, Forbidden, NotFound
+from shared.i18n import _
 from shared.models import (
     LEVEL_LABELS,
     SECTOR_LABELS,
@@ -63,9 +64,9 @@ def unit_dict(u: Unit, report_status: str | None = None, with_status: bool = Fal
         "code": u.code,
         "name": u.name,
         "level": u.level,
-        "level_label": LEVEL_LABELS[u.level],
+        "level_label": str(LEVEL_LABELS[u.level]),
         "sector": u.sector,
-        "sector_label": SECTOR_LABELS.get(u.sector, u.sector),
+        "sector_label": str(SECTOR_LABELS.get(u.sector, u.sector)),
         "parent_id": u.parent_id,
         "members_count": u.members_count,
         "active": bool(u.active),
@@ -83,7 +84,7 @@ def report_dict(report: CongressReport) -> dict[str, Any]:
         campaign_id=report.campaign_id,
         unit=unit_dict(report.unit),
         status=report.status,
-        status_label=STATUS_LABELS[report.status],
+        status_label=str(STATUS_LABELS[report.status]),
         version=report.version,
         return_reason=report.return_reason,
         submitted_at=_json(report.submitted_at),
@@ -103,7 +104,7 @@ def campaigns(session: Session) -> list[Campaign]:
 def get_campaign(session: Session, campaign_id: int | None) -> Campaign:
     campaign = current_campaign(session) if campaign_id is None else session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound("Không tìm thấy đợt đại hội.")
+        raise NotFound(_("Không tìm thấy đợt đại hội."))
     return campaign
 
 
@@ -113,7 +114,7 @@ def visible_unit(session: Session, user: User, unit_id: int | None) -> Unit:
         return user.unit
     unit = get_visible_unit(session, user, unit_id)
     if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -132,7 +133,7 @@ def level_report_summary(session: Session, user: User, campaign: Campaign) -> di
     """'Level reports received: 11/16' over the user's subtree, for those who receive them
     (Ban Dân vận and admins); one GROUP BY."""
     if user.role not in level_reports.RECEIVER_ROLES:
-        raise Forbidden("Chỉ Ban Dân vận theo dõi báo cáo kết quả đại hội của các cấp ủy.")
+        raise Forbidden(_("Chỉ Ban Dân vận theo dõi báo cáo kết quả đại hội của các cấp ủy."))
     counts = level_reports.checklist_counts(session, campaign, user.unit)
     return {
         "campaign_id": campaign.id,
@@ -196,7 +197,7 @@ def decode_cursor(cursor: str | None, arity: int) -> list | None:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != arity:
-        raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+        raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")})
     return values
 
 
@@ -204,7 +205,8 @@ def check_limit(limit: int | None) -> int:
     if limit is None:
         return DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidQuery(f"Số dòng mỗi trang từ 1 đến {MAX_LIMIT}.", fields={"limit": f"Từ 1 đến {MAX_LIMIT}."})
+        raise InvalidQuery(_("Số dòng mỗi trang từ 1 đến %(max)s.", max=MAX_LIMIT),
+                           fields={"limit": _("Từ 1 đến %(max)s.", max=MAX_LIMIT)})
     return limit
 
 
@@ -225,11 +227,11 @@ def list_units(
     limit = check_limit(limit)
     after = decode_cursor(cursor, 2)
     if level is not None and level not in LEVEL_LABELS:
-        raise InvalidQuery("Cấp không hợp lệ.", fields={"level": "Không hợp lệ."})
+        raise InvalidQuery(_("Cấp không hợp lệ."), fields={"level": _("Không hợp lệ.")})
     if status is not None and status not in UNIT_STATUSES:
-        raise InvalidQuery("Trạng thái không hợp lệ.", fields={"status": "Không hợp lệ."})
+        raise InvalidQuery(_("Trạng thái không hợp lệ."), fields={"status": _("Không hợp lệ.")})
     if sector is not None and sector not in SECTOR_LABELS:
-        raise InvalidQuery("Khu vực không hợp lệ.", fields={"sector": "Không hợp lệ."})
+        raise InvalidQuery(_("Khu vực không hợp lệ."), fields={"sector": _("Không hợp lệ.")})
     R = CongressReport
     stmt = (
         select(Unit, R.status)
@@ -251,7 +253,7 @@ def list_units(
     if after is not None:
         name, last_id = after
         if not isinstance(name, str) or not isinstance(last_id, int):
-            raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+            raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")})
         stmt = stmt.where(or_(Unit.name_folded > name, and_(Unit.name_folded == name, Unit.id > last_id)))
     rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(limit + 1)).all()
     more = len(rows) > limit
@@ -284,7 +286,7 @@ def feed(
     limit = check_limit(limit)
     after = decode_cursor(cursor, 2)
     if status is not None and status not in ("submitted", "returned", "approved"):
-        raise InvalidQuery("Trạng thái không hợp lệ.", fields={"status": "Không hợp lệ."})
+        raise InvalidQuery(_("Trạng thái không hợp lệ."), fields={"status": _("Không hợp lệ.")})
     C = ReportStatusChange
     by = aliased(User)
     stmt = (
@@ -301,7 +303,7 @@ def feed(
         try:
             at, last_id = dt.datetime.fromisoformat(after[0]), int(after[1])
         except (TypeError, ValueError):
-            raise InvalidQuery("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+            raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")}) from None
         stmt = stmt.where(or_(C.changed_at < at, and_(C.changed_at == at, C.id < last_id)))
     rows = session.execute(stmt.order_by(C.changed_at.desc(), C.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
@@ -313,7 +315,7 @@ def feed(
             "unit": unit_dict(unit),
             "from_status": change.from_status,
             "to_status": change.to_status,
-            "to_status_label": STATUS_LABELS.get(change.to_status, change.to_status),
+            "to_status_label": str(STATUS_LABELS.get(change.to_status, change.to_status)),
             "reason": change.reason,
             "at": change.changed_at.isoformat(),
             "by": full_name or username,
@@ -330,5 +332,5 @@ def unit_report(session: Session, user: User, campaign: Campaign, unit_id: int) 
         select(CongressReport).where(CongressReport.unit_id == unit.id, CongressReport.campaign_id == campaign.id)
     )
     if report is None:
-        raise NotFound("Đơn vị chưa có báo cáo đại hội cho đợt này.")
+        raise NotFound(_("Đơn vị chưa có báo cáo đại hội cho đợt này."))
     return report

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from shared import clock, notifications
 from shared.errors import Forbidden
+from shared.i18n import DEFAULT_LANGUAGE, _, N_
+from shared.messages import Message, message, render
 from shared.models import Campaign, CongressReport, Reminder, Unit, User
-from shared.text import days_phrase, format_date
+from shared.text import days_message, format_date
 from shared.units import in_subtree
 
 # Who may send reminders from the portal (observers only watch; reporters are the ones reminded).
@@ -19,34 +21,41 @@ REMINDING_ROLES = ("admin", "coordinator", "federation", "district")
 DONE_STATUSES = ("submitted", "approved")
 
 LEVEL_WORDS = {
-    "grassroots": "công đoàn cơ sở",
-    "district": "công đoàn cấp trên trực tiếp cơ sở",
-    "province": "Liên đoàn Lao động tỉnh",
+    "grassroots": N_("công đoàn cơ sở"),
+    "district": N_("công đoàn cấp trên trực tiếp cơ sở"),
+    "province": N_("Liên đoàn Lao động tỉnh"),
 }
-TEMPLATE_PENDING = (
-    "Kính gửi {unit}: theo kế hoạch {campaign}, hạn chót tổ chức đại hội {level} là ngày {deadline} "
-    "({days}). Đơn vị chưa gửi báo cáo kết quả đại hội. Đề nghị đơn vị khẩn trương tổ chức đại hội "
+TEMPLATE_PENDING = N_(
+    "Kính gửi %(unit)s: theo kế hoạch %(campaign)s, hạn chót tổ chức đại hội %(level)s là ngày %(deadline)s "
+    "(%(days)s). Đơn vị chưa gửi báo cáo kết quả đại hội. Đề nghị đơn vị khẩn trương tổ chức đại hội "
     "và gửi báo cáo trên cổng thông tin trước hạn."
 )
-TEMPLATE_OVERDUE = (
-    "Kính gửi {unit}: theo kế hoạch {campaign}, hạn chót tổ chức đại hội {level} là ngày {deadline}, "
-    "nay đã {days} mà đơn vị chưa gửi báo cáo kết quả đại hội. Đề nghị đơn vị khẩn trương hoàn thành "
+TEMPLATE_OVERDUE = N_(
+    "Kính gửi %(unit)s: theo kế hoạch %(campaign)s, hạn chót tổ chức đại hội %(level)s là ngày %(deadline)s, "
+    "nay đã %(days)s mà đơn vị chưa gửi báo cáo kết quả đại hội. Đề nghị đơn vị khẩn trương hoàn thành "
     "và gửi báo cáo trên cổng thông tin, nêu rõ lý do chậm trễ."
 )
-SUBJECT = "Nhắc việc: đại hội công đoàn và báo cáo kết quả"
+SUBJECT = message(N_("Nhắc việc: đại hội công đoàn và báo cáo kết quả"))
 
 
-def reminder_text(campaign: Campaign, unit: Unit, today: dt.date) -> str:
+def reminder_message(campaign: Campaign, unit: Unit, today: dt.date) -> Message:
+    """The reminder as a message (shared.messages): each reader sees it in their language."""
     deadline = campaign.deadline_for(unit.level)
     days_left = (deadline - today).days
-    template = TEMPLATE_OVERDUE if days_left < 0 else TEMPLATE_PENDING
-    return template.format(
+    days_msgid, days_params = days_message(days_left)
+    return message(
+        TEMPLATE_OVERDUE if days_left < 0 else TEMPLATE_PENDING,
         unit=unit.name,
         campaign=campaign.name[:1].lower() + campaign.name[1:],
-        level=LEVEL_WORDS.get(unit.level, ""),
+        level=message(LEVEL_WORDS.get(unit.level, "")),
         deadline=format_date(deadline),
-        days=days_phrase(days_left),
+        days=message(days_msgid, **days_params),
     )
+
+
+def reminder_text(campaign: Campaign, unit: Unit, today: dt.date, language: str | None = None) -> str:
+    """The reminder in `language` (default: the language in force)."""
+    return render(reminder_message(campaign, unit, today), language)
 
 
 @dataclass
@@ -148,7 +157,7 @@ def send_reminders(
     """
     today = today or clock.today()
     if user is not None and user.role not in REMINDING_ROLES:
-        raise Forbidden("Bạn không có quyền gửi nhắc việc.")
+        raise Forbidden(_("Bạn không có quyền gửi nhắc việc."))
     scope = user.unit if user is not None else None
     wanted = None if unit_ids is None else {int(i) for i in unit_ids}
     result = ReminderResult()
@@ -166,21 +175,23 @@ def send_reminders(
         if lag.reminded_today:
             result.already_today.append(lag.unit)
             continue
-        text = reminder_text(campaign, lag.unit, today)
-        result.sent.append((lag.unit, text))
+        reminder = reminder_message(campaign, lag.unit, today)
+        result.sent.append((lag.unit, render(reminder)))
         if dry_run:
             continue
         session.add(
             Reminder(
                 campaign_id=campaign.id, unit_id=lag.unit.id, sent_on=today,
-                sent_by_id=user.id if user else None, text=text, created_at=clock.now(),
+                sent_by_id=user.id if user else None, text=render(reminder, DEFAULT_LANGUAGE), created_at=clock.now(),
             )
         )
         link = f"/units/{lag.unit.id}/report"
         users = users_by_unit.get(lag.unit.id, [])
-        notifications.notify(session, users, text, link, SUBJECT)
+        notifications.notify(session, users, reminder, link, SUBJECT)
         if lag.unit.contact_email and lag.unit.contact_email not in {u.email for u in users}:
-            notifications.queue_mail(session, lag.unit.contact_email, SUBJECT, text)
+            # A unit's contact address has no language of its own: the default one.
+            notifications.queue_mail(session, lag.unit.contact_email, render(SUBJECT, DEFAULT_LANGUAGE),
+                                     render(reminder, DEFAULT_LANGUAGE))
     session.flush()
     return result
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden
+from shared.i18n import _
 from shared.models import (
     Campaign,
     CongressReport,
@@ -160,7 +161,7 @@ def update_report(
     from shared import workflow  # workflow imports this module (record_version, snapshot)
 
     if not workflow.can_edit(user, report):
-        raise Forbidden("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn.")
+        raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn."))
     workflow.check_version(report, expected_version)
     values, errors = parse_report(data)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ("officers", "recommendations")}
@@ -171,7 +172,7 @@ def update_report(
     for name, message in rule_errors.items():
         errors.setdefault(name, message)
     if errors:
-        raise DomainError("Báo cáo có lỗi, hãy sửa các ô được đánh dấu.", fields=errors)
+        raise DomainError(_("Báo cáo có lỗi, hãy sửa các ô được đánh dấu."), fields=errors)
 
     before = snapshot(report)
     for name in EDITABLE_FIELDS:
@@ -190,7 +191,7 @@ def update_report(
         session.flush()
     except StaleDataError:
         raise Conflict(
-            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.", current=None
+            _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
         ) from None
     record_version(session, report, user)
     audit.record(

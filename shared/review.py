@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.i18n import _
 from shared.models import Campaign, CongressReport, Unit, User
 from shared.reports import report_warnings
 from shared.units import in_subtree, search_filter
@@ -35,7 +36,7 @@ def queue_scope(user: User) -> ColumnElement[bool]:
         return Unit.parent_id == user.unit_id
     if user.role == "admin" or user.role in WATCHING_ROLES:
         return in_subtree(user.unit.path)
-    raise Forbidden("Chỉ công đoàn cấp trên và người theo dõi mới xem được danh sách duyệt báo cáo.")
+    raise Forbidden(_("Chỉ công đoàn cấp trên và người theo dõi mới xem được danh sách duyệt báo cáo."))
 
 
 # ---- flags: rule warnings a reviewer should look at ------------------------------------
@@ -174,7 +175,7 @@ def get_report_for_review(session: Session, user: User, report_id: int) -> Congr
         .where(CongressReport.id == report_id, in_subtree(user.unit.path))
     )
     if report is None:
-        raise NotFound("Không tìm thấy báo cáo.")
+        raise NotFound(_("Không tìm thấy báo cáo."))
     return report
 
 
@@ -213,7 +214,7 @@ def bulk_approve(
     approval writes its own history, version and audit entry; the caller commits once.
     """
     if not can_act(user):
-        raise Forbidden("Bạn không có quyền phê duyệt báo cáo.")
+        raise Forbidden(_("Bạn không có quyền phê duyệt báo cáo."))
     wanted: dict[int, int | None] = {}
     for report_id, version in reports_with_versions:
         wanted.setdefault(int(report_id), None if version is None else int(version))
@@ -232,16 +233,16 @@ def bulk_approve(
     for report_id, version in wanted.items():
         report = found.get(report_id)
         if report is None or not workflow.can_see(user, report):
-            result.refused.append(BulkIssue(report_id, "", "Không tìm thấy báo cáo."))
+            result.refused.append(BulkIssue(report_id, "", _("Không tìm thấy báo cáo.")))
             continue
         name = report.unit.name
         if version is None:
-            result.stale.append(BulkIssue(report_id, name, "Thiếu phiên bản báo cáo đã xem; hãy tải lại danh sách."))
+            result.stale.append(BulkIssue(report_id, name, _("Thiếu phiên bản báo cáo đã xem; hãy tải lại danh sách.")))
             continue
         flags = report_flags(report)
         if flags and not confirm_warnings and report.status == "submitted" and report.version == version:
             result.flagged.append(
-                BulkIssue(report_id, name, "Có cảnh báo, cần xác nhận trước khi duyệt: " + " ".join(flags))
+                BulkIssue(report_id, name, _("Có cảnh báo, cần xác nhận trước khi duyệt: %(warnings)s", warnings=" ".join(flags)))
             )
             continue
         try:
@@ -254,7 +255,7 @@ def bulk_approve(
             # Changed by another transaction between our read and our write: the whole batch
             # is rolled back by the caller, nothing half-approved.
             raise Conflict(
-                "Một báo cáo vừa được người khác thay đổi trong lúc duyệt; chưa duyệt báo cáo nào. Hãy thử lại."
+                _("Một báo cáo vừa được người khác thay đổi trong lúc duyệt; chưa duyệt báo cáo nào. Hãy thử lại.")
             ) from None
         else:
             result.approved.append(report)

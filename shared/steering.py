@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from shared import audit, clock
 from shared.errors import DomainError, NotFound
+from shared.i18n import _
 from shared.models import (
     AGENCY_KIND_LABELS,
     STEERING_ROLE_LABELS,
@@ -57,7 +58,7 @@ def _get_or_create(session: Session, campaign: Campaign, unit: Unit) -> Steering
 
 def _check(user: User, unit: Unit) -> None:
     if not can_edit(user, unit):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
 
 
 def save_decision(
@@ -70,9 +71,9 @@ def save_decision(
     except ValueError as exc:
         errors["decision_number"] = str(exc)
     if date is not None and date > clock.today():
-        errors["decision_date"] = "Ngày quyết định không được sau hôm nay."
+        errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
     if errors:
-        raise DomainError("Quyết định thành lập chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Quyết định thành lập chưa hợp lệ."), fields=errors)
     committee = _get_or_create(session, campaign, unit)
     before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
     committee.decision_number = number or None
@@ -97,13 +98,13 @@ def add_member(
         except ValueError as exc:
             errors[field] = str(exc)
     if not values.get("full_name") and "full_name" not in errors:
-        errors["full_name"] = "Hãy nhập họ và tên."
+        errors["full_name"] = _("Hãy nhập họ và tên.")
     if agency_kind not in AGENCY_KIND_LABELS:
-        errors["agency_kind"] = "Chọn cơ quan."
+        errors["agency_kind"] = _("Chọn cơ quan.")
     if role not in STEERING_ROLE_LABELS:
-        errors["role"] = "Chọn vai trò trong Ban Chỉ đạo."
+        errors["role"] = _("Chọn vai trò trong Ban Chỉ đạo.")
     if errors:
-        raise DomainError("Thông tin thành viên chưa hợp lệ.", fields=errors)
+        raise DomainError(_("Thông tin thành viên chưa hợp lệ."), fields=errors)
     committee = _get_or_create(session, campaign, unit)
     order = {"head": 0, "standing_deputy": 1, "deputy": 2, "member": 3}
     member = SteeringMember(agency_kind=agency_kind, role=role, position=order[role] * 1000 + len(committee.members), **values)
@@ -119,7 +120,7 @@ def remove_member(session: Session, user: User, campaign: Campaign, unit: Unit, 
     committee = get(session, campaign, unit)
     member = next((m for m in committee.members if m.id == member_id), None) if committee else None
     if member is None:
-        raise NotFound("Không tìm thấy thành viên.")
+        raise NotFound(_("Không tìm thấy thành viên."))
     audit.record(session, user, "delete", "steering_member", member.id, unit_id=unit.id, changes={"full_name": [member.full_name, None]})
     committee.members.remove(member)
     session.flush()
@@ -128,27 +129,27 @@ def remove_member(session: Session, user: User, campaign: Campaign, unit: Unit, 
 def warnings(committee: SteeringCommittee | None) -> list[str]:
     """What departs from the directive's composition (advice, never a block)."""
     if committee is None or not committee.members:
-        return ["Chưa có danh sách Ban Chỉ đạo đại hội."]
+        return [_("Chưa có danh sách Ban Chỉ đạo đại hội.")]
     out = []
     members = committee.members
     heads = [m for m in members if m.role == "head"]
     standing = [m for m in members if m.role == "standing_deputy"]
     if not heads:
-        out.append("Chưa có Trưởng ban.")
+        out.append(_("Chưa có Trưởng ban."))
     elif len(heads) > 1:
-        out.append("Có nhiều hơn một Trưởng ban.")
+        out.append(_("Có nhiều hơn một Trưởng ban."))
     elif heads[0].agency_kind != "mass_mobilization":
-        out.append("Trưởng ban theo chỉ thị là Trưởng Ban Dân vận cấp ủy.")
+        out.append(_("Trưởng ban theo chỉ thị là Trưởng Ban Dân vận cấp ủy."))
     if not standing:
-        out.append("Chưa có Phó Trưởng ban thường trực.")
+        out.append(_("Chưa có Phó Trưởng ban thường trực."))
     elif not any(m.agency_kind == "federation" for m in standing):
-        out.append("Phó Trưởng ban thường trực theo chỉ thị là Chủ tịch Liên đoàn Lao động.")
+        out.append(_("Phó Trưởng ban thường trực theo chỉ thị là Chủ tịch Liên đoàn Lao động."))
     present = {m.agency_kind for m in members}
-    missing = [AGENCY_KIND_LABELS[k] for k in REQUIRED_AGENCIES if k not in present]
+    missing = [str(AGENCY_KIND_LABELS[k]) for k in REQUIRED_AGENCIES if k not in present]
     if missing:
-        out.append("Thiếu thành viên từ: " + ", ".join(missing) + ".")
+        out.append(_("Thiếu thành viên từ: %(agencies)s.", agencies=", ".join(missing)))
     if not committee.decision_number or not committee.decision_date:
-        out.append("Chưa ghi số và ngày quyết định thành lập.")
+        out.append(_("Chưa ghi số và ngày quyết định thành lập."))
     return out
 
 
@@ -168,8 +169,9 @@ def export_xlsx(committees: list[SteeringCommittee]) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Ban chỉ đạo"
-    header = ["Đơn vị", "Số quyết định", "Ngày quyết định", "Họ và tên", "Chức vụ", "Cơ quan", "Khối", "Vai trò", "Cảnh báo cơ cấu"]
+    ws.title = _("Ban chỉ đạo")
+    header = [_("Đơn vị"), _("Số quyết định"), _("Ngày quyết định"), _("Họ và tên"), _("Chức vụ"), _("Cơ quan"),
+              _("Khối"), _("Vai trò"), _("Cảnh báo cơ cấu")]
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from shared import attachments, clock
 from shared.errors import DomainError
+from shared.i18n import _
 from shared.models import StoredFile, User
 from shared.text import clean_text
 
@@ -32,9 +33,9 @@ def store(
 ) -> StoredFile:
     """Check the bytes, write them under `folder` with a random key, add the row (flushes)."""
     if not data:
-        raise DomainError("Tệp rỗng.", fields={"file": "Hãy chọn một tệp."})
+        raise DomainError(_("Tệp rỗng."), fields={"file": _("Hãy chọn một tệp.")})
     if len(data) > MAX_SIZE:
-        raise DomainError("Tệp quá lớn.", fields={"file": f"Tối đa {MAX_SIZE // (1024 * 1024)} MB."})
+        raise DomainError(_("Tệp quá lớn."), fields={"file": _("Tối đa %(size)s MB.", size=MAX_SIZE // (1024 * 1024))})
     key = uuid.uuid4().hex
     path = Path(folder) / key
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +44,7 @@ def store(
     if kind not in allowed:
         path.unlink()
         wanted = ", ".join(LABELS[a] for a in allowed)
-        raise DomainError("Loại tệp không được chấp nhận.", fields={"file": f"Chỉ nhận tệp {wanted}."})
+        raise DomainError(_("Loại tệp không được chấp nhận."), fields={"file": _("Chỉ nhận tệp %(types)s.", types=wanted)})
     name = clean_text(Path((filename or "").replace("\\", "/")).name)[:200] or "tep"
     if not name.lower().endswith(EXTENSIONS[kind]):
         name = name.rsplit(".", 1)[0] + EXTENSIONS[kind]

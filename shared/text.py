@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from shared.i18n import _, N_
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -30,7 +32,7 @@ def clean_text(value: str | None, max_length: int | None = None) -> str:
     """Normalised text for storage; raises ValueError when longer than max_length."""
     text = nfc(value) or ""
     if max_length is not None and len(text) > max_length:
-        raise ValueError(f"Không được dài quá {max_length} ký tự.")
+        raise ValueError(_("Không được dài quá %(n)s ký tự.", n=max_length))
     return text
 
 
@@ -40,7 +42,7 @@ def fold(value: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFD", value)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.replace("đ", "d").replace("Đ", "D")  # noqa: i18n (folding, not text)
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
@@ -85,15 +87,25 @@ def parse_date(value: str | None) -> dt.date | None:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
+    raise ValueError(_("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."))
 
 
 def days_phrase(days_left: int | None) -> str:
     """Countdown wording used on the dashboard and in the TUI."""
     if days_left is None:
         return ""
+    msgid, params = days_message(days_left)
+    return _(msgid, **params)
+
+
+def days_message(days_left: int) -> tuple[str, dict[str, int]]:
+    """The countdown's message id and parameters, for text translated later (shared.messages)."""
+    if days_left == 1:
+        return N_("còn 1 ngày"), {}
     if days_left > 0:
-        return f"còn {days_left} ngày"
+        return N_("còn %(days)s ngày"), {"days": days_left}
     if days_left == 0:
-        return "hạn chót hôm nay"
-    return f"quá hạn {-days_left} ngày"
+        return N_("hạn chót hôm nay"), {}
+    if days_left == -1:
+        return N_("quá hạn 1 ngày"), {}
+    return N_("quá hạn %(days)s ngày"), {"days": -days_left}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from shared import audit, clock
 from shared.errors import NotFound
+from shared.i18n import _
 from shared.models import ApiToken, User
 from shared.security import new_token, token_digest, verify_password
 from shared.text import nfc
@@ -84,7 +85,7 @@ def revoke(session: Session, token_id: int, by: User) -> ApiToken:
         found[1].id == by.id or (by.role == "admin" and is_within(found[1].unit, by.unit))
     )
     if not allowed:
-        raise NotFound("Không tìm thấy mã truy cập.")
+        raise NotFound(_("Không tìm thấy mã truy cập."))
     row, owner = found
     if row.revoked_at is None:
         row.revoked_at = clock.now()

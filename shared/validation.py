@@ -1,6 +1,6 @@
 """Congress report rules: parsing of raw input, hard errors and the union-rules guidance table.
 
-Shared by the portal, the API and the review queue: every message is Vietnamese and keyed by the
+Shared by the portal, the API and the review queue: every message is translated (Vietnamese source) and keyed by the
 report's field name (rows as `officers-0-vote_pct`, `recommendations-1-text`).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shared import clock
+from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS
 from shared.text import clean_text, format_date, format_number, parse_date
 
@@ -49,56 +50,68 @@ INT_FIELDS = COUNT_FIELDS + MONEY_FIELDS
 MAX_COUNT = 10_000_000
 MAX_MONEY = 10**15
 
-MEETING_MODE_LABELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "hybrid": "Kết hợp"}
-OFFICER_ROLE_LABELS = {"chair": "Chủ tịch", "vice_chair": "Phó Chủ tịch", "inspection_head": "Chủ nhiệm UBKT"}
-GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
-TOPIC_LABELS = {
-    "jobs": "Việc làm",
-    "income": "Thu nhập, tiền lương",
-    "housing": "Nhà ở",
-    "facilities": "Thiết chế công đoàn",
-    "culture": "Đời sống văn hóa, tinh thần",
-    "policy": "Chế độ, chính sách",
-    "other": "Khác",
+MEETING_MODE_LABELS = {
+    "in_person": lazy_gettext("Trực tiếp"),
+    "online": lazy_gettext("Trực tuyến"),
+    "hybrid": lazy_gettext("Kết hợp"),
 }
-REC_STATUS_LABELS = {"open": "Chưa giải quyết", "in_progress": "Đang giải quyết", "resolved": "Đã giải quyết"}
+OFFICER_ROLE_LABELS = {
+    "chair": lazy_gettext("Chủ tịch"),
+    "vice_chair": lazy_gettext("Phó Chủ tịch"),
+    "inspection_head": lazy_gettext("Chủ nhiệm UBKT"),
+}
+GENDER_LABELS = {"male": lazy_gettext("Nam"), "female": lazy_gettext("Nữ")}
+TOPIC_LABELS = {
+    "jobs": lazy_gettext("Việc làm"),
+    "income": lazy_gettext("Thu nhập, tiền lương"),
+    "housing": lazy_gettext("Nhà ở"),
+    "facilities": lazy_gettext("Thiết chế công đoàn"),
+    "culture": lazy_gettext("Đời sống văn hóa, tinh thần"),
+    "policy": lazy_gettext("Chế độ, chính sách"),
+    "other": lazy_gettext("Khác"),
+}
+REC_STATUS_LABELS = {
+    "open": lazy_gettext("Chưa giải quyết"),
+    "in_progress": lazy_gettext("Đang giải quyết"),
+    "resolved": lazy_gettext("Đã giải quyết"),
+}
 OFFICER_KEYS = ("role", "full_name", "gender", "vote_pct")
 RECOMMENDATION_KEYS = ("topic", "text", "addressed_to", "status", "resolution_note")
 
-# Vietnamese labels of every field, for messages, the print view and diffs.
+# Labels of every field, for messages, the print view and diffs.
 FIELD_LABELS = {
-    "planned_date": "Ngày dự kiến đại hội",
-    "form": "Hình thức đại hội",
-    "form_override_reason": "Lý do chọn hình thức khác",
-    "is_pilot": "Đại hội điểm",
-    "meeting_mode": "Cách thức tổ chức",
-    "planned_summoned": "Số đại biểu (đoàn viên) dự kiến triệu tập",
-    "planned_executive_size": "Số ủy viên BCH dự kiến",
-    "held_date": "Ngày tổ chức đại hội",
-    "members_total": "Tổng số đoàn viên",
-    "summoned": "Số được triệu tập",
-    "present": "Số có mặt",
-    "executive_size": "Số ủy viên BCH",
-    "executive_women": "Trong đó nữ",
-    "executive_young": "Trong đó trẻ",
-    "executive_party": "Trong đó đảng viên",
-    "executive_ethnic_minority": "Trong đó dân tộc thiểu số",
-    "executive_reelected": "Tái cử",
-    "executive_new": "Tham gia lần đầu",
-    "executive_from_plan": "Trong quy hoạch",
-    "fulltime_not_reelected_age": "Chuyên trách không tái cử do tuổi",
-    "standing_size": "Số ủy viên BTV",
-    "inspection_size": "Số ủy viên UBKT",
-    "delegates_official": "Đại biểu chính thức dự đại hội cấp trên",
-    "delegates_alternate": "Đại biểu dự khuyết",
-    "works_count": "Số công trình, sản phẩm chào mừng",
-    "works_value_vnd": "Giá trị công trình, sản phẩm (đồng)",
-    "exemplary_count": "Số điển hình tiên tiến được biểu dương",
-    "funding_vnd": "Kinh phí hỗ trợ (đồng)",
-    "notes": "Ghi chú",
-    "status": "Trạng thái",
-    "officers": "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT",
-    "recommendations": "Kiến nghị, đề xuất",
+    "planned_date": lazy_gettext("Ngày dự kiến đại hội"),
+    "form": lazy_gettext("Hình thức đại hội"),
+    "form_override_reason": lazy_gettext("Lý do chọn hình thức khác"),
+    "is_pilot": lazy_gettext("Đại hội điểm"),
+    "meeting_mode": lazy_gettext("Cách thức tổ chức"),
+    "planned_summoned": lazy_gettext("Số đại biểu (đoàn viên) dự kiến triệu tập"),
+    "planned_executive_size": lazy_gettext("Số ủy viên BCH dự kiến"),
+    "held_date": lazy_gettext("Ngày tổ chức đại hội"),
+    "members_total": lazy_gettext("Tổng số đoàn viên"),
+    "summoned": lazy_gettext("Số được triệu tập"),
+    "present": lazy_gettext("Số có mặt"),
+    "executive_size": lazy_gettext("Số ủy viên BCH"),
+    "executive_women": lazy_gettext("Trong đó nữ"),
+    "executive_young": lazy_gettext("Trong đó trẻ"),
+    "executive_party": lazy_gettext("Trong đó đảng viên"),
+    "executive_ethnic_minority": lazy_gettext("Trong đó dân tộc thiểu số"),
+    "executive_reelected": lazy_gettext("Tái cử"),
+    "executive_new": lazy_gettext("Tham gia lần đầu"),
+    "executive_from_plan": lazy_gettext("Trong quy hoạch"),
+    "fulltime_not_reelected_age": lazy_gettext("Chuyên trách không tái cử do tuổi"),
+    "standing_size": lazy_gettext("Số ủy viên BTV"),
+    "inspection_size": lazy_gettext("Số ủy viên UBKT"),
+    "delegates_official": lazy_gettext("Đại biểu chính thức dự đại hội cấp trên"),
+    "delegates_alternate": lazy_gettext("Đại biểu dự khuyết"),
+    "works_count": lazy_gettext("Số công trình, sản phẩm chào mừng"),
+    "works_value_vnd": lazy_gettext("Giá trị công trình, sản phẩm (đồng)"),
+    "exemplary_count": lazy_gettext("Số điển hình tiên tiến được biểu dương"),
+    "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
+    "notes": lazy_gettext("Ghi chú"),
+    "status": lazy_gettext("Trạng thái"),
+    "officers": lazy_gettext("Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT"),
+    "recommendations": lazy_gettext("Kiến nghị, đề xuất"),
 }
 
 # Submitting needs the plan and the results a superior unit reviews.
@@ -169,7 +182,7 @@ def _parse_int(value: Any, maximum: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError("Phải là số nguyên không âm.")
+        raise ValueError(_("Phải là số nguyên không âm."))
     if isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
@@ -182,13 +195,13 @@ def _parse_int(value: Any, maximum: int) -> int | None:
             text = re.sub(r"[.\s]", "", text)
         if not (text.isascii() and text.isdigit()):
             if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
-                raise ValueError("Không được là số âm.")
-            raise ValueError("Phải là số nguyên không âm.")
+                raise ValueError(_("Không được là số âm."))
+            raise ValueError(_("Phải là số nguyên không âm."))
         number = int(text)
     if number < 0:
-        raise ValueError("Không được là số âm.")
+        raise ValueError(_("Không được là số âm."))
     if number > maximum:
-        raise ValueError(f"Không được lớn hơn {format_number(maximum)}.")
+        raise ValueError(_("Không được lớn hơn %(maximum)s.", maximum=format_number(maximum)))
     return number
 
 
@@ -201,7 +214,7 @@ def _parse_date(value: Any) -> dt.date | None:
 def _parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    return str(value).strip().lower() in ("1", "true", "on", "yes", "y", "co", "có")
+    return str(value).strip().lower() in ("1", "true", "on", "yes", "y", "co", "có")  # noqa: i18n (accepted input)
 
 
 def _parse_pct(value: Any) -> Decimal | None:
@@ -213,9 +226,9 @@ def _parse_pct(value: Any) -> Decimal | None:
     try:
         pct = Decimal(text)
     except InvalidOperation:
-        raise ValueError("Phải là một số từ 0 đến 100.") from None
+        raise ValueError(_("Phải là một số từ 0 đến 100.")) from None
     if not pct.is_finite() or pct < 0 or pct > 100:
-        raise ValueError("Tỷ lệ phiếu phải từ 0 đến 100 %.")
+        raise ValueError(_("Tỷ lệ phiếu phải từ 0 đến 100 %."))
     return pct.quantize(Decimal("0.01"))
 
 
@@ -224,7 +237,7 @@ def _parse_choice(value: Any, choices) -> str | None:
     if not text:
         return None
     if text not in choices:
-        raise ValueError("Giá trị không hợp lệ, hãy chọn trong danh sách.")
+        raise ValueError(_("Giá trị không hợp lệ, hãy chọn trong danh sách."))
     return text
 
 
@@ -340,7 +353,7 @@ def check_report(
     if full:
         for name in REQUIRED_ON_SUBMIT:
             if v(name) is None:
-                errors[name] = "Bắt buộc nhập trước khi gửi báo cáo."
+                errors[name] = _("Bắt buộc nhập trước khi gửi báo cáo.")
 
     window = (campaign.start_date, campaign.end_date)
     for name in DATE_FIELDS:
@@ -348,30 +361,30 @@ def check_report(
         if day is None:
             continue
         if not window[0] <= day <= window[1]:
-            errors[name] = (
-                f"Phải trong thời gian của đợt đại hội ({format_date(window[0])} – {format_date(window[1])})."
-            )
+            errors[name] = _("Phải trong thời gian của đợt đại hội (%(start)s – %(end)s).",
+                             start=format_date(window[0]), end=format_date(window[1]))
         elif name == "held_date" and day > today:
-            errors[name] = "Ngày tổ chức không được sau ngày hôm nay."
+            errors[name] = _("Ngày tổ chức không được sau ngày hôm nay.")
 
     form = v("form")
     if form and form != suggested_form(campaign, unit) and not v("form_override_reason"):
-        errors["form_override_reason"] = (
-            f"Đơn vị có {format_number(unit.members_count)} đoàn viên nên hình thức đề xuất là "
-            f"“{FORM_LABELS[suggested_form(campaign, unit)]}”; "
-            "hãy ghi lý do chọn hình thức khác."
+        errors["form_override_reason"] = _(
+            "Đơn vị có %(members)s đoàn viên nên hình thức đề xuất là “%(form)s”; "
+            "hãy ghi lý do chọn hình thức khác.",
+            members=format_number(unit.members_count), form=FORM_LABELS[suggested_form(campaign, unit)],
         )
 
     for part, whole in PARTS:
         if v(part) is not None and v(whole) is not None and v(part) > v(whole):
             errors.setdefault(
-                part, f"Không được lớn hơn “{FIELD_LABELS[whole]}” ({format_number(v(whole))})."
+                part, _("Không được lớn hơn “%(whole)s” (%(value)s).",
+                        whole=FIELD_LABELS[whole], value=format_number(v(whole)))
             )
     size, reelected, new = v("executive_size"), v("executive_reelected"), v("executive_new")
     if None not in (size, reelected, new) and reelected + new != size and "executive_new" not in errors:
-        errors["executive_new"] = (
-            f"Tái cử ({format_number(reelected)}) cộng tham gia lần đầu ({format_number(new)}) "
-            f"phải bằng số ủy viên BCH ({format_number(size)})."
+        errors["executive_new"] = _(
+            "Tái cử (%(reelected)s) cộng tham gia lần đầu (%(new)s) phải bằng số ủy viên BCH (%(size)s).",
+            reelected=format_number(reelected), new=format_number(new), size=format_number(size),
         )
 
     officers = v("officers")
@@ -379,27 +392,27 @@ def check_report(
         chairs = 0
         for i, row in enumerate(officers):
             if not row.get("full_name") and f"officers-{i}-full_name" not in errors:
-                errors[f"officers-{i}-full_name"] = "Hãy nhập họ và tên."
+                errors[f"officers-{i}-full_name"] = _("Hãy nhập họ và tên.")
             if not row.get("role") and f"officers-{i}-role" not in errors:
-                errors[f"officers-{i}-role"] = "Hãy chọn chức danh."
+                errors[f"officers-{i}-role"] = _("Hãy chọn chức danh.")
             pct = row.get("vote_pct")
             if pct is not None and pct <= ELECTED_ABOVE_PCT:
-                errors[f"officers-{i}-vote_pct"] = "Người trúng cử phải đạt trên 50 % số phiếu hợp lệ."
+                errors[f"officers-{i}-vote_pct"] = _("Người trúng cử phải đạt trên 50 % số phiếu hợp lệ.")
             elif pct is None and full and f"officers-{i}-vote_pct" not in errors:
-                errors[f"officers-{i}-vote_pct"] = "Bắt buộc nhập trước khi gửi báo cáo."
+                errors[f"officers-{i}-vote_pct"] = _("Bắt buộc nhập trước khi gửi báo cáo.")
             chairs += row.get("role") == "chair"
         if chairs > 1:
-            errors["officers"] = "Chỉ có một Chủ tịch."
+            errors["officers"] = _("Chỉ có một Chủ tịch.")
         elif full and chairs == 0:
-            errors["officers"] = "Hãy nhập Chủ tịch công đoàn được bầu."
+            errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
     elif full:
-        errors["officers"] = "Hãy nhập Chủ tịch công đoàn được bầu."
+        errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
 
     for i, row in enumerate(v("recommendations") or []):
         if not row.get("text") and f"recommendations-{i}-text" not in errors:
-            errors[f"recommendations-{i}-text"] = "Hãy nhập nội dung kiến nghị."
+            errors[f"recommendations-{i}-text"] = _("Hãy nhập nội dung kiến nghị.")
         if not row.get("topic") and f"recommendations-{i}-topic" not in errors:
-            errors[f"recommendations-{i}-topic"] = "Hãy chọn lĩnh vực."
+            errors[f"recommendations-{i}-topic"] = _("Hãy chọn lĩnh vực.")
 
     warnings.extend(_guidance(values, campaign, unit))
     return errors, warnings
@@ -411,37 +424,38 @@ def _guidance(values: dict[str, Any], campaign, unit) -> list[str]:
     v = values.get
     summoned, present = v("summoned"), v("present")
     if summoned and present is not None and present * QUORUM_SHARE[1] < summoned * QUORUM_SHARE[0]:
-        out.append(
-            f"Đại hội chưa đủ số lượng: có mặt {format_number(present)}/{format_number(summoned)} "
-            "người được triệu tập, dưới hai phần ba."
-        )
+        out.append(_(
+            "Đại hội chưa đủ số lượng: có mặt %(present)s/%(summoned)s người được triệu tập, dưới hai phần ba.",
+            present=format_number(present), summoned=format_number(summoned),
+        ))
     rule = SIZE_RULES.get(unit.level)
     size = v("executive_size")
     if rule and size:
         if not rule.executive_min <= size <= rule.executive_max:
-            out.append(
-                f"Số ủy viên BCH ({size}) ngoài khoảng hướng dẫn {rule.executive_min}–{rule.executive_max} "
-                "đối với cấp này."
-            )
+            out.append(_(
+                "Số ủy viên BCH (%(size)s) ngoài khoảng hướng dẫn %(min)s–%(max)s đối với cấp này.",
+                size=size, min=rule.executive_min, max=rule.executive_max,
+            ))
         standing = v("standing_size")
         if standing:
             if size < rule.standing_min_executive:
-                out.append(
-                    f"Chỉ bầu Ban Thường vụ khi BCH có từ {rule.standing_min_executive} ủy viên trở lên."
-                )
+                out.append(_(
+                    "Chỉ bầu Ban Thường vụ khi BCH có từ %(min)s ủy viên trở lên.", min=rule.standing_min_executive
+                ))
             elif standing > size * rule.standing_max_share:
-                out.append("Số ủy viên BTV không nên quá một phần ba số ủy viên BCH.")
+                out.append(_("Số ủy viên BTV không nên quá một phần ba số ủy viên BCH."))
     inspection = v("inspection_size")
     if rule and inspection and not rule.inspection_min <= inspection <= rule.inspection_max:
-        out.append(
-            f"Số ủy viên UBKT ({inspection}) ngoài khoảng hướng dẫn {rule.inspection_min}–{rule.inspection_max}."
-        )
+        out.append(_(
+            "Số ủy viên UBKT (%(size)s) ngoài khoảng hướng dẫn %(min)s–%(max)s.",
+            size=inspection, min=rule.inspection_min, max=rule.inspection_max,
+        ))
     planned, held = v("planned_date"), v("held_date")
     deadline = campaign.deadline_for(unit.level)
     if held and held > deadline:
-        out.append(f"Đại hội tổ chức sau hạn chót {format_date(deadline)}.")
+        out.append(_("Đại hội tổ chức sau hạn chót %(deadline)s.", deadline=format_date(deadline)))
     elif planned and not held and planned > deadline:
-        out.append(f"Ngày dự kiến sau hạn chót {format_date(deadline)} của cấp này.")
+        out.append(_("Ngày dự kiến sau hạn chót %(deadline)s của cấp này.", deadline=format_date(deadline)))
     return out
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
+from shared.i18n import _, N_
 from shared.models import STATUS_LABELS, CongressReport, ReportStatusChange, User
 from shared.reports import record_version, snapshot
 from shared.text import clean_text
@@ -43,7 +44,7 @@ def is_reviewer(user: User, report: CongressReport) -> bool:
 def check_version(report: CongressReport, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != report.version:
         raise Conflict(
-            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.",
+            _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."),
             current=report,
         )
 
@@ -67,7 +68,7 @@ def _transition(
         session.flush()
     except StaleDataError:  # another request changed the report between our read and this write
         raise Conflict(
-            "Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.", current=None
+            _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
         ) from None
     session.add(
         ReportStatusChange(
@@ -85,11 +86,18 @@ def _transition(
     return report
 
 
-def _require_state(report: CongressReport, allowed: tuple[str, ...], verb: str) -> None:
+# The refusal of each action on a report in the wrong state (whole sentences, for translation).
+REFUSALS = {
+    "submit": N_("Không thể gửi báo cáo đang ở trạng thái “%(status)s”."),
+    "return": N_("Không thể trả lại báo cáo đang ở trạng thái “%(status)s”."),
+    "approve": N_("Không thể phê duyệt báo cáo đang ở trạng thái “%(status)s”."),
+    "reopen": N_("Không thể mở lại báo cáo đang ở trạng thái “%(status)s”."),
+}
+
+
+def _require_state(report: CongressReport, allowed: tuple[str, ...], action: str) -> None:
     if report.status not in allowed:
-        raise InvalidTransition(
-            f"Không thể {verb} báo cáo đang ở trạng thái “{STATUS_LABELS[report.status]}”."
-        )
+        raise InvalidTransition(_(REFUSALS[action], status=STATUS_LABELS[report.status]))
 
 
 def _require_reason(reason: str | None) -> str:
@@ -98,28 +106,28 @@ def _require_reason(reason: str | None) -> str:
     except ValueError as exc:
         raise DomainError(str(exc), fields={"reason": str(exc)}) from None
     if not text:
-        raise DomainError("Phải ghi rõ lý do.", fields={"reason": "Phải ghi rõ lý do."})
+        raise DomainError(_("Phải ghi rõ lý do."), fields={"reason": _("Phải ghi rõ lý do.")})
     return text
 
 
 def submit(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
     if not can_see(user, report):
-        raise NotFound("Không tìm thấy báo cáo.")
+        raise NotFound(_("Không tìm thấy báo cáo."))
     if user.role not in REPORTING_ROLES or report.unit_id != user.unit_id:
-        raise Forbidden("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình.")
+        raise Forbidden(_("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình."))
     check_version(report, expected_version)
-    _require_state(report, ("draft", "returned"), "gửi")
+    _require_state(report, ("draft", "returned"), "submit")
     errors, _warnings = validate_report(snapshot(report), report.campaign, report.unit, full=True)
     if errors:
-        raise DomainError("Báo cáo chưa đủ thông tin hoặc còn lỗi, chưa thể gửi.", fields=errors)
+        raise DomainError(_("Báo cáo chưa đủ thông tin hoặc còn lỗi, chưa thể gửi."), fields=errors)
     return _transition(session, report, user, "submitted", None, "report.submit")
 
 
 def _review_guard(session: Session, report: CongressReport, user: User, expected_version) -> None:
     if not can_see(user, report):
-        raise NotFound("Không tìm thấy báo cáo.")
+        raise NotFound(_("Không tìm thấy báo cáo."))
     if not is_reviewer(user, report):
-        raise Forbidden("Chỉ công đoàn cấp trên trực tiếp mới được duyệt báo cáo này.")
+        raise Forbidden(_("Chỉ công đoàn cấp trên trực tiếp mới được duyệt báo cáo này."))
     check_version(report, expected_version)
 
 
@@ -128,13 +136,13 @@ def return_report(
 ):
     _review_guard(session, report, user, expected_version)
     text = _require_reason(reason)
-    _require_state(report, ("submitted",), "trả lại")
+    _require_state(report, ("submitted",), "return")
     return _transition(session, report, user, "returned", text, "report.return")
 
 
 def approve(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
     _review_guard(session, report, user, expected_version)
-    _require_state(report, ("submitted",), "phê duyệt")
+    _require_state(report, ("submitted",), "approve")
     return _transition(session, report, user, "approved", None, "report.approve")
 
 
@@ -144,5 +152,5 @@ def reopen(
     """An approved report goes back to the unit (as returned) for a correction."""
     _review_guard(session, report, user, expected_version)
     text = _require_reason(reason)
-    _require_state(report, ("approved",), "mở lại")
+    _require_state(report, ("approved",), "reopen")
     return _transition(session, report, user, "returned", text, "report.reopen")

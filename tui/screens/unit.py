@@ -95,7 +95,7 @@ class UnitScreen(LiveScreen):
                           key=str(u["id"]))
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
-        active = [SECTOR_LABELS.get(self.filters["sector"] or ""), STATUS_LABELS.get(self.filters["status"] or "")]
+        active = [str(SECTOR_LABELS.get(self.filters["sector"] or "", "")), str(STATUS_LABELS.get(self.filters["status"] or "", ""))]
         if self.filters["status"] == "none":
             active[1] = _("Chưa có báo cáo")
         shown = ", ".join(str(a) for a in active if a) or _("không lọc")
