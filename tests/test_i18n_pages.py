@@ -88,8 +88,6 @@ def test_rejected_save_keeps_what_was_typed_on_an_english_page(client, db, login
     assert "Nguyễn Thị Hoa" in html and html.count("Remove row") == 3  # two officer rows, one recommendation row
 
 
-@pytest.mark.xfail(strict=True, reason="the report's validation messages live in shared/validation.py, catalogued "
-                   "on branch i18n-domain: drop this mark when both branches are merged")
 def test_rejected_save_shows_the_field_errors_in_english(client, login_as, world):
     login_as(world.reporter)
     html = post(client, world.g11, dict(VALID, present="41")).get_data(as_text=True)
