@@ -98,6 +98,17 @@ def ngettext(singular: str, plural: str, number: int, **params: object) -> str:
     return text % {"num": number, **params}
 
 
+def pgettext(context: str, message: str, **params: object) -> str:
+    """A message whose English depends on where it stands: "Trả lại" the button (Return) and the column of
+    returned reports (Returned). The context is for translators; Vietnamese shows the message as is."""
+    text = translations(get_language()).upgettext(context, message)
+    return text % params if params else text
+
+
+def lazy_pgettext(context: str, message: str, **params: object) -> LazyProxy:
+    return LazyProxy(pgettext, context, message, enable_cache=False, **params)
+
+
 def lazy_gettext(message: str, **params: object) -> LazyProxy:
     """A label defined at import time and translated whenever it is used (str(), Jinja, f-strings)."""
     return LazyProxy(gettext, message, enable_cache=False, **params)

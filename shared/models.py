@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared import clock, messages
-from shared.i18n import lazy_gettext
+from shared.i18n import lazy_gettext, lazy_pgettext
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -519,7 +519,7 @@ DOCUMENT_KIND_LABELS = {
     "guidance": lazy_gettext("Hướng dẫn"),
     "plan": lazy_gettext("Kế hoạch"),
     "form": lazy_gettext("Biểu mẫu"),
-    "announcement": lazy_gettext("Thông báo"),
+    "announcement": lazy_pgettext("loại văn bản", "Thông báo"),
 }
 EXEMPLARY_KIND_LABELS = {"individual": lazy_gettext("Cá nhân"), "collective": lazy_gettext("Tập thể")}
 

@@ -14,9 +14,9 @@ from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("portal", "shared", "tui")
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-TRANSLATE_CALLS = {"_", "gettext", "ngettext", "lazy_gettext", "N_"}
+TRANSLATE_CALLS = {"_", "gettext", "ngettext", "pgettext", "lazy_gettext", "lazy_pgettext", "N_"}
 # A letter only Vietnamese text has (the source language is Vietnamese, so such a letter outside a
 # translation call is text that English users would see untranslated).
 VIETNAMESE = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I)
@@ -62,8 +62,9 @@ def _template_offences(path: Path) -> list[str]:
     for lineno, kind, value in env.lex(path.read_text(encoding="utf-8")):
         if kind == "name" and recent[-1:] == [("block_begin", "{%")]:
             in_trans = value == "trans" or (in_trans and value != "endtrans")
-        translated = [v for _, v in recent[-2:]] in (["_", "("], ["gettext", "("], ["ngettext", "("]) \
-            or (len(recent) >= 4 and recent[-1] == ("operator", ",") and recent[-3][1] == "(" and recent[-4][1] == "ngettext")
+        translated = [v for _, v in recent[-2:]] in (["_", "("], ["gettext", "("], ["ngettext", "("], ["pgettext", "("]) \
+            or (len(recent) >= 4 and recent[-1] == ("operator", ",") and recent[-3][1] == "("
+                and recent[-4][1] in ("ngettext", "pgettext"))
         if kind in ("data", "string") and VIETNAMESE.search(value) and not in_trans and not translated:
             offences.append(f"{path.relative_to(ROOT)}:{lineno}: {value.strip()[:60]!r}")
         if kind not in ("whitespace",):
@@ -113,13 +114,30 @@ def test_the_lint_catches_hard_coded_text(tmp_path):
         ROOT = saved
 
 
+class Contextual(tuple):
+    """(context, message) of a pgettext call."""
+
+    def __new__(cls, context: str, message: str):
+        return super().__new__(cls, (context, message))
+
+
+def _translated(english, msgid) -> bool:
+    if isinstance(msgid, Contextual):
+        return english.upgettext(*msgid) != msgid[1]
+    if isinstance(msgid, tuple):
+        return english.ungettext(*msgid, 2) != msgid[1]
+    return english.ugettext(msgid) != msgid
+
+
 def _messages() -> dict[str, str]:
     found = {}
     for package in PACKAGES:
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
                 str(ROOT / package), method_map=METHODS, keywords=KEYWORDS):
             if isinstance(message, tuple):  # ngettext: (singular, plural), translated as a pair
                 message = message[:2]
+            if message and context:  # pgettext: the context is part of the key
+                message = Contextual(context, message)
             if message:
                 found.setdefault(message, f"{package}/{filename}:{lineno}")
     return found
@@ -127,8 +145,7 @@ def _messages() -> dict[str, str]:
 
 def test_every_message_has_an_english_translation():
     english = i18n.translations("en")
-    missing = [f"{where}: {msgid!r}" for msgid, where in _messages().items()
-               if (english.ungettext(*msgid, 2) == msgid[1] if isinstance(msgid, tuple) else english.ugettext(msgid) == msgid)]
+    missing = [f"{where}: {msgid!r}" for msgid, where in _messages().items() if not _translated(english, msgid)]
     assert not missing, "add to shared/translations/en/LC_MESSAGES/*.po:\n" + "\n".join(missing)
 
 
@@ -141,7 +158,8 @@ def test_no_message_is_translated_two_ways():
         with po_file.open("rb") as handle:
             for message in read_po(handle):
                 if message.id and message.string:
-                    earlier = seen.setdefault(str(message.id), (str(message.string), po_file.name))
+                    key = f"{message.context}\x04{message.id}" if message.context else str(message.id)
+                    earlier = seen.setdefault(key, (str(message.string), po_file.name))
                     if earlier[0] != str(message.string):  # a plural entry holds a tuple
                         clashes.append(f"{message.id!r}: {earlier} vs {(message.string, po_file.name)}")
     assert not clashes
@@ -153,6 +171,14 @@ def test_placeholders_survive_translation():
     wrong = [msgid for msgid in _messages() if not isinstance(msgid, tuple)
              and sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(english.ugettext(msgid)))]
     assert not wrong
+
+
+def test_a_message_can_have_a_context():
+    with i18n.language("en"):
+        assert i18n.pgettext("cột số báo cáo", "Trả lại") == "Returned"
+        assert i18n._("Trả lại") == "Return"
+        assert str(i18n.lazy_pgettext("loại văn bản", "Thông báo")) == "Announcement"
+    assert i18n.pgettext("cột số báo cáo", "Trả lại") == "Trả lại"
 
 
 def test_shared_messages_follow_the_language():

@@ -42,7 +42,7 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         assert text(app, "#card-grassroots .card-deadline").startswith("Deadline ")
         assert text(app, "#table-title") == "Units below (2), sorted by name [s]"
         assert "figures as of 15/04/2023" in text(app, "#scope")
-        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Return", "Approved"]
+        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Returned", "Approved"]
         assert [str(label.content) for label in app.screen.query(".side-title").results(Label)] == [
             "Overdue", "Recently submitted and reviewed"]
         assert {"Quit", "Find unit", "As-of date", "Congress campaign", "Back", "Refresh", "Export XLSX", "Sort",

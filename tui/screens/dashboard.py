@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from shared.i18n import N_, _
+from shared.i18n import N_, _, lazy_pgettext
 from shared.models import LEVEL_ORDER, STATUS_LABELS
 from shared.text import format_number, format_percent
 from tui.screens.base import LiveScreen
@@ -22,10 +22,11 @@ SORTS = (
     (N_("tỷ lệ đã tổ chức"), lambda r: (_pct(r["total"]), r["unit"]["name"].casefold()), True),
     (N_("số quá hạn"), lambda r: (r["total"]["overdue"], r["unit"]["name"].casefold()), True),
 )
-COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"), N_("Trả lại"),
-           N_("Duyệt"))
+RETURNED = lazy_pgettext("cột số báo cáo", "Trả lại")  # the count of returned reports, not the button
+COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"),
+           RETURNED, N_("Duyệt"))
 EXPORT_COLUMNS = (N_("Mã"), N_("Đơn vị"), N_("Dự kiến"), N_("Có kế hoạch"), N_("Đã tổ chức"), N_("Đúng hạn"),
-                  N_("Trễ hạn"), N_("Quá hạn"), N_("Chưa đến hạn"), N_("Đã gửi"), N_("Trả lại"), N_("Đã duyệt"))
+                  N_("Trễ hạn"), N_("Quá hạn"), N_("Chưa đến hạn"), N_("Đã gửi"), RETURNED, N_("Đã duyệt"))
 
 
 def _status(item: dict) -> str:
@@ -84,7 +85,7 @@ class DashboardScreen(LiveScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns(*map(_, COLUMNS))
+        self.query_one(DataTable).add_columns(*(_(str(c)) for c in COLUMNS))
 
     def fetch(self) -> DashboardData:
         app = self.app
@@ -183,4 +184,4 @@ class DashboardScreen(LiveScreen):
              ("expected", "planned", "held", "on_time", "late", "overdue", "pending", "submitted", "returned", "approved"))]
             for r in self.rows
         ]
-        self.app.export(self.data.progress["unit"], self.scope_text, [_(h) for h in EXPORT_COLUMNS], rows)
+        self.app.export(self.data.progress["unit"], self.scope_text, [_(str(h)) for h in EXPORT_COLUMNS], rows)
