@@ -22,42 +22,8 @@ from shared.models import (
     Unit,
     User,
 )
-from shared.validation import check_report, parse_report
+from shared.validation import PLAN_FIELDS, RESULT_FIELDS, check_report, parse_report
 
-# Scalar fields of a report that a unit fills in (the names shared by forms, exports and API).
-PLAN_FIELDS = (
-    "planned_date",
-    "form",
-    "form_override_reason",
-    "is_pilot",
-    "meeting_mode",
-    "planned_summoned",
-    "planned_executive_size",
-)
-RESULT_FIELDS = (
-    "held_date",
-    "members_total",
-    "summoned",
-    "present",
-    "executive_size",
-    "executive_women",
-    "executive_young",
-    "executive_party",
-    "executive_ethnic_minority",
-    "executive_reelected",
-    "executive_new",
-    "executive_from_plan",
-    "fulltime_not_reelected_age",
-    "standing_size",
-    "inspection_size",
-    "delegates_official",
-    "delegates_alternate",
-    "works_count",
-    "works_value_vnd",
-    "exemplary_count",
-    "funding_vnd",
-    "notes",
-)
 EDITABLE_FIELDS = PLAN_FIELDS + RESULT_FIELDS
 
 

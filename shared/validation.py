@@ -16,17 +16,18 @@ from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS
 from shared.text import clean_text, format_date, format_number, parse_date
 
-DATE_FIELDS = ("planned_date", "held_date")
-BOOL_FIELDS = ("is_pilot",)
-TEXT_FIELDS = {"form_override_reason": 500, "notes": 5000}
-CHOICE_FIELDS = {
-    "form": ("toan_the", "dai_bieu"),
-    "meeting_mode": ("in_person", "online", "hybrid"),
-}
-MONEY_FIELDS = ("works_value_vnd", "funding_vnd")
-COUNT_FIELDS = (
+# Scalar fields of a report that a unit fills in (the names shared by forms, exports and API).
+PLAN_FIELDS = (
+    "planned_date",
+    "form",
+    "form_override_reason",
+    "is_pilot",
+    "meeting_mode",
     "planned_summoned",
     "planned_executive_size",
+)
+RESULT_FIELDS = (
+    "held_date",
     "members_total",
     "summoned",
     "present",
@@ -44,8 +45,22 @@ COUNT_FIELDS = (
     "delegates_official",
     "delegates_alternate",
     "works_count",
+    "works_value_vnd",
     "exemplary_count",
+    "funding_vnd",
+    "notes",
 )
+DATE_FIELDS = ("planned_date", "held_date")
+BOOL_FIELDS = ("is_pilot",)
+TEXT_FIELDS = {"form_override_reason": 500, "notes": 5000}
+CHOICE_FIELDS = {
+    "form": ("toan_the", "dai_bieu"),
+    "meeting_mode": ("in_person", "online", "hybrid"),
+}
+MONEY_FIELDS = ("works_value_vnd", "funding_vnd")
+# Every other field is a count of people or things.
+COUNT_FIELDS = tuple(f for f in PLAN_FIELDS + RESULT_FIELDS
+                     if f not in (*DATE_FIELDS, *BOOL_FIELDS, *TEXT_FIELDS, *CHOICE_FIELDS, *MONEY_FIELDS))
 INT_FIELDS = COUNT_FIELDS + MONEY_FIELDS
 MAX_COUNT = 10_000_000
 MAX_MONEY = 10**15
