@@ -41,13 +41,14 @@ def run(bench) -> None:
     before = _table_state(bench)
     try:
         secrets = _reporters(bench, units)
-        plans = [list(zip(units[i::CLIENTS], secrets[i::CLIENTS])) for i in range(CLIENTS)]
+        bodies = [_for_unit(body, bench.campaign, unit) for unit in units]
+        plans = [list(zip(units[i::CLIENTS], secrets[i::CLIENTS], bodies[i::CLIENTS])) for i in range(CLIENTS)]
         with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
             floor_before = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
         env = {"DAIHOI_DATABASE_URL": bench.url, "DAIHOI_SECRET_KEY": "bench-" + "x" * 32}
         acks: list[dict] = []
         with ServerProcess("portal.cli", "serve", "--port", "0", "--threads", str(CLIENTS), env=env) as portal:
-            figure = _throughput(CLIENTS, lambda i, http: _submit_client(portal.url, http, plans[i], body, acks))
+            figure = _throughput(CLIENTS, lambda i, http: _submit_client(portal.url, http, plans[i], acks))
             log = portal.output()
         with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
             floor_after = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
@@ -98,6 +99,13 @@ def _report_body(bench) -> dict:
         rec.pop("status", None)
         rec.pop("resolution_note", None)
     return data
+
+
+def _for_unit(body: dict, campaign, unit) -> dict:
+    """The body with the congress form this unit's size calls for (another form needs a reason)."""
+    from shared.validation import suggested_form
+
+    return {**body, "form": suggested_form(campaign, unit)}
 
 
 def _reporters(bench, units: list) -> list[str]:
@@ -155,10 +163,10 @@ def _hello_client(url: str, http: httpx.Client) -> int:
     return HELLO_PER_CLIENT
 
 
-def _submit_client(url: str, http: httpx.Client, plan: list, body: dict, acks: list[dict]) -> int:
+def _submit_client(url: str, http: httpx.Client, plan: list, acks: list[dict]) -> int:
     """Save then submit each of this client's reports; note what the server acknowledged."""
     requests = 0
-    for unit, secret in plan:
+    for unit, secret, body in plan:
         headers = {"Authorization": f"Bearer {secret}"}
         report_url = f"{url}/api/v1/units/{unit.id}/report"
         saved = http.put(report_url, json=body, headers=headers)
@@ -173,11 +181,19 @@ def _submit_client(url: str, http: httpx.Client, plan: list, body: dict, acks: l
             if sent.status_code == 200:
                 ack["version"] = sent.json()["version"]
             else:
-                ack["error"] = sent.text[:300]
+                ack["error"] = _refusal(sent)
         else:
-            ack["error"] = saved.text[:300]
+            ack["error"] = _refusal(saved)
         acks.append(ack)  # list.append is atomic: the threads share this list
     return requests
+
+
+def _refusal(resp: httpx.Response) -> str:
+    try:
+        error = resp.json()["error"]
+        return f"{error['message']} {error.get('fields') or ''}"[:300]
+    except (ValueError, KeyError, TypeError):
+        return resp.text[:300]
 
 
 def _check(bench, units: list, acks: list[dict]) -> list[str]:
