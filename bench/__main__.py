@@ -371,6 +371,21 @@ def write_results(section: str, db: str) -> None:
     RESULTS.write_text(body)
 
 
+def sections(rows: list[Row], db: str) -> list[tuple[str, str, list[Row]]]:
+    """(marker key, heading's end, rows) per section of bench/results.md: progress, lists and memory
+    share the engine's section; each group of MODULES has one of its own, so that a run of some
+    groups replaces their figures and leaves the others'."""
+    out = []
+    shared = [r for r in rows if r.group not in MODULES]
+    if shared:
+        out.append((db, " đơn vị\n", shared))
+    for group in MODULES:
+        mine = [r for r in rows if r.group == group]
+        if mine:
+            out.append((f"{db}:{group}", f" đơn vị: {group}\n", mine))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=150_000)
@@ -401,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.close()
     failed = [r for r in bench.rows if r.ok is False]
     if args.write:
-        write_results(markdown(bench.rows, args.db, args.units, args.repeat, url), args.db)
+        for key, title, rows in sections(bench.rows, args.db):
+            write_results(markdown(rows, args.db, args.units, args.repeat, url).replace(" đơn vị\n", title, 1), key)
         print(f"Đã ghi {RESULTS.relative_to(ROOT)}.")
     print(f"{len(bench.rows) - len(failed)}/{len(bench.rows)} phép đo đạt mục tiêu.")
     return 1 if failed else 0
