@@ -8,6 +8,7 @@ the machine falls on both alike.
 from __future__ import annotations
 
 import argparse
+import importlib
 import datetime as dt
 import json
 import os
@@ -44,10 +45,15 @@ class Row:
     ok: bool | None = None
     cpu: float | None = None  # CPU time of this process (ms): SQLite's work, a client's share on PostgreSQL
     floor_cpu: float | None = None
+    unit: str = ""  # of figure and floor: "ms" unless said (MB, s, req/s)
 
     @property
     def ratio(self) -> float | None:
         return self.figure / self.floor if self.floor else None
+
+    @property
+    def units(self) -> str:
+        return self.unit or ("MB" if self.group == "memory" else "ms")
 
     @property
     def cpu_ratio(self) -> float | None:
@@ -185,8 +191,11 @@ class Bench:
         ok = figure <= target_ms and (ratio_max is None or floor is None or figure <= ratio_max * floor)
         target = f"<= {target_ms:g} ms" + (f", <= {ratio_max:g}x" if ratio_max and floor is not None else "")
         row = Row(group, name, figure, floor, target, ok, m.cpu, m.floor_cpu)
+        self.record(row)
+
+    def record(self, row: Row, note: str = "") -> None:
         self.rows.append(row)
-        print(format_row(row), flush=True)
+        print(format_row(row) + note, flush=True)
 
     def page_floor(self, scope, as_of: dt.date, children_list: bool = False) -> Callable[[], object]:
         """The SQL a progress page cannot do without: per child subtree for a province (whose
@@ -304,18 +313,13 @@ class Bench:
         print(format_row(row) + f"  (đỉnh {data['hwm_mb']:.0f} MB)", flush=True)
 
 
-# Benchmarks that wait for features not merged yet. Each becomes a Bench method of the same name.
-PENDING = {
-    "api": "GET /api/v1/progress và GET /api/v1/units (issue 7): đo như progress/lists, cùng sàn SQL.",
-    "submit": "thông lượng nộp báo cáo, 8 client đồng thời qua HTTP trên PostgreSQL, so với route Flask 'hello' "
-              "(issue 4/5): cần cấu hình máy chủ vận hành.",
-    "tui": "TUI: khởi động tới màn hình đầy đủ <= 1 s, làm mới <= 200 ms, RSS <= 150 MB (issue 7).",
-    "import": "nhập 150.000 đơn vị từ XLSX <= 60 s (issue 8).",
-}
+# Groups measured in modules of their own, each a `run(bench)` that records its rows on `bench`.
+MODULES = {"api": "bench.api", "submit": "bench.submit", "tui": "bench.tui", "import": "bench.imports"}
+GROUPS = ("progress", "lists", "memory", *MODULES)
 
 
 def format_row(row: Row) -> str:
-    unit = "MB" if row.group == "memory" else "ms"
+    unit = row.units
     floor = f"{row.floor:8.1f} {unit}" if row.floor is not None else " " * 11
     ratio = f"{row.ratio:5.2f}x" if row.ratio is not None else "      "
     verdict = {True: "đạt", False: "KHÔNG ĐẠT", None: ""}[row.ok]
@@ -363,7 +367,7 @@ def markdown(rows: list[Row], db: str, units: int, repeat: int, url: str) -> str
         "| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
-        unit = "MB" if r.group == "memory" else "ms"
+        unit = r.units
         floor = f"{r.floor:.1f} {unit}" if r.floor is not None else ""
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
         verdict = {True: "đạt", False: "**không đạt**", None: ""}[r.ok]
@@ -388,6 +392,21 @@ def write_results(section: str, db: str) -> None:
     RESULTS.write_text(body)
 
 
+def sections(rows: list[Row], db: str) -> list[tuple[str, str, list[Row]]]:
+    """(marker key, heading's end, rows) per section of bench/results.md: progress, lists and memory
+    share the engine's section; each group of MODULES has one of its own, so that a run of some
+    groups replaces their figures and leaves the others'."""
+    out = []
+    shared = [r for r in rows if r.group not in MODULES]
+    if shared:
+        out.append((db, " đơn vị\n", shared))
+    for group in MODULES:
+        mine = [r for r in rows if r.group == group]
+        if mine:
+            out.append((f"{db}:{group}", f" đơn vị: {group}\n", mine))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=150_000)
@@ -395,10 +414,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="SQLAlchemy URL of the data set (default: bench/data/ or daihoi_bench)")
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--repeat", type=int, default=15, help="runs per measure (median)")
-    parser.add_argument("--only", default="progress,lists,memory",
-                        help="comma-separated: progress, lists, memory" + "".join(f", {k}" for k in PENDING))
+    parser.add_argument("--only", default=",".join(GROUPS), help="comma-separated: " + ", ".join(GROUPS))
     parser.add_argument("--write", action="store_true", help="write this engine's figures into bench/results.md")
     args = parser.parse_args(argv)
+    groups = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in groups if name not in GROUPS]
+    if unknown:
+        parser.error(f"--only: không có nhóm {', '.join(unknown)} (có: {', '.join(GROUPS)}).")
 
     url = database_url(args.db, args.units, args.url)
     ensure_data(url, args.units, args.seed)
@@ -406,17 +428,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Tỉnh {bench.province.code}, đơn vị cấp huyện {bench.district.code} ({bench.children} đơn vị con); "
           f"{engine_version(url)}")
     try:
-        for name in args.only.split(","):
-            name = name.strip()
-            if name in PENDING:
-                print(f"{name:9} chưa đo được: {PENDING[name]}")
-                continue
-            getattr(bench, name)()
+        for name in groups:
+            if name in MODULES:
+                importlib.import_module(MODULES[name]).run(bench)
+            else:
+                getattr(bench, name)()
     finally:
         bench.close()
     failed = [r for r in bench.rows if r.ok is False]
     if args.write:
-        write_results(markdown(bench.rows, args.db, args.units, args.repeat, url), args.db)
+        for key, title, rows in sections(bench.rows, args.db):
+            write_results(markdown(rows, args.db, args.units, args.repeat, url).replace(" đơn vị\n", title, 1), key)
         print(f"Đã ghi {RESULTS.relative_to(ROOT)}.")
     print(f"{len(bench.rows) - len(failed)}/{len(bench.rows)} phép đo đạt mục tiêu.")
     return 1 if failed else 0

@@ -136,9 +136,14 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, threads: int) -> None:
+    run_server(_app(), host, port, threads)
+
+
+def run_server(app, host: str, port: int, threads: int) -> None:
+    """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their bare Flask
+    floor through this too, so both run on the same server configuration)."""
     from waitress import create_server
 
-    app = _app()
     # Bound before the message, so "running at" is true and --port 0 shows the port it got.
     server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
     url = f"http://{host}:{server.effective_port}"

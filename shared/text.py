@@ -36,12 +36,24 @@ def clean_text(value: str | None, max_length: int | None = None) -> str:
     return text
 
 
+class _DropMarks(dict):
+    """A str.translate table that drops combining marks (category Mn) and keeps every other character;
+    each code point's category is looked up once (fold runs over every name of a 150,000-unit import)."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.category(chr(codepoint)) == "Mn" else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _DropMarks()
+
+
 def fold(value: str | None) -> str:
     """Lower-case ASCII-ish key for diacritic-insensitive search: 'Công Đoàn' -> 'cong doan'."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFD", value)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = unicodedata.normalize("NFD", value).translate(_WITHOUT_MARKS)
     text = text.replace("đ", "d").replace("Đ", "D")  # noqa: i18n (folding, not text)
     return _SPACES.sub(" ", text.casefold()).strip()
 
