@@ -249,7 +249,9 @@ def search_filter(q: str, session: Session | None = None) -> ColumnElement[bool]
     ids = _rare_matches(session, search)
     if ids is None:
         return search.like
-    return Unit.id.in_(ids)
+    # The ids written into the SQL, not bound: a plan PostgreSQL caches for a prepared statement
+    # then still sees how few rows they are (bound, its generic plan walked the whole scope).
+    return Unit.id.in_(bindparam("search_ids", ids, expanding=True, literal_execute=True))
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:
