@@ -279,7 +279,7 @@ class UnitRow:
         return None
 
 
-def _unit_query(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters):
+def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters):
     """(statement, state column, report status column): units in scope with their report."""
     R = CongressReport
     Parent = aliased(Unit)
@@ -330,7 +330,7 @@ def _unit_query(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filter
     elif filters.report in REPORT_FILTERS:
         stmt = stmt.where(status == filters.report)
     if filters.q.strip():
-        stmt = stmt.where(search_filter(filters.q))
+        stmt = stmt.where(search_filter(filters.q, session))
     return stmt
 
 
@@ -349,7 +349,7 @@ def unit_page(
     page: int = 1, size: int = 50,
 ) -> tuple[list[UnitRow], int]:
     """One page of units (name order, indexed LIMIT/OFFSET) and the number matching."""
-    stmt = _unit_query(campaign, scope, as_of, filters)
+    stmt = _unit_query(session, campaign, scope, as_of, filters)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(size).offset((page - 1) * size))
     return [_unit_row(r, campaign, as_of) for r in rows], int(total or 0)
@@ -359,7 +359,7 @@ def iter_units(
     session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters, batch: int = 1000
 ) -> Iterator[UnitRow]:
     """Every unit in scope (all levels unless filtered), streamed in path order for the exports."""
-    stmt = _unit_query(campaign, scope, as_of, filters).order_by(Unit.path)
+    stmt = _unit_query(session, campaign, scope, as_of, filters).order_by(Unit.path)
     for row in session.execute(stmt.execution_options(yield_per=batch)):
         yield _unit_row(row, campaign, as_of)
 

@@ -241,7 +241,7 @@ def list_units(
     if parent_id is not None:
         stmt = stmt.where(Unit.parent_id == visible_unit(session, user, parent_id).id)
     if q and q.strip():
-        stmt = stmt.where(search_filter(q))
+        stmt = stmt.where(search_filter(q, session))
     if level:
         stmt = stmt.where(Unit.level == level)
     if sector:

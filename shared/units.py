@@ -188,9 +188,9 @@ class _FoldedSearch(ColumnElement):
         self.pg = (Unit.name_folded.like(pattern, escape="\\") | Unit.code.ilike(pattern, escape="\\")).self_group()
         phrase = '"' + key.replace('"', '""') + '"'  # one FTS5 phrase: the key as a substring
         fts = table("units_fts", column("rowid"))
-        self.sqlite = Unit.id.in_(
-            select(fts.c.rowid).where(literal_column("units_fts").op("MATCH")(bindparam("fts_key", phrase, unique=True)))
-        )
+        self.fts_ids = select(fts.c.rowid).where(
+            literal_column("units_fts").op("MATCH")(bindparam("fts_key", phrase, unique=True)))
+        self.sqlite = Unit.id.in_(self.fts_ids)
 
 
 @compiles(_FoldedSearch)
@@ -210,9 +210,48 @@ def _folded_search_sqlite(element, compiler, **kw):
     return compiler.process(element.sqlite, **kw)
 
 
-def search_filter(q: str) -> ColumnElement[bool]:
-    """Diacritic-insensitive "contains" match on the unit name or code."""
-    return _FoldedSearch(fold(q))
+# A term found in fewer units than this, across the whole tree, is rare: its ids come from one
+# bounded trigram look-up. A common term is matched row by row over the caller's scope instead.
+RARE_MATCHES = 1000
+
+
+def _rare_matches(session: Session, search: _FoldedSearch) -> list[int] | None:
+    """The ids of every unit matching, if fewer than RARE_MATCHES; None for a common term (or a
+    key too short for a trigram). The look-up stops after RARE_MATCHES rows, so it stays cheap
+    however common the term: FTS5 streams its matches, PostgreSQL stops reading the GIN bitmap."""
+    if len(search.key) < 3:
+        return None
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        stmt = search.fts_ids
+    elif dialect == "postgresql":
+        stmt = select(Unit.id).where(search.pg)
+    else:
+        return None
+    ids = list(session.scalars(stmt.limit(RARE_MATCHES)))
+    return ids if len(ids) < RARE_MATCHES else None
+
+
+def search_filter(q: str, session: Session | None = None) -> ColumnElement[bool]:
+    """Diacritic-insensitive "contains" match on the unit name or code.
+
+    With a session, the plan follows how common the term is, the result never does. A rare term
+    ("chau giang": a few hundred units) becomes `id IN (its ids)` from one bounded trigram
+    look-up, so scope, filters and name order cost only those rows. A common one ("truong tieu
+    hoc": one unit in nine) is tested row by row over the scope, which the caller's name order
+    then stops early or sorts cheaply: going through the trigram index would fetch and sort every
+    match in the country first (slower than the plain scan, even for one district). Without a
+    session the trigram-indexed condition is returned as it is.
+    """
+    search = _FoldedSearch(fold(q))
+    if session is None:
+        return search
+    ids = _rare_matches(session, search)
+    if ids is None:
+        return search.like
+    # The ids written into the SQL, not bound: a plan PostgreSQL caches for a prepared statement
+    # then still sees how few rows they are (bound, its generic plan walked the whole scope).
+    return Unit.id.in_(bindparam("search_ids", ids, expanding=True, literal_execute=True))
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:

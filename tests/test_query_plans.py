@@ -17,6 +17,7 @@ from shared.db import make_engine, make_session_factory
 from shared.generate import generate
 from shared.models import Campaign, Unit
 from shared.progress import progress_by_child, progress_by_level
+from shared.text import fold
 from shared.units import children_page, get_visible_unit
 
 BIG_TABLES = {"units", "congress_reports", "report_status_changes", "officers", "recommendations", "users"}
@@ -150,3 +151,29 @@ def test_search_by_folded_name_uses_the_trigram_index(plans, term):
             conn.exec_driver_sql("RESET enable_seqscan")
         assert "ix_units_search_trgm" in plan, plan
     _assert_indexed(session, captured, f"search {term!r}")
+
+
+@pytest.mark.parametrize("rare", [1, 1000])
+@pytest.mark.parametrize("term", ["cong doan co so", "Châu Giang", "khong co don vi nao"])
+def test_search_with_a_session_stays_indexed_either_way(plans, monkeypatch, term, rare):
+    """search_filter(q, session): a rare term is one bounded trigram look-up then `id IN (...)`,
+    a common one (rare=1 makes every term common here) is matched over the scope's path range,
+    without the trigram index that would return every match of the tree."""
+    import shared.units as units_module
+    from shared.units import in_subtree, search_filter
+
+    monkeypatch.setattr(units_module, "RARE_MATCHES", rare)
+    session, captured = plans
+    province = session.scalars(select(Unit).where(Unit.level == "province").order_by(Unit.id)).first()
+    session.scalars(select(Unit).where(in_subtree(province.path), Unit.active.is_(True), search_filter(term, session))
+                    .order_by(Unit.name_folded, Unit.id).limit(50)).all()
+    *lookup, (statement, _parameters) = captured[1:]  # [0]: the province
+    matches = sum(fold(term) in u.name_folded or fold(term) in u.code.lower() for u in session.scalars(select(Unit)))
+    captured.clear()
+    if matches >= rare:
+        assert "units_fts" not in statement and "ILIKE" not in statement and "units.id IN" not in statement
+    else:
+        assert len(lookup) == 1 and ("units_fts" in lookup[0][0] or "ILIKE" in lookup[0][0])
+        assert "units.id IN" in statement
+    captured.extend([*lookup, (statement, _parameters)])
+    _assert_indexed(session, captured, f"search {term!r}, rare={rare}")

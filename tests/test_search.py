@@ -45,3 +45,86 @@ def test_search_follows_renames(db, units):
     db.delete(unit)
     db.commit()
     assert list(db.scalars(select(Unit.id).where(search_filter("ben nghe")))) == []
+
+
+# With a session the plan depends on how common the term is (a bounded trigram look-up of at most
+# RARE_MATCHES ids, else a row-by-row match over the scope); the units found never do. The
+# thresholds below put every term of NAMES on each side: 1 (all common), 3 (some of each), 1000.
+PAGED_TERMS = ["cong doan", "truong", "dong", "ngoc chuc", "x1-ab", "ab", "khong co", "o", "100%"]
+
+
+def _expected(db, scope_path: str, key: str) -> list[int]:
+    rows = db.execute(select(Unit.id, Unit.name_folded, Unit.code).where(in_subtree(scope_path))
+                      .order_by(Unit.name_folded, Unit.id)).all()
+    return [i for i, name, code in rows if key in name or key in code.lower()]
+
+
+@pytest.mark.parametrize("rare", [1, 3, 1000])
+@pytest.mark.parametrize("q", PAGED_TERMS)
+def test_every_plan_pages_through_what_contains_finds(db, units, monkeypatch, q, rare):
+    import shared.units as units_module
+
+    monkeypatch.setattr(units_module, "RARE_MATCHES", rare)
+    for scope in (Unit(path=""), units.province, units.d1):
+        found: list[int] = []
+        after = None
+        while True:  # keyset pages of 2 on (name_folded, id), as the API pages
+            stmt = select(Unit.name_folded, Unit.id).where(in_subtree(scope.path), search_filter(q, db))
+            if after is not None:
+                stmt = stmt.where(Unit.name_folded >= after[0],
+                                  (Unit.name_folded > after[0]) | (Unit.id > after[1]))
+            page = db.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(2)).all()
+            found += [i for _, i in page]
+            if len(page) < 2:
+                break
+            after = page[-1]
+        assert found == _expected(db, scope.path, fold(q)), (q, rare, scope.path)
+
+
+def test_the_plan_follows_how_common_the_term_is(db, units, monkeypatch):
+    """Rare: `id IN (ids)` from the trigram look-up; common or too short for a trigram: the plain
+    row-by-row match, so no trigram index has to return (and sort) every match in the tree."""
+    import shared.units as units_module
+
+    def compiled(q: str) -> str:
+        return str(select(Unit.id).where(search_filter(q, db)).compile(db.get_bind()))
+
+    assert "units.id IN" in compiled("ngoc chuc") and "units_fts" not in compiled("ngoc chuc")
+    assert "lower(units.code) LIKE" in compiled("ab")  # 2 characters: no trigram, no look-up
+    monkeypatch.setattr(units_module, "RARE_MATCHES", 3)
+    common = compiled("cong doan")
+    assert "lower(units.code) LIKE" in common and "units_fts" not in common and "units.id IN" not in common
+    assert "units.id IN" in compiled("ngoc chuc")
+
+
+def test_the_api_list_chooses_the_plan_and_keeps_the_results(db, units, factory, monkeypatch):
+    """GET /api/v1/units?q= (readmodels.list_units): a common term is matched row by row, a rare
+    one through the trigram look-up, and both page through the same units as "contains"."""
+    import shared.units as units_module
+    from sqlalchemy import event
+
+    from shared.readmodels import list_units
+
+    user, campaign = factory.user("coordinator", units.province), factory.campaign()
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(db.get_bind(), "before_cursor_execute", listener)
+    try:
+        for rare, q in ((3, "cong doan"), (1000, "ngoc chuc"), (1000, "cong doan")):
+            monkeypatch.setattr(units_module, "RARE_MATCHES", rare)
+            statements.clear()
+            found, cursor = [], None
+            while True:
+                page = list_units(db, user, campaign, q=q, limit=1, cursor=cursor)
+                found += [item["id"] for item in page["items"]]
+                if not (cursor := page["next_cursor"]):
+                    break
+            assert found == _expected(db, units.province.path, fold(q)), (q, rare)
+            listed = [st for st in statements if "congress_reports" in st]
+            assert listed and all("units_fts" not in st for st in listed)
+            if rare == 3:  # common: the plain match on every page, no id list
+                assert all("lower(units.code) LIKE" in st and "units.id IN" not in st for st in listed)
+            else:  # rare: the ids of the look-up
+                assert all("units.id IN" in st for st in listed)
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", listener)
