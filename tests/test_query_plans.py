@@ -177,3 +177,15 @@ def test_search_with_a_session_stays_indexed_either_way(plans, monkeypatch, term
         assert "units.id IN" in statement
     captured.extend([*lookup, (statement, _parameters)])
     _assert_indexed(session, captured, f"search {term!r}, rare={rare}")
+
+
+def test_postgresql_plans_every_execution_for_its_values(engine):
+    """A prepared statement's generic plan ignores the path range of a subtree: never use one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        conn.rollback()
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
