@@ -12,6 +12,7 @@ import flask_babel
 from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db
 from shared import i18n
@@ -43,17 +44,24 @@ class _JSONProvider(DefaultJSONProvider):
 
 
 def _select_locale() -> str:
-    api_user = g.get("api_user")  # the JSON API's caller, identified by a bearer token (no cookie session)
-    if api_user is not None:
-        return i18n.normalise_language(api_user.locale)
-    if current_user and current_user.is_authenticated:
-        return i18n.normalise_language(current_user.locale)
+    try:
+        api_user = g.get("api_user")  # the JSON API's caller, identified by a bearer token (no cookie session)
+        if api_user is not None:
+            return i18n.normalise_language(api_user.locale)
+        if current_user and current_user.is_authenticated:
+            return i18n.normalise_language(current_user.locale)
+    except SQLAlchemyError:
+        # Asked first by an error handler after a failed flush: the user's row cannot be read now, and the
+        # error must still be answered (in the browser's language).
+        pass
     return i18n.normalise_language(session.get("locale"))
 
 
 def refresh_language() -> None:
-    """Choose the request's language again (once the API has identified the token's user)."""
+    """Choose the request's language again (once the API has identified the token's user), now, while the
+    database session is sound: an error handler later in the request only reads the choice."""
     flask_babel.refresh()
+    flask_babel.get_locale()
 
 
 def current_language() -> str:
@@ -78,9 +86,17 @@ def switch():
     return redirect(target, 303)
 
 
+def _choose_language() -> None:
+    """Decide the page's language at the start of the request (see refresh_language)."""
+    if request.endpoint not in ("static", "assets.htmx"):  # files: no user to load
+        flask_babel.get_locale()
+
+
 def init_app(app: Flask) -> None:
     app.json = _JSONProvider(app)
     _Babel(app, default_locale=i18n.DEFAULT_LANGUAGE, locale_selector=_select_locale)
     i18n.install_provider(lambda: current_language() if has_request_context() else None)
     app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, current_language=current_language)
     app.register_blueprint(bp)
+    # After Flask-Login's loader is reachable (it loads the user on first use of current_user).
+    app.before_request(_choose_language)

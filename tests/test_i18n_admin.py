@@ -129,3 +129,29 @@ def test_lazy_labels_of_the_audit_log_follow_the_language():
     with i18n.language("en"):
         assert str(ACTION_LABELS["user.reset_password"]) == "Reset password"
     assert str(ACTION_LABELS["user.reset_password"]) == "Đặt lại mật khẩu"
+
+
+def test_language_is_chosen_even_when_the_session_cannot_read_the_user(app, factory, db):
+    """An error handler after a failed flush (e.g. a stale UPDATE) still answers, in a default language,
+    instead of failing again on the caller's expired row."""
+    from flask import g
+    from sqlalchemy.exc import IntegrityError
+
+    from portal import db as portal_db
+    from portal.i18n import _select_locale
+    from shared.models import Unit, User
+
+    tree = factory.tree()
+    user_id = factory.user("district", tree.d1, username="api_en", locale="en").id
+    with app.test_request_context("/api/v1/whoami"):
+        session = portal_db.session()
+        g.api_user = session.get(User, user_id)
+        assert _select_locale() == "en"
+        session.add(Unit(name="Trùng mã", code=tree.d1.code, level="district", path="x/"))
+        try:
+            session.flush()
+        except IntegrityError:
+            pass
+        session.expire(g.api_user)
+        assert _select_locale() == "vi"
+        session.rollback()
