@@ -75,6 +75,7 @@ async def test_sorting_the_district_table_by_held_rate(local_source, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("s")
+        await settle(pilot)
         assert rows(app)[0][0] == "Liên đoàn Lao động thành phố Rạch Giá"
         assert "tỷ lệ đã tổ chức" in text(app, "#table-title")
 
@@ -154,6 +155,7 @@ async def test_export_writes_the_current_view_to_xlsx(local_source, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("x")
+        await settle(pilot)
     files = list(tmp_path.glob("daihoi-p-*.xlsx"))
     assert len(files) == 1
     ws = load_workbook(files[0]).active
