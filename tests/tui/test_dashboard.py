@@ -172,6 +172,11 @@ async def test_the_child_table_pages_forward_and_back_and_sorting_starts_over(lo
         await pilot.press("p")
         await settle(pilot)
         assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động huyện Giồng Riềng"]
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # back a page first
+        await settle(pilot)
+        assert "trang 1/2" in text(app, "#table-title") and isinstance(app.screen, DashboardScreen)
         await pilot.press("n", "s")  # by share held (Rạch Giá 1/3 first): from the first page again
         await settle(pilot)
         assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động thành phố Rạch Giá"]

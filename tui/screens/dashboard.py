@@ -192,6 +192,12 @@ class DashboardScreen(LiveScreen):
         if len(self.cursors) > 1:
             self.turn_page(self.cursors[:-1])
 
+    def action_back(self) -> None:
+        if len(self.cursors) > 1:  # back a page first, then back a screen (as on the unit screen)
+            self.action_previous_page()
+        else:
+            super().action_back()
+
     def turn_page(self, cursors: list[str | None]) -> None:
         self.cursors = cursors
         self.to_first_row = True
