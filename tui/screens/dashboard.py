@@ -55,6 +55,8 @@ class DashboardScreen(LiveScreen):
     BINDINGS = [
         Binding("enter", "open", N_("Xem đơn vị"), show=False),
         Binding("s", "sort", N_("Sắp xếp")),
+        # Not in the footer: at 80 columns they would push out r and q; the table title shows [p/n]
+        # when there is more than one page.
         Binding("n", "next_page", N_("Trang sau"), show=False),
         Binding("p", "previous_page", N_("Trang trước"), show=False),
         Binding("r", "report", N_("Báo cáo")),
