@@ -205,9 +205,23 @@ def progress_overview(
     for (child, level), values in groups.items():
         unit = children.get(child)
         if unit is not None:
-            counts = _from_values(level, values, campaign, as_of)
+            counts = from_values(level, values, campaign, as_of)
             by_path.setdefault(child, ChildProgress(unit)).levels[level] = counts
     return _levels(groups, campaign, as_of), sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+
+
+def child_values(
+    session: Session, campaign: Campaign, parent: Unit, as_of: dt.date | None = None,
+) -> dict[str, dict[str, Values]]:
+    """{child path: {level: values}} of `parent`'s children (each child's whole subtree), straight
+    from the cached groups: no unit loaded, no Counts built, for callers that page the children and
+    build the rows of one page only (shared.readmodels.progress_children). Values in COUNT_FIELDS order."""
+    as_of = as_of or clock.today()
+    out: dict[str, dict[str, Values]] = {}
+    for (child, level), values in _groups(session, campaign, parent, as_of, None, False, children=True).items():
+        if child != parent.path:  # the parent's own row is no child's
+            out.setdefault(child, {})[level] = values
+    return out
 
 
 # ---- grouped figures, cached per data version ---------------------------------------------------
@@ -249,7 +263,7 @@ def _add(a: Values | None, b: Values) -> Values:
     return b if a is None else tuple(x + y for x, y in zip(a, b))
 
 
-def _from_values(level: str, values: Values, campaign: Campaign, as_of: dt.date) -> Counts:
+def from_values(level: str, values: Values, campaign: Campaign, as_of: dt.date) -> Counts:
     return Counts(level=level, deadline=campaign.deadline_for(level), as_of=as_of, **dict(zip(COUNT_FIELDS, values)))
 
 
@@ -258,7 +272,7 @@ def _levels(groups: dict[tuple, Values], campaign: Campaign, as_of: dt.date) -> 
     for (_child, level), values in groups.items():
         per_level[level] = _add(per_level.get(level), values)
     zero = (0,) * len(COUNT_FIELDS)
-    return {level: _from_values(level, per_level.get(level, zero), campaign, as_of) for level in LEVEL_ORDER}
+    return {level: from_values(level, per_level.get(level, zero), campaign, as_of) for level in LEVEL_ORDER}
 
 
 def _compute(

@@ -3,6 +3,7 @@ and the feed of submissions and reviews, as plain JSON-ready dicts, always scope
 from __future__ import annotations
 
 import base64
+import bisect
 import binascii
 import datetime as dt
 import json
@@ -24,7 +25,7 @@ from shared.models import (
     Unit,
     User,
 )
-from shared.progress import progress_by_child, progress_by_level, totals
+from shared.progress import COUNT_FIELDS, ChildProgress, Counts, child_values, from_values, progress_by_level, totals
 from shared.reports import _json, current_campaign, snapshot
 from shared.units import get_visible_unit, in_subtree, search_filter
 
@@ -161,24 +162,68 @@ def progress(session: Session, user: User, campaign: Campaign, unit_id: int | No
     }
 
 
+CHILD_SORTS = ("name", "held_pct", "overdue")  # by name; by share held, then overdue count (highest first)
+CHILD_DEFAULT_LIMIT = 100
+_HELD, _EXPECTED, _OVERDUE = (COUNT_FIELDS.index(name) for name in ("held", "expected", "overdue"))
+
+
+def _child_key(sort: str, levels: dict[str, tuple], name_folded: str, unit_id: int) -> tuple:
+    """A child's place in the order asked for; its JSON list is the cursor of the page it ends."""
+    if sort == "name":
+        return name_folded, unit_id
+    held, expected, overdue = (sum(values[i] for values in levels.values()) for i in (_HELD, _EXPECTED, _OVERDUE))
+    if sort == "held_pct":
+        return -(held / expected if expected else 0.0), name_folded, unit_id
+    return -overdue, name_folded, unit_id
+
+
 def progress_children(
-    session: Session, user: User, campaign: Campaign, parent_id: int | None, as_of: dt.date | None
+    session: Session, user: User, campaign: Campaign, parent_id: int | None, as_of: dt.date | None,
+    *, sort: str | None = None, limit: int | None = None, cursor: str | None = None,
 ) -> dict:
+    """The progress of each child unit of `parent` (its whole subtree), one keyset page at a time,
+    ordered by name, by share held or by overdue count (highest first, then by name). The figures come
+    from the cached groups (shared.progress.child_values) and are ordered here, as tuples; only the
+    page's units are loaded and only its items built. `count` is the number of children on all pages."""
+    sort = sort or "name"
+    if sort not in CHILD_SORTS:
+        raise InvalidQuery(_("Thứ tự sắp xếp không hợp lệ."), fields={"sort": _("Không hợp lệ.")})
+    limit = check_limit(limit, CHILD_DEFAULT_LIMIT)
+    after = decode_cursor(cursor, 2 if sort == "name" else 3)
     parent = visible_unit(session, user, parent_id)
     day = check_as_of(as_of)
-    rows = progress_by_child(session, campaign, parent, day)
+    values = child_values(session, campaign, parent, day)
+    children = session.execute(
+        select(Unit.path, Unit.name_folded, Unit.id).where(Unit.parent_id == parent.id, Unit.active.is_(True))
+    ).all()
+    keyed = sorted((_child_key(sort, values.get(path, {}), name, uid), uid) for path, name, uid in children)
+    start = 0
+    if after is not None:
+        try:
+            start = bisect.bisect_right(keyed, (tuple(after), float("inf")))
+        except TypeError:
+            raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")}) from None
+    page = keyed[start:start + limit]
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_([uid for _key, uid in page])))}
+    items = []
+    for _key, uid in page:
+        unit = units[uid]
+        child = ChildProgress(unit, {
+            level: from_values(level, v, campaign, day) for level, v in values.get(unit.path, {}).items()
+        } or {unit.level: Counts(level=unit.level, deadline=campaign.deadline_for(unit.level), as_of=day)})
+        items.append({
+            "unit": unit_dict(unit),
+            "levels": {level: c.as_dict() for level, c in child.levels.items()},
+            "total": child.total().as_dict(),
+        })
+    more = start + limit < len(keyed)
     return {
         "campaign_id": campaign.id,
         "as_of": day.isoformat(),
         "parent": unit_dict(parent),
-        "items": [
-            {
-                "unit": unit_dict(child.unit),
-                "levels": {level: c.as_dict() for level, c in child.levels.items()},
-                "total": child.total().as_dict(),
-            }
-            for child in rows
-        ],
+        "count": len(keyed),
+        "items": items,
+        "next_cursor": encode_cursor(list(page[-1][0])) if more else None,
     }
 
 
@@ -201,9 +246,9 @@ def decode_cursor(cursor: str | None, arity: int) -> list | None:
     return values
 
 
-def check_limit(limit: int | None) -> int:
+def check_limit(limit: int | None, default: int = DEFAULT_LIMIT) -> int:
     if limit is None:
-        return DEFAULT_LIMIT
+        return default
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery(_("Số dòng mỗi trang từ 1 đến %(max)s.", max=MAX_LIMIT),
                            fields={"limit": _("Từ 1 đến %(max)s.", max=MAX_LIMIT)})

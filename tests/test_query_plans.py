@@ -18,6 +18,7 @@ from shared.generate import generate
 from shared.models import Campaign, Unit
 from shared.progress import progress_by_child, progress_by_level
 from shared.text import fold
+from shared.readmodels import progress_children
 from shared.units import children_page, get_visible_unit
 
 BIG_TABLES = {"units", "congress_reports", "report_status_changes", "officers", "recommendations", "users"}
@@ -96,6 +97,14 @@ def test_progress_queries_use_indexes(plans, as_of, monkeypatch):
     _assert_indexed(session, captured, f"progress_by_level({as_of})")
     progress_by_child(session, campaign, province, as_of)
     _assert_indexed(session, captured, f"progress_by_child({as_of})")
+
+    class _User:  # the API's and the TUI's paged children, as the district's own user reads them
+        unit = district
+
+    first = progress_children(session, _User(), campaign, None, as_of, sort="held_pct", limit=5)
+    assert first["next_cursor"]
+    progress_children(session, _User(), campaign, None, as_of, sort="held_pct", limit=5, cursor=first["next_cursor"])
+    _assert_indexed(session, captured, f"progress_children({as_of})")
 
 
 def test_children_list_and_unit_lookup_use_indexes(plans):

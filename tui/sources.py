@@ -30,7 +30,8 @@ class DataSource(Protocol):
     def me(self) -> dict: ...
     def campaigns(self) -> list[dict]: ...
     def progress(self, campaign: int | None, unit: int | None, as_of: dt.date | None) -> dict: ...
-    def progress_by_unit(self, campaign: int | None, parent: int | None, as_of: dt.date | None) -> dict: ...
+    def progress_by_unit(self, campaign: int | None, parent: int | None, as_of: dt.date | None, *,
+                         sort: str | None = None, limit: int | None = None, cursor: str | None = None) -> dict: ...
     def units(self, campaign: int | None, **filters: Any) -> dict: ...
     def report(self, campaign: int | None, unit: int) -> dict | None: ...
     def feed(self, campaign: int | None, limit: int = 20) -> list[dict]: ...
@@ -123,12 +124,12 @@ class LocalSource:
 
         return self._run(lambda s, u: readmodels.progress(s, u, readmodels.get_campaign(s, campaign), unit, as_of))
 
-    def progress_by_unit(self, campaign, parent, as_of) -> dict:
+    def progress_by_unit(self, campaign, parent, as_of, *, sort=None, limit=None, cursor=None) -> dict:
         from shared import readmodels
 
-        return self._run(
-            lambda s, u: readmodels.progress_children(s, u, readmodels.get_campaign(s, campaign), parent, as_of)
-        )
+        return self._run(lambda s, u: readmodels.progress_children(
+            s, u, readmodels.get_campaign(s, campaign), parent, as_of, sort=sort, limit=limit, cursor=cursor
+        ))
 
     def units(self, campaign, **filters) -> dict:
         from shared import readmodels
@@ -224,8 +225,9 @@ class RemoteSource:
     def progress(self, campaign, unit, as_of) -> dict:
         return self._call("GET", "/progress", params={"campaign": campaign, "unit": unit, "as_of": as_of}).json()
 
-    def progress_by_unit(self, campaign, parent, as_of) -> dict:
-        params = {"campaign": campaign, "parent": parent, "as_of": as_of}
+    def progress_by_unit(self, campaign, parent, as_of, *, sort=None, limit=None, cursor=None) -> dict:
+        params = {"campaign": campaign, "parent": parent, "as_of": as_of, "sort": sort, "limit": limit,
+                  "cursor": cursor}
         return self._call("GET", "/progress/by-unit", params=params).json()
 
     def units(self, campaign, **filters) -> dict:

@@ -6,7 +6,7 @@ from functools import cache
 from shared import validation
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
 from shared.progress import COUNT_FIELDS
-from shared.readmodels import LEVEL_REPORT_COUNTS
+from shared.readmodels import CHILD_SORTS, LEVEL_REPORT_COUNTS
 from shared.reports import EDITABLE_FIELDS
 
 _INT_FIELDS = {
@@ -285,20 +285,31 @@ def spec() -> dict:
                 }), **READ_ERRORS},
             }},
             "/progress/by-unit": {"get": {
-                "summary": "Tiến độ theo từng đơn vị con",
-                "parameters": [CAMPAIGN, AS_OF, _q("parent", ID, "Đơn vị cha (mặc định: đơn vị của tôi)")],
+                "summary": "Tiến độ theo từng đơn vị con (phân trang keyset)",
+                "description": "Mỗi trang `limit` đơn vị con (mặc định 100, tối đa 200); `next_cursor` là "
+                               "`cursor` của trang sau (null ở trang cuối), `count` là số đơn vị con của mọi "
+                               "trang. `sort`: `name` (tên, mặc định), `held_pct` (tỷ lệ đã tổ chức), "
+                               "`overdue` (số quá hạn); hai thứ tự sau từ cao xuống thấp, rồi theo tên.",
+                "parameters": [
+                    CAMPAIGN, AS_OF, _q("parent", ID, "Đơn vị cha (mặc định: đơn vị của tôi)"),
+                    _q("sort", {"type": "string", "enum": list(CHILD_SORTS)}, "Thứ tự (mặc định: name)"),
+                    LIMIT,
+                    CURSOR,
+                ],
                 "responses": {"200": _json({
                     "type": "object",
-                    "required": ["campaign_id", "as_of", "parent", "items"],
+                    "required": ["campaign_id", "as_of", "parent", "count", "items", "next_cursor"],
                     "properties": {
                         "campaign_id": {"type": "integer"},
                         "as_of": {"type": "string", "format": "date"},
                         "parent": _ref("Unit"),
+                        "count": {"type": "integer", "minimum": 0},
                         "items": {"type": "array", "items": {
                             "type": "object",
                             "required": ["unit", "levels", "total"],
                             "properties": {"unit": _ref("Unit"), "levels": levels, "total": _ref("Counts")},
                         }},
+                        "next_cursor": _nullable({"type": "string"}),
                     },
                 }), **READ_ERRORS},
             }},

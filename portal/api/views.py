@@ -281,7 +281,10 @@ def progress():
 
 @bp.get("/progress/by-unit")
 def progress_by_unit():
-    return jsonify(readmodels.progress_children(db.session(), user(), _campaign(), _int_arg("parent"), _date_arg("as_of")))
+    return jsonify(readmodels.progress_children(
+        db.session(), user(), _campaign(), _int_arg("parent"), _date_arg("as_of"),
+        sort=_str_arg("sort"), limit=_int_arg("limit"), cursor=_str_arg("cursor"),
+    ))
 
 
 @bp.get("/level-reports/summary")

@@ -187,6 +187,37 @@ def test_progress_by_unit_gives_each_child_its_subtree(world, api):
     assert api.get(f"/progress/by-unit?parent={world.d2.id}", world.district1).status_code == 404
 
 
+def test_progress_by_unit_pages_its_children_in_the_order_asked(world, api):
+    make_report(world, world.g11, world.reporter11, "submitted", held=dt.date(2023, 4, 1))
+
+    def walk(sort: str) -> list[str]:
+        codes, cursor = [], None
+        while True:
+            url = f"/progress/by-unit?parent={world.d1.id}&limit=1&sort={sort}" + (f"&cursor={cursor}" if cursor else "")
+            page = api.get(url, world.district1).json
+            assert page["count"] == 2 and len(page["items"]) == 1
+            codes.append(page["items"][0]["unit"]["code"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return codes
+
+    assert walk("name") == ["G12", "G11"]  # Công ty ... Đông Hồ before Trường ... Vĩnh Lạc
+    assert walk("held_pct") == ["G11", "G12"]  # 1/1 held first
+    assert walk("overdue") == ["G12", "G11"]  # none overdue yet: by name
+    whole = api.get(f"/progress/by-unit?parent={world.d1.id}", world.district1).json
+    assert [r["unit"]["code"] for r in whole["items"]] == ["G12", "G11"] and whole["next_cursor"] is None
+
+
+def test_progress_by_unit_refuses_a_bad_sort_limit_or_cursor(world, api):
+    for query in ("sort=size", "limit=0", "limit=201", "cursor=%%%", "cursor=WzFd",  # [1]
+                  "sort=overdue&cursor=WyJ4IiwgMV0"):  # ["x", 1]: the wrong arity for this order
+        resp = api.get(f"/progress/by-unit?{query}", world.coordinator)
+        assert resp.status_code == 400, query
+    # The right arity with values of the wrong types ([name, id] where numbers come first).
+    resp = api.get("/progress/by-unit?sort=held_pct&cursor=WyJ4IiwgIngiLCAieCJd", world.coordinator)  # ["x","x","x"]
+    assert resp.status_code == 400 and "cursor" in resp.json["error"]["fields"]
+
+
 def test_units_search_ignores_diacritics_and_stays_in_scope(world, api):
     items = api.get("/units?q=dong ho", world.coordinator).json["items"]
     assert [u["code"] for u in items] == ["G12"]

@@ -75,6 +75,7 @@ async def test_sorting_the_district_table_by_held_rate(local_source, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("s")
+        await settle(pilot)
         assert rows(app)[0][0] == "Liên đoàn Lao động thành phố Rạch Giá"
         assert "tỷ lệ đã tổ chức" in text(app, "#table-title")
 
@@ -149,17 +150,56 @@ async def test_filtering_a_districts_units_by_report_status(local_source, tmp_pa
 
 
 @own_loop
-async def test_export_writes_the_current_view_to_xlsx(local_source, tmp_path):
+async def test_the_child_table_pages_forward_and_back_and_sorting_starts_over(local_source, tmp_path, monkeypatch):
+    from tui.screens import dashboard
+
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 1)
+    app = DaihoiApp(local_source, export_dir=tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động huyện Giồng Riềng"]
+        assert "(2)" in text(app, "#table-title") and "trang 1/2" in text(app, "#table-title")
+        await pilot.press("p")  # no page before the first
+        await settle(pilot)
+        assert "trang 1/2" in text(app, "#table-title")
+        await pilot.press("n")
+        await settle(pilot)
+        assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động thành phố Rạch Giá"]
+        assert "trang 2/2" in text(app, "#table-title")
+        await pilot.press("n")  # no page after the last
+        await settle(pilot)
+        assert "trang 2/2" in text(app, "#table-title")
+        await pilot.press("p")
+        await settle(pilot)
+        assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động huyện Giồng Riềng"]
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # back a page first
+        await settle(pilot)
+        assert "trang 1/2" in text(app, "#table-title") and isinstance(app.screen, DashboardScreen)
+        await pilot.press("n", "s")  # by share held (Rạch Giá 1/3 first): from the first page again
+        await settle(pilot)
+        assert [r[0] for r in rows(app)] == ["Liên đoàn Lao động thành phố Rạch Giá"]
+        assert "trang 1/2" in text(app, "#table-title")
+
+
+@own_loop
+async def test_export_writes_the_current_view_to_xlsx(local_source, tmp_path, monkeypatch):
+    from tui.screens import dashboard
+
+    monkeypatch.setattr(dashboard, "EXPORT_PAGE", 1)  # every child unit, page after page
     app = DaihoiApp(local_source, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("x")
+        await settle(pilot)
     files = list(tmp_path.glob("daihoi-p-*.xlsx"))
     assert len(files) == 1
     ws = load_workbook(files[0]).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[1][:3] == ["Mã", "Đơn vị", "Dự kiến"]
     assert ["D1", "Liên đoàn Lao động thành phố Rạch Giá", 3] == values[3][:3]
+    assert [row[0] for row in values[2:]] == ["D2", "D1"]
 
 
 @own_loop

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,14 +15,16 @@ from shared.i18n import N_, _, lazy_pgettext
 from shared.models import LEVEL_ORDER, STATUS_LABELS
 from shared.text import format_number, format_percent
 from tui.screens.base import LiveScreen
+from tui.sources import SourceError
 from tui.widgets.banner import ErrorBanner
 from tui.widgets.level_card import LevelCard
 
-SORTS = (
-    (N_("tên"), lambda r: (r["unit"]["name"].casefold(),), False),
-    (N_("tỷ lệ đã tổ chức"), lambda r: (_pct(r["total"]), r["unit"]["name"].casefold()), True),
-    (N_("số quá hạn"), lambda r: (r["total"]["overdue"], r["unit"]["name"].casefold()), True),
-)
+# The table shows one page of the child units, ordered by the source (the read model or the API):
+# a district has thousands of grassroots units, and the table would lay out every cell of every row.
+SORTS = ((N_("tên"), "name"), (N_("tỷ lệ đã tổ chức"), "held_pct"), (N_("số quá hạn"), "overdue"))
+PAGE_SIZE = 50
+OVERDUE_SHOWN = 10
+EXPORT_PAGE = 200  # the API's largest page
 RETURNED = lazy_pgettext("cột số báo cáo", "Trả lại")  # the count of returned reports, not the button
 COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"),
            RETURNED, N_("Duyệt"))
@@ -34,14 +37,13 @@ def _status(item: dict) -> str:
     return str(STATUS_LABELS.get(item["to_status"], item["to_status_label"]))
 
 
-def _pct(counts: dict) -> float:
-    return counts["held"] / counts["expected"] if counts["expected"] else 0.0
-
-
 @dataclass
 class DashboardData:
     progress: dict
-    children: dict
+    children: dict  # one page, in the order `sort`, after `cursor`
+    overdue: dict  # the children with the most overdue units, first page
+    sort: str
+    cursor: str | None
     feed: list[dict]
     campaigns: list[dict]
     level_reports: dict | None = None  # for Ban Dân vận only
@@ -53,6 +55,10 @@ class DashboardScreen(LiveScreen):
     BINDINGS = [
         Binding("enter", "open", N_("Xem đơn vị"), show=False),
         Binding("s", "sort", N_("Sắp xếp")),
+        # Not in the footer: at 80 columns they would push out r and q; the table title shows [p/n]
+        # when there is more than one page.
+        Binding("n", "next_page", N_("Trang sau"), show=False),
+        Binding("p", "previous_page", N_("Trang trước"), show=False),
         Binding("r", "report", N_("Báo cáo")),
     ]
 
@@ -60,6 +66,8 @@ class DashboardScreen(LiveScreen):
         super().__init__(**kwargs)
         self.unit_id = unit_id
         self.sort_index = 0
+        self.cursors: list[str | None] = [None]  # the cursor of each page up to the one shown
+        self.to_first_row = False
         self.rows: list[dict] = []
         self.data: DashboardData | None = None
         self.scope_text = ""
@@ -90,9 +98,20 @@ class DashboardScreen(LiveScreen):
     def fetch(self) -> DashboardData:
         app = self.app
         src = app.source
+        sort, cursor = SORTS[self.sort_index][1], self.cursors[-1]
+        children = src.progress_by_unit(app.campaign_id, self.unit_id, app.as_of, sort=sort, limit=PAGE_SIZE,
+                                        cursor=cursor)
+        if sort == "overdue" and cursor is None:
+            overdue = children
+        else:
+            overdue = src.progress_by_unit(app.campaign_id, self.unit_id, app.as_of, sort="overdue",
+                                           limit=OVERDUE_SHOWN)
         return DashboardData(
             progress=src.progress(app.campaign_id, self.unit_id, app.as_of),
-            children=src.progress_by_unit(app.campaign_id, self.unit_id, app.as_of),
+            children=children,
+            overdue=overdue,
+            sort=sort,
+            cursor=cursor,
             feed=src.feed(app.campaign_id, limit=15),
             campaigns=src.campaigns(),
             # The whole of the user's scope: on the main screen only, not on a unit drilled into.
@@ -118,11 +137,12 @@ class DashboardScreen(LiveScreen):
             card = self.query_one(f"#card-{level}", LevelCard)
             card.display = counts["expected"] > 0
             card.show(counts)
-        self.rows = list(data.children["items"])
-        self.fill_table()
-        overdue = sorted((r for r in self.rows if r["total"]["overdue"]), key=lambda r: -r["total"]["overdue"])
+        if (data.sort, data.cursor) == (SORTS[self.sort_index][1], self.cursors[-1]):  # else a newer load follows
+            self.rows = list(data.children["items"])
+            self.fill_table()
+        overdue = [r for r in data.overdue["items"][:OVERDUE_SHOWN] if r["total"]["overdue"]]
         self.query_one("#overdue", Static).update(
-            "\n".join(f"• {r['unit']['name']}: {format_number(r['total']['overdue'])}" for r in overdue[:10])
+            "\n".join(f"• {r['unit']['name']}: {format_number(r['total']['overdue'])}" for r in overdue)
             or _("Không có đơn vị quá hạn.")
         )
         self.query_one("#feed", Static).update(
@@ -134,10 +154,9 @@ class DashboardScreen(LiveScreen):
         )
 
     def fill_table(self) -> None:
-        label, key, reverse = SORTS[self.sort_index]
-        self.rows.sort(key=key, reverse=reverse)
         table = self.query_one(DataTable)
-        current = table.cursor_row
+        current = 0 if self.to_first_row else table.cursor_row
+        self.to_first_row = False
         table.clear()
         for r in self.rows:
             t = r["total"]
@@ -149,9 +168,13 @@ class DashboardScreen(LiveScreen):
             )
         if self.rows:
             table.move_cursor(row=min(current, len(self.rows) - 1))
-        self.query_one("#table-title", Label).update(
-            _("Đơn vị trực thuộc (%(count)s), sắp xếp theo %(order)s [s]", count=len(self.rows), order=_(label))
-        )
+        count = self.data.children["count"]
+        title = _("Đơn vị trực thuộc (%(count)s), sắp xếp theo %(order)s [s]", count=format_number(count),
+                  order=_(SORTS[self.sort_index][0]))
+        pages = -(-count // PAGE_SIZE)
+        if pages > 1:
+            title += " · " + _("trang %(page)s/%(pages)s [p/n]", page=len(self.cursors), pages=pages)
+        self.query_one("#table-title", Label).update(title)
 
     def selected(self) -> dict | None:
         table = self.query_one(DataTable)
@@ -161,7 +184,26 @@ class DashboardScreen(LiveScreen):
 
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
-        self.fill_table()
+        self.turn_page([None])
+
+    def action_next_page(self) -> None:
+        if self.data is not None and self.data.children["next_cursor"]:
+            self.turn_page([*self.cursors, self.data.children["next_cursor"]])
+
+    def action_previous_page(self) -> None:
+        if len(self.cursors) > 1:
+            self.turn_page(self.cursors[:-1])
+
+    def action_back(self) -> None:
+        if len(self.cursors) > 1:  # back a page first, then back a screen (as on the unit screen)
+            self.action_previous_page()
+        else:
+            super().action_back()
+
+    def turn_page(self, cursors: list[str | None]) -> None:
+        self.cursors = cursors
+        self.to_first_row = True
+        self.action_reload()
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open()
@@ -177,11 +219,29 @@ class DashboardScreen(LiveScreen):
             self.app.open_report(unit)
 
     def action_export(self) -> None:
-        if self.data is None:
-            return
-        rows = [
-            [r["unit"]["code"], r["unit"]["name"], *(r["total"][k] for k in
-             ("expected", "planned", "held", "on_time", "late", "overdue", "pending", "submitted", "returned", "approved"))]
-            for r in self.rows
-        ]
-        self.app.export(self.data.progress["unit"], self.scope_text, [_(str(h)) for h in EXPORT_COLUMNS], rows)
+        if self.data is not None:
+            self._export_in_thread(self.data.progress["unit"], self.scope_text, self.data.sort)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export_in_thread(self, unit: dict, title: str, sort: str) -> None:
+        """Every child unit, page after page, in the table's order (the table holds one page)."""
+        app = self.app
+        with app.in_language():
+            rows, cursor = [], None
+            try:
+                while True:
+                    page = app.source.progress_by_unit(app.campaign_id, self.unit_id, app.as_of, sort=sort,
+                                                       limit=EXPORT_PAGE, cursor=cursor)
+                    rows += [
+                        [r["unit"]["code"], r["unit"]["name"], *(r["total"][k] for k in (
+                            "expected", "planned", "held", "on_time", "late", "overdue", "pending", "submitted",
+                            "returned", "approved"))]
+                        for r in page["items"]
+                    ]
+                    cursor = page["next_cursor"]
+                    if cursor is None:
+                        break
+            except SourceError as exc:
+                app.call_from_thread(app.notify, exc.message, severity="error")
+                return
+            app.call_from_thread(app.export, unit, title, [_(str(h)) for h in EXPORT_COLUMNS], rows)
