@@ -52,6 +52,8 @@ def check_version(report: CongressReport, expected_version: int | None) -> None:
 def _transition(
     session: Session, report: CongressReport, user: User, to_status: str, reason: str | None, action: str
 ) -> CongressReport:
+    if report.campaign.closed:  # a closed campaign's reports are a record: no more sending or reviewing
+        raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
     from_status = report.status
     now = clock.now()
     report.status = to_status

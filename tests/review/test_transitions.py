@@ -136,3 +136,22 @@ def test_transitions_out_of_order_are_refused(world, db):
         workflow.reopen(db, world.reports.submitted(world.g21), world.d2_reviewer, "Lý do")
     db.rollback()
     assert fresh(db, draft).status == "draft" and fresh(db, approved).status == "approved"
+
+
+def test_a_closed_campaign_refuses_every_transition(world, db):
+    sent = world.reports.submitted(world.g11)
+    back = world.reports.submitted(world.g12)
+    workflow.return_report(db, back, world.d1_reviewer, "Thiếu biên bản")
+    db.commit()
+    world.campaign.closed = True
+    db.commit()
+    before = (_state(db, sent), _state(db, back))
+    for call in (
+        lambda: workflow.approve(db, fresh(db, sent), world.d1_reviewer),
+        lambda: workflow.return_report(db, fresh(db, sent), world.d1_reviewer, "Lý do"),
+        lambda: workflow.submit(db, fresh(db, back), world.g12_reporter),
+    ):
+        with pytest.raises(Forbidden, match="Đợt đại hội đã kết thúc"):
+            call()
+        db.rollback()
+    assert (_state(db, sent), _state(db, back)) == before
