@@ -110,11 +110,16 @@ def get_or_create_report(
     return report
 
 
+def campaigns_newest_open_first(session: Session) -> list[Campaign]:
+    return list(session.scalars(_NEWEST_OPEN_FIRST))
+
+
 def current_campaign(session: Session) -> Campaign | None:
     """The newest open campaign (the one pages show unless another is chosen)."""
-    return session.scalar(
-        select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc()).limit(1)
-    )
+    return session.scalar(_NEWEST_OPEN_FIRST.limit(1))
+
+
+_NEWEST_OPEN_FIRST = select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc())
 
 
 def update_report(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, render_template
-from sqlalchemy import select
 
 from portal import db
 from portal.access import me
@@ -10,7 +9,7 @@ from portal.admin import attempt, bp, ip
 from portal.admin.forms import ImportForm
 from shared.i18n import _
 from shared.imports import import_units, template_workbook
-from shared.models import Campaign
+from shared.reports import campaigns_newest_open_first
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -25,8 +24,7 @@ def import_template():
 @bp.route("/units/import", methods=["GET", "POST"])
 def import_page():
     form = ImportForm()
-    campaigns = {str(c.id): c for c in db.session().scalars(
-        select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc()))}
+    campaigns = {str(c.id): c for c in campaigns_newest_open_first(db.session())}
     form.campaign.choices = [("", _("Không đối chiếu"))] + [(key, c.name) for key, c in campaigns.items()]
     if not form.is_submitted():
         form.campaign.data = next(iter(campaigns), "")  # the newest open campaign
