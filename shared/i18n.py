@@ -50,7 +50,9 @@ def set_language(code: str | None) -> None:
 
 @contextlib.contextmanager
 def language(code: str | None) -> Iterator[None]:
-    """Temporarily use another language (tests, a mail rendered for another user)."""
+    """Temporarily use another language where no request is in force (tests, the TUI's run). Inside a
+    request the request's language wins: to write for another reader, pick the catalogue explicitly
+    (`translations(code)`, as shared/messages.py does for mail)."""
     token = _language.set(normalise_language(code))
     try:
         yield
