@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -219,6 +219,23 @@ class Bench:
         with self.engine.begin() as conn:
             data_versions.renew(conn, [data_versions.bucket_of(self.district.path)])
 
+    def new_process_after_write(self) -> None:
+        """A worker that has not read yet, after a write: the stored copy is one district behind."""
+        from shared.progress import clear_cache
+
+        self.write_one_district()
+        clear_cache()
+
+    def forget_everything(self) -> None:
+        """No process cache and no stored copy: the state right after a bulk change."""
+        from shared.models import ProgressSnapshot
+        from shared.progress import clear_cache
+
+        self.session.rollback()
+        with self.engine.begin() as conn:
+            conn.execute(delete(ProgressSnapshot.__table__))
+        clear_cache()
+
     # Progress: shared.progress and the pages against the hand-written SQL.
     def progress(self) -> None:
         from bench import raw_sql
@@ -236,13 +253,23 @@ class Bench:
                 self.add("progress", f"progress_by_level {where}, {label}", m, PROGRESS_TARGET_MS, 2)
                 # The figures above come from the progress cache once warm: also measure its cold cases.
                 for setup, cold in ((self.write_one_district, "sau một lần ghi ở một huyện"),
-                                    (clear_progress_cache, "bộ đệm trống")):
+                                    (clear_progress_cache, "tiến trình mới (bộ đệm trống, bản lưu trong CSDL)"),
+                                    (self.new_process_after_write, "tiến trình mới, sau một lần ghi ở một huyện")):
                     m = compare(
                         lambda: progress_by_level(self.session, self.campaign, scope, as_of),
                         lambda: raw_sql.by_level(self.conn, self.campaign, scope.path, as_of, self.today),
                         self.repeat, setup,
                     )
                     self.add("progress", f"progress_by_level {where}, {label}, {cold}", m, PROGRESS_TARGET_MS, 2)
+                # Nothing stored at all: what the first reader pays once after a change to everything
+                # (an import, a campaign edit, `generate`); reported, not held to the per-read target.
+                m = compare(
+                    lambda: progress_by_level(self.session, self.campaign, scope, as_of),
+                    lambda: raw_sql.by_level(self.conn, self.campaign, scope.path, as_of, self.today),
+                    self.repeat, self.forget_everything,
+                )
+                self.record(Row("progress", f"progress_by_level {where}, {label}, lần tính đầu tiên (không bản lưu)",
+                                m.wall, m.floor_wall, "một lần, để biết", None, m.cpu, m.floor_cpu))
 
         province_user = self.client(f"{self.province.code.lower()}.dieuphoi")
         district_user = self.client(self.district.code.lower())
@@ -444,7 +471,8 @@ def main(argv: list[str] | None = None) -> int:
         for key, title, rows in sections(bench.rows, args.db):
             write_results(markdown(rows, args.db, args.units, args.repeat, url).replace(" đơn vị\n", title, 1), key)
         print(f"Đã ghi {RESULTS.relative_to(ROOT)}.")
-    print(f"{len(bench.rows) - len(failed)}/{len(bench.rows)} phép đo đạt mục tiêu.")
+    judged = [r for r in bench.rows if r.ok is not None]  # informative rows have no verdict
+    print(f"{len(judged) - len(failed)}/{len(judged)} phép đo đạt mục tiêu.")
     return 1 if failed else 0
 
 

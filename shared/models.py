@@ -149,6 +149,20 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
+class ProgressSnapshot(Base):
+    """A stored copy of the progress figures of a wide scope (a province, the country), so that a new
+    process, or another worker, starts from it instead of scanning the whole subtree (shared.progress).
+    It carries the data versions it was computed under: only buckets whose token changed since are
+    recomputed. A cache, not data: deleting every row is always safe."""
+
+    __tablename__ = "progress_snapshots"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest of campaign, scope, date, filters
+    token: Mapped[int] = mapped_column(BigInteger)  # the `*` data version it was computed under
+    figures: Mapped[str] = mapped_column(Text)  # JSON: {"versions": {...}, "buckets": {...}}
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # wall clock (UTC), for pruning
+
+
 class Campaign(Base):
     """A congress term (đợt đại hội) with its deadline per level."""
 

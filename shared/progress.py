@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, Select, and_, case, delete, event, func, literal, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shared import clock, data_versions
-from shared.models import LEVEL_ORDER, Campaign, CongressReport, ReportStatusChange, Unit
+from shared.models import LEVEL_ORDER, Campaign, CongressReport, ProgressSnapshot, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
 STATUSES = ("draft", "submitted", "returned", "approved")
@@ -236,9 +241,14 @@ def child_values(
 Values = tuple  # the COUNT_FIELDS of one (child, level) group, in order
 CACHE_GROUPS = 100_000  # groups kept per process, all entries together (~25 MB; a country entry ~2,500)
 STALE_MAX = 32  # more changed buckets than this: one scan of the whole subtree instead
+STORE_EVERY = 5.0  # seconds: a wide scope's stored copy is rewritten at most this often while data changes
+STORE_KEEP = dt.timedelta(days=7)  # stored copies not rewritten for this long are deleted
+STORED = True  # read and write the stored copies (tests turn it off to compute afresh)
 _cache: OrderedDict = OrderedDict()
 _cache_weight = 0
 _cache_lock = threading.Lock()
+_WROTE = "daihoi.progress.wrote"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -246,6 +256,8 @@ class _Entry:
     versions: dict[str, int]
     buckets: dict[str, dict[tuple, Values]]  # bucket -> {(child, level): values}
     groups: dict[tuple, Values]  # the buckets summed
+    stored_versions: dict[str, int] | None = None  # what the database's copy was computed under
+    stored_at: float = 0.0  # when that copy was written (time.monotonic() of this process)
 
     @property
     def weight(self) -> int:
@@ -253,6 +265,8 @@ class _Entry:
 
 
 def clear_cache() -> None:
+    """Empty this process's cache (the stored copies in the database stay: they are keyed on the data
+    versions, so they are never wrong)."""
     global _cache_weight
     with _cache_lock:
         _cache.clear()
@@ -327,8 +341,13 @@ def _groups(
         entry = _cache.get(key)
         if entry is not None:
             _cache.move_to_end(key)
+    if entry is None and not deep and STORED:
+        entry = _load(session, key)
     if entry is not None and entry.versions == versions:
+        if entry.stored_versions is not None and key not in _cache:
+            _store(key, entry)
         return entry.groups
+    stored_versions, stored_at = (entry.stored_versions, entry.stored_at) if entry is not None else (None, 0.0)
     if entry is None or deep:
         buckets = _compute(session, campaign, scope, as_of, sector, pilot_only, children)
     else:
@@ -338,9 +357,111 @@ def _groups(
         else:
             fresh = _compute(session, campaign, scope, as_of, sector, pilot_only, children, only=stale)
             buckets = {b: g for b, g in entry.buckets.items() if b not in stale} | fresh
-    entry = _Entry(versions, buckets, _summed(buckets))
+    entry = _Entry(versions, buckets, _summed(buckets), stored_versions, stored_at)
+    if not deep and STORED and _worth_saving(entry):
+        _save(session, key, entry)
     _store(key, entry)
     return entry.groups
+
+
+# ---- stored copies of wide scopes ---------------------------------------------------------------
+#
+# A province's or the country's figures cost a scan of the whole subtree (77-943 ms at national scale)
+# the first time a process needs them. The entry is therefore also kept in the database
+# (progress_snapshots), with the data versions it was computed under: a new process, or another
+# worker, loads it (one primary-key read) and recomputes only the buckets written since, exactly as a
+# warm process does. A district's own figures are cheap to compute and are not stored.
+
+
+def _snapshot_key(key: tuple) -> str:
+    """The stored copy's key: everything the figures depend on except the `*` token (kept beside it)."""
+    return hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+
+
+def _load(session: Session, key: tuple) -> _Entry | None:
+    row = session.execute(
+        select(ProgressSnapshot.token, ProgressSnapshot.figures, ProgressSnapshot.computed_at)
+        .where(ProgressSnapshot.key == _snapshot_key(key))
+    ).first()
+    if row is None or row.token != key[0]:
+        return None
+    data = json.loads(row.figures)
+    buckets = {
+        bucket: {(child, level): tuple(values) for child, level, values in groups}
+        for bucket, groups in data["buckets"].items()
+    }
+    versions = data["versions"]
+    age = max(0.0, (_utcnow() - row.computed_at).total_seconds())
+    return _Entry(versions, buckets, _summed(buckets), dict(versions), time.monotonic() - age)
+
+
+def _worth_saving(entry: _Entry) -> bool:
+    """Write the stored copy when there is none, or when it is behind and was written a while ago
+    (so a stream of writes costs at most one rewrite per STORE_EVERY per scope)."""
+    if entry.stored_versions is None:
+        return True
+    if entry.stored_versions == entry.versions:
+        return False
+    return time.monotonic() - entry.stored_at >= STORE_EVERY
+
+
+def _save(session: Session, key: tuple, entry: _Entry) -> None:
+    """Upsert the stored copy on a connection of its own, in its own short transaction: a cache write
+    must never wait long, fail the reader or commit the reader's work. Skipped when the reader's own
+    transaction has written (on SQLite it would wait for the reader's own write lock)."""
+    bind = session.get_bind()
+    if isinstance(bind, Connection) or session.info.get(_WROTE) or bind.url.database in (None, "", ":memory:"):
+        return
+    figures = json.dumps({
+        "versions": entry.versions,
+        "buckets": {bucket: [[child, level, list(values)] for (child, level), values in groups.items()]
+                    for bucket, groups in entry.buckets.items()},
+    }, separators=(",", ":"))
+    now = _utcnow()
+    table = ProgressSnapshot.__table__
+    row = {"key": _snapshot_key(key), "token": key[0], "figures": figures, "computed_at": now}
+    try:
+        with bind.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
+            try:
+                # Wait a little for a lock, not the 30 s a real write may wait.
+                conn.exec_driver_sql("PRAGMA busy_timeout=200" if sqlite else "SET LOCAL lock_timeout = '200ms'")
+                stmt = insert(table).values(row)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[table.c.key],
+                    set_={"token": stmt.excluded.token, "figures": stmt.excluded.figures,
+                          "computed_at": stmt.excluded.computed_at},
+                ))
+                conn.execute(delete(table).where(table.c.computed_at < now - STORE_KEEP))
+                conn.commit()
+            finally:
+                if sqlite:
+                    conn.rollback()
+                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")  # shared.db's setting, for the pool
+                    conn.commit()
+    except SQLAlchemyError as exc:  # the figures are right either way; the next reader tries again
+        log.warning("progress: stored copy not written: %s", exc)
+        return
+    entry.stored_versions, entry.stored_at = dict(entry.versions), time.monotonic()
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _ctx) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 def _store(key: tuple, entry: _Entry) -> None:

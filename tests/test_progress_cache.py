@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, func, select, update
 
 from shared import admin, clock, data_versions, progress, workflow
 from shared.db import make_engine, make_session_factory
-from shared.models import CongressReport, DataVersion, Unit
+from shared.models import CongressReport, DataVersion, ProgressSnapshot, Unit
 from shared.reports import get_or_create_report, update_report
 from shared.units import create_unit
 from tests.admin.helpers import csv_bytes
@@ -39,12 +39,15 @@ def _figures(session, campaign, scope, as_of=None, **kw):
 
 
 def _fresh(session, campaign, scope, as_of=None, **kw):
-    """Computed with an empty cache, leaving the cache as it was (so later reads stay incremental)."""
+    """Computed with an empty cache and no stored copy, leaving the cache as it was (so later reads
+    stay incremental)."""
     kept = progress._cache.copy()
     progress.clear_cache()
+    progress.STORED = False
     try:
         return _figures(session, campaign, scope, as_of, **kw)
     finally:
+        progress.STORED = True
         progress.clear_cache()
         progress._cache.update(kept)
 
@@ -252,3 +255,120 @@ def test_cached_figures_equal_fresh_sql(db, world, batches, sector):
             db.flush()
         db.commit()
     _assert_cached_equals_fresh(db, c, scopes, sector=sector)
+
+
+# ---- stored copies of wide scopes (progress_snapshots) -------------------------------------------
+
+
+class _Statements:
+    """The SQL statements an engine runs while active."""
+
+    def __init__(self, engine):
+        self.engine, self.seen = engine, []
+
+    def _record(self, _conn, _cursor, statement, *_args):
+        self.seen.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def scans(self) -> list[str]:
+        return [s for s in self.seen if "GROUP BY" in s.upper()]
+
+
+def _stored(db) -> int:
+    db.rollback()
+    return db.scalar(select(func.count()).select_from(ProgressSnapshot))
+
+
+def test_a_new_process_starts_from_the_stored_copy_of_a_wide_scope(engine, db, world):
+    t, c = world
+    expected = {scope.path: _fresh(db, c, scope) for scope in (COUNTRY, t.province)}
+    for scope in (COUNTRY, t.province):
+        assert _figures(db, c, scope) == expected[scope.path]
+    db.commit()
+    assert _stored(db) >= 2  # the country and the province, today (district scopes are not stored)
+    progress.clear_cache()  # what a new worker has
+    with _Statements(engine) as statements:
+        for scope in (COUNTRY, t.province):
+            assert _figures(db, c, scope) == expected[scope.path]
+    assert statements.scans() == []  # no subtree scanned: loaded from the stored copies
+    db.commit()
+
+
+def test_a_stored_copy_behind_a_write_recomputes_only_the_written_district(engine, db, factory, world):
+    t, c = world
+    _figures(db, c, COUNTRY)
+    db.commit()
+    report = get_or_create_report(db, c, t.g21, factory.user("reporter", t.g21))  # a write in district 2
+    complete_results(report, held=dt.date(2023, 4, 2))
+    db.commit()
+    progress.clear_cache()  # a new worker: the stored copy predates the write
+    with _Statements(engine) as statements:
+        assert _held(db, c, COUNTRY) == 2
+    assert len(statements.scans()) == 1  # one grouped scan, limited to district 2's bucket
+    _assert_cached_equals_fresh(db, c, [COUNTRY, t.province])
+
+
+def test_a_stored_copy_of_another_star_token_is_ignored(db, world):
+    t, c = world
+    assert _held(db, c, COUNTRY) == 1
+    db.commit()
+    db.execute(update(CongressReport).values(held_date=None))  # a bulk write: renews `*`
+    db.commit()
+    progress.clear_cache()
+    assert _held(db, c, COUNTRY) == 0
+    _assert_cached_equals_fresh(db, c, [COUNTRY, t.province])
+
+
+def test_a_reader_whose_transaction_wrote_stores_nothing(db, world):
+    """On SQLite the copy's own connection would wait for this transaction's write lock: skipped."""
+    t, c = world
+    t.province.name = t.province.name + " (mới)"
+    db.flush()
+    db.info.pop("daihoi.data_versions", None)  # as if the write were not one the figures depend on
+    progress._groups(db, c, COUNTRY, clock.today(), None, False, True)
+    db.rollback()
+    assert _stored(db) == 0
+
+
+def test_stored_copies_not_rewritten_for_a_week_are_pruned(db, world):
+    t, c = world
+    _figures(db, c, COUNTRY)
+    db.commit()
+    db.execute(update(ProgressSnapshot).values(computed_at=dt.datetime(2000, 1, 1)))
+    db.commit()
+    progress.clear_cache()
+    _figures(db, c, t.province, PAST)  # writes its own copy and prunes the week-old ones
+    db.commit()
+    times = db.scalars(select(ProgressSnapshot.computed_at)).all()
+    assert times and all(at > dt.datetime(2000, 1, 1) for at in times)
+
+
+def test_a_copy_write_that_would_wait_gives_up_and_the_figures_stay_right(engine, db, world, caplog):
+    """Another transaction holds the table: the copy is not written (after a short wait), the reader
+    gets its figures all the same, and the next reader tries again."""
+    t, c = world
+    expected = _fresh(db, c, COUNTRY)
+    with engine.connect() as other:
+        if engine.dialect.name == "sqlite":
+            other.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock; readers still read (WAL)
+        else:
+            other.begin()
+            other.exec_driver_sql("LOCK TABLE progress_snapshots IN EXCLUSIVE MODE")  # blocks writes only
+        try:
+            with caplog.at_level("WARNING", logger="shared.progress"):
+                assert _figures(db, c, COUNTRY) == expected
+            db.commit()
+        finally:
+            other.rollback()
+    assert "stored copy not written" in caplog.text
+    assert _stored(db) == 0
+    progress.clear_cache()
+    assert _figures(db, c, COUNTRY) == expected
+    db.commit()
+    assert _stored(db) >= 1
