@@ -65,6 +65,9 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
             raise click.ClickException(exc.message) from None
         if report.applied:
             session.commit()
+            from shared.progress import warm
+
+            warm(session)  # the import renewed every data version: compute the provinces' figures once, now
         else:
             session.rollback()
     for error in report.errors[:max_errors]:

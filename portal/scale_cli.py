@@ -62,6 +62,11 @@ def run_generate(url: str, *, units: int, seed: int = 2023, today: dt.date | Non
                 result = generate_rows(engine, units=units, seed=seed, today=today, on_rows=on_rows)
             except RuntimeError as exc:
                 raise click.ClickException(str(exc)) from None
+        from shared.db import make_session_factory
+        from shared.progress import warm
+
+        with make_session_factory(engine)() as session:  # the first dashboards read stored figures
+            warm(session)
     finally:
         engine.dispose()
     elapsed = time.perf_counter() - start

@@ -373,6 +373,24 @@ def _groups(
 # warm process does. A district's own figures are cheap to compute and are not stored.
 
 
+def warm(session: Session, campaign: Campaign | None = None) -> int:
+    """Compute and store today's figures of every province (and the whole country) for `campaign`
+    (default: the current one): what the first readers would otherwise pay after a change to
+    everything (`generate`, an import). Returns the number of scopes warmed."""
+    from shared.reports import current_campaign
+
+    campaign = campaign or current_campaign(session)
+    if campaign is None:
+        return 0
+    today = clock.today()
+    scopes = [Unit(path="", level="province"), *session.scalars(
+        select(Unit).where(Unit.parent_id.is_(None), Unit.active.is_(True)).order_by(Unit.path))]
+    for scope in scopes:
+        _groups(session, campaign, scope, today, None, False, children=True)
+    session.rollback()  # only read (the copies are written on their own connection)
+    return len(scopes)
+
+
 def _snapshot_key(key: tuple) -> str:
     """The stored copy's key: everything the figures depend on except the `*` token (kept beside it)."""
     return hashlib.sha256(repr(key[1:]).encode()).hexdigest()

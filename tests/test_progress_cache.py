@@ -372,3 +372,14 @@ def test_a_copy_write_that_would_wait_gives_up_and_the_figures_stay_right(engine
     assert _figures(db, c, COUNTRY) == expected
     db.commit()
     assert _stored(db) >= 1
+
+
+def test_warm_stores_every_province_and_the_country(engine, db, world):
+    t, c = world
+    assert progress.warm(db) == 2  # the country and the one province
+    assert _stored(db) == 2
+    progress.clear_cache()
+    with _Statements(engine) as statements:
+        assert _held(db, c, t.province) == _held(db, c, COUNTRY) == 1
+    assert statements.scans() == []
+    db.commit()
