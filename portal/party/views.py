@@ -3,6 +3,7 @@ guidance documents and announcements, and the emulation movement of each unit.""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -52,6 +53,23 @@ def _date_field(form_field, errors: dict) -> object:
 def _failed(exc: DomainError) -> None:
     db.session().rollback()
     flash(exc.message, "error")
+
+
+def _act(action: Callable[[], object], done: str | Callable[[object], str], back: str,
+         again: Callable[[DomainError], object] | None = None):
+    """Run a form's domain action. Done: commit, flash `done` (or `done(result)`), go `back` (303).
+    Refused (DomainError): roll back and flash why; a 404 stays a 404; with `again` the page is shown
+    again with what was typed (`again(exc)`), else the error's status is the answer."""
+    try:
+        result = action()
+    except DomainError as exc:
+        _failed(exc)
+        if again is None or exc.http_status == 404:
+            abort(exc.http_status)
+        return again(exc)
+    db.commit()
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(back, 303)
 
 
 # ---- level reports ------------------------------------------------------------------------
@@ -109,14 +127,11 @@ def level_report(body_id: int):
 def level_report_start(body_id: int):
     body = _body_or_404(body_id)
     campaign = selected_campaign()
-    try:
-        level_reports.start(db.session(), me(), campaign, body)
-    except DomainError as exc:
-        _failed(exc)
-        abort(exc.http_status)
-    db.commit()
-    flash(_("Đã tạo bản dự thảo báo cáo. Tải bản DOCX đã điền sẵn số liệu để hoàn thiện."), "success")
-    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+    return _act(
+        lambda: level_reports.start(db.session(), me(), campaign, body),
+        _("Đã tạo bản dự thảo báo cáo. Tải bản DOCX đã điền sẵn số liệu để hoàn thiện."),
+        url_for("party.level_report", body_id=body.id, campaign=campaign.id),
+    )
 
 
 def _report_or_404(body, campaign):
@@ -132,14 +147,12 @@ def level_report_narrative(body_id: int):
     campaign = selected_campaign()
     report = _report_or_404(body, campaign)
     form = forms.NarrativeForm()
-    try:
-        level_reports.save_narrative(db.session(), me(), report, form.data, form.version.data or None)
-    except DomainError as exc:
-        _failed(exc)
-        return _render_level_report(body, campaign, narrative=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(_("Đã lưu nội dung báo cáo."), "success")
-    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+    return _act(
+        lambda: level_reports.save_narrative(db.session(), me(), report, form.data, form.version.data or None),
+        _("Đã lưu nội dung báo cáo."),
+        url_for("party.level_report", body_id=body.id, campaign=campaign.id),
+        lambda exc: _render_level_report(body, campaign, narrative=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/level-reports/<int:body_id>/scan")
@@ -173,24 +186,17 @@ def _transition(body_id: int, action: str):
     form = forms.ReturnForm()
     session = db.session()
     version = form.version.data or None
-    try:
-        if action == "submit":
-            level_reports.submit(session, me(), report, version)
-            message = _("Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy.")
-        elif action == "acknowledge":
-            level_reports.acknowledge(session, me(), report, version)
-            message = _("Đã tiếp nhận báo cáo.")
-        else:
-            level_reports.request_correction(session, me(), report, form.reason.data, version)
-            message = _("Đã yêu cầu chỉnh sửa báo cáo.")
-    except DomainError as exc:
-        _failed(exc)
-        if exc.http_status == 404:
-            abort(404)
-        return _render_level_report(body, campaign, return_form=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(message, "success")
-    return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
+    step, done = {
+        "submit": (lambda: level_reports.submit(session, me(), report, version),
+                   _("Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy.")),
+        "acknowledge": (lambda: level_reports.acknowledge(session, me(), report, version), _("Đã tiếp nhận báo cáo.")),
+        "return": (lambda: level_reports.request_correction(session, me(), report, form.reason.data, version),
+                   _("Đã yêu cầu chỉnh sửa báo cáo.")),
+    }[action]
+    return _act(
+        step, done, url_for("party.level_report", body_id=body.id, campaign=campaign.id),
+        lambda exc: _render_level_report(body, campaign, return_form=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/level-reports/<int:body_id>/submit")
@@ -294,18 +300,17 @@ def steering_decision(unit_id: int):
     form = forms.DecisionForm()
     errors: dict = {}
     day = _date_field(form.decision_date, errors)
-    try:
+
+    def save():
         if errors:
             raise DomainError(_("Ngày quyết định không hợp lệ."), fields=errors)
         steering.save_decision(db.session(), me(), campaign, unit, number=form.decision_number.data, date=day)
-    except DomainError as exc:
-        _failed(exc)
-        if exc.http_status == 404:
-            abort(404)
-        return _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(_("Đã lưu quyết định thành lập Ban Chỉ đạo."), "success")
-    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+
+    return _act(
+        save, _("Đã lưu quyết định thành lập Ban Chỉ đạo."),
+        url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id),
+        lambda exc: _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/units/<int:unit_id>/steering/members")
@@ -313,33 +318,25 @@ def steering_member_add(unit_id: int):
     unit = _steering_unit(unit_id)
     campaign = selected_campaign()
     form = forms.MemberForm()
-    try:
-        steering.add_member(
+    return _act(
+        lambda: steering.add_member(
             db.session(), me(), campaign, unit, full_name=form.full_name.data, title=form.title.data,
             agency=form.agency.data, agency_kind=form.agency_kind.data, role=form.role.data,
-        )
-    except DomainError as exc:
-        _failed(exc)
-        if exc.http_status == 404:
-            abort(404)
-        return _render_steering(unit, campaign, member=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(_("Đã thêm thành viên Ban Chỉ đạo."), "success")
-    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+        ),
+        _("Đã thêm thành viên Ban Chỉ đạo."),
+        url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id),
+        lambda exc: _render_steering(unit, campaign, member=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/units/<int:unit_id>/steering/members/<int:member_id>/delete")
 def steering_member_delete(unit_id: int, member_id: int):
     unit = _steering_unit(unit_id)
     campaign = selected_campaign()
-    try:
-        steering.remove_member(db.session(), me(), campaign, unit, member_id)
-    except DomainError as exc:
-        _failed(exc)
-        abort(exc.http_status)
-    db.commit()
-    flash(_("Đã xóa thành viên."), "success")
-    return redirect(url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id), 303)
+    return _act(
+        lambda: steering.remove_member(db.session(), me(), campaign, unit, member_id),
+        _("Đã xóa thành viên."), url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id),
+    )
 
 
 # ---- emulation: works and exemplary people -------------------------------------------------
@@ -373,18 +370,18 @@ def work_add(unit_id: int):
     if not form.validate():
         errors.update({k: v[0] for k, v in form.errors.items() if k != "csrf_token"})
     day = _date_field(form.completed_on, errors)
-    try:
+
+    def add():
         if errors:
             raise DomainError(_("Thông tin công trình chưa hợp lệ."), fields=errors)
-        emulation.add_work(db.session(), me(), campaign, unit, name=form.name.data, value_vnd=form.value_vnd.data, completed_on=day)
-    except DomainError as exc:
-        _failed(exc)
-        if exc.http_status == 404:
-            abort(404)
-        return _render_emulation(unit, campaign, work=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(_("Đã thêm công trình, sản phẩm chào mừng đại hội."), "success")
-    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+        emulation.add_work(db.session(), me(), campaign, unit, name=form.name.data, value_vnd=form.value_vnd.data,
+                           completed_on=day)
+
+    return _act(
+        add, _("Đã thêm công trình, sản phẩm chào mừng đại hội."),
+        url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id),
+        lambda exc: _render_emulation(unit, campaign, work=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/units/<int:unit_id>/emulation/exemplary")
@@ -392,19 +389,15 @@ def exemplary_add(unit_id: int):
     unit = visible_unit_or_404(unit_id)
     campaign = selected_campaign()
     form = forms.ExemplaryForm()
-    try:
-        emulation.add_exemplary(
+    return _act(
+        lambda: emulation.add_exemplary(
             db.session(), me(), campaign, unit, kind=form.kind.data, name=form.name.data,
             achievement=form.achievement.data, commendation=form.commendation.data,
-        )
-    except DomainError as exc:
-        _failed(exc)
-        if exc.http_status == 404:
-            abort(404)
-        return _render_emulation(unit, campaign, exemplary=form, errors=exc.fields, status=exc.http_status)
-    db.commit()
-    flash(_("Đã thêm điển hình tiên tiến."), "success")
-    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+        ),
+        _("Đã thêm điển hình tiên tiến."),
+        url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id),
+        lambda exc: _render_emulation(unit, campaign, exemplary=form, errors=exc.fields, status=exc.http_status),
+    )
 
 
 @bp.post("/units/<int:unit_id>/emulation/<kind>/<int:entry_id>/delete")
@@ -414,14 +407,10 @@ def emulation_delete(unit_id: int, kind: str, entry_id: int):
     model = {"works": CongressWork, "exemplary": ExemplaryEntry}.get(kind)
     if model is None:
         abort(404)
-    try:
-        emulation.delete_entry(db.session(), me(), unit, model, entry_id)
-    except DomainError as exc:
-        _failed(exc)
-        abort(exc.http_status)
-    db.commit()
-    flash(_("Đã xóa."), "success")
-    return redirect(url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id), 303)
+    return _act(
+        lambda: emulation.delete_entry(db.session(), me(), unit, model, entry_id),
+        _("Đã xóa."), url_for("party.emulation_show", unit_id=unit.id, campaign=campaign.id),
+    )
 
 
 # ---- guidance documents and announcements ---------------------------------------------------
@@ -530,27 +519,21 @@ def document_file(document_id: int):
 @bp.post("/documents/<int:document_id>/acknowledge")
 def document_acknowledge(document_id: int):
     doc = _document_or_404(document_id)
-    try:
-        documents.acknowledge(db.session(), me(), doc)
-    except DomainError as exc:
-        _failed(exc)
-        abort(exc.http_status)
-    db.commit()
-    flash(_("Đã xác nhận đã đọc."), "success")
-    return redirect(url_for("party.document_show", document_id=doc.id), 303)
+    return _act(
+        lambda: documents.acknowledge(db.session(), me(), doc),
+        _("Đã xác nhận đã đọc."), url_for("party.document_show", document_id=doc.id),
+    )
 
 
 @bp.post("/documents/<int:document_id>/remind")
 def document_remind(document_id: int):
     doc = _document_or_404(document_id)
-    try:
-        n = documents.remind(db.session(), me(), doc, url_for("party.document_show", document_id=doc.id))
-    except DomainError as exc:
-        _failed(exc)
-        abort(exc.http_status)
-    db.commit()
-    flash(ngettext("Đã gửi nhắc nhở đến %(num)s tài khoản.", "Đã gửi nhắc nhở đến %(num)s tài khoản.", n), "success")
-    return redirect(url_for("party.document_show", document_id=doc.id), 303)
+    back = url_for("party.document_show", document_id=doc.id)
+    return _act(
+        lambda: documents.remind(db.session(), me(), doc, back),
+        lambda n: ngettext("Đã gửi nhắc nhở đến %(num)s tài khoản.", "Đã gửi nhắc nhở đến %(num)s tài khoản.", n),
+        back,
+    )
 
 
 # ---- panels other pages include ------------------------------------------------------------
