@@ -75,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("TODAY"):
         os.environ.setdefault("DAIHOI_TODAY", str(app.config["TODAY"]))
 
+    from shared import notifications
+
+    notifications.set_base_url(app.config.get("BASE_URL"))  # absolute links in mail
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

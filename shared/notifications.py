@@ -18,6 +18,24 @@ REVIEW_ROLES = ("district", "federation")  # as in shared.workflow, which import
 MAX_ATTEMPTS = 5
 
 
+_base_url = ""  # where users reach the portal (BASE_URL): mail links are made absolute with it
+
+
+def set_base_url(url: str | None) -> None:
+    """Set by the portal from its configuration, never from a request's Host header (which a client
+    chooses: a link in someone else's mail must not point where a client said)."""
+    global _base_url
+    url = (url or "").strip().rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError(f"BASE_URL must start with http:// or https://, not {url!r}")
+    _base_url = url
+
+
+def absolute(link: str) -> str:
+    """A portal path as a link that works outside the portal (in a mail), when BASE_URL is set."""
+    return _base_url + link if _base_url and link.startswith("/") else link
+
+
 def review_link(report: CongressReport) -> str:
     return f"/review/{report.id}"
 
@@ -85,7 +103,7 @@ def _mail_body(user: User, text: str, link: str | None, language: str | None = N
 
     lines = [say(N_("Kính gửi %(name)s,"), name=user.full_name or user.username), "", text]
     if link:
-        lines += ["", say(N_("Xem chi tiết trên cổng thông tin daihoi: %(link)s"), link=link)]
+        lines += ["", say(N_("Xem chi tiết trên cổng thông tin daihoi: %(link)s"), link=absolute(link))]
     lines += ["", say(N_("Thư gửi tự động từ hệ thống theo dõi đại hội công đoàn; xin đừng trả lời thư này."))]
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import smtplib
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from shared import history, notifications, review, workflow
 from shared.errors import Forbidden
@@ -192,6 +192,30 @@ def test_an_outbox_mail_per_notified_user_with_an_email(world, db):
     db.commit()
     assert db.scalar(select(func.count(EmailOutbox.id))) == 1
     assert db.scalar(select(func.count(Notification.id)).where(Notification.user_id == world.g12_reporter.id)) == 1
+
+
+def test_mail_links_are_absolute_with_the_configured_base_url_only(world, db, monkeypatch):
+    monkeypatch.setattr(notifications, "_base_url", "")
+    first = world.reports.submitted(world.g12)
+    body = db.scalars(select(EmailOutbox.body)).one()
+    assert f": /review/{first.id}\n" in body and "http" not in body  # no base URL: a path
+    db.execute(delete(EmailOutbox))
+    notifications.set_base_url("https://daihoi.example.vn/")
+    report = world.reports.submitted(world.g11)
+    body = db.scalars(select(EmailOutbox.body)).one()
+    assert f"https://daihoi.example.vn/review/{report.id}" in body
+    with pytest.raises(ValueError):
+        notifications.set_base_url("daihoi.example.vn")  # a scheme is required
+
+
+def test_the_portal_takes_the_base_url_from_its_configuration(app, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setattr(notifications, "_base_url", "")
+    create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "BASE_URL": "https://cong.vn"})
+    assert notifications.absolute("/review/3") == "https://cong.vn/review/3"
+    with pytest.raises(ValueError):
+        create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "BASE_URL": "ftp://cong.vn"})
 
 
 class FakeSMTP:
