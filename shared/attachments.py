@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from shared import audit, clock
@@ -108,6 +109,7 @@ def store(
             message = _("Nội dung tệp không đúng định dạng PDF, DOCX, XLSX, JPG hoặc PNG như tên tệp.")
             raise DomainError(message, fields={"file": message})
         os.replace(tmp, folder / key)
+        discard_on_rollback(session, folder / key)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -122,6 +124,26 @@ def store(
         changes={"attachment": [None, f"{name} ({KIND_LABELS[kind]})"]},
     )
     return attachment
+
+
+_NEW_FILES = "daihoi.new_files"
+
+
+def discard_on_rollback(session: Session, path: Path) -> None:
+    """A file written for a row of this transaction goes if the transaction rolls back (a refused
+    form, a conflict, a failed flush), so that a failed upload leaves no orphan file behind."""
+    session.info.setdefault(_NEW_FILES, []).append(path)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard_new_files(session: Session) -> None:
+    for path in session.info.pop(_NEW_FILES, []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session: Session) -> None:
+    session.info.pop(_NEW_FILES, None)
 
 
 def path_of(attachment: Attachment, upload_dir: str | Path) -> Path:

@@ -52,6 +52,7 @@ def store(
         filename=name, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key, uploaded_at=clock.now(), uploaded_by_id=user.id if user else None,
     )
+    attachments.discard_on_rollback(session, path)
     session.add(row)
     session.flush()
     return row

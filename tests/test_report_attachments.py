@@ -128,3 +128,22 @@ def test_an_upload_over_the_request_limit_gets_a_vietnamese_page(client, login_a
     resp = upload(client, setup.g11, PDF + b" " * 4096, "lon.pdf")
     assert resp.status_code == 413
     assert "quá lớn" in resp.get_data(as_text=True)
+
+
+def test_a_stored_file_whose_transaction_rolls_back_is_removed(db, setup, tmp_path):
+    """A failed request (a refused form, a conflict, a failed flush) must not leave an orphan file."""
+    from shared import attachments, stored_files
+    from shared.reports import get_or_create_report
+
+    report = get_or_create_report(db, setup.campaign, setup.g11, setup.reporter)
+    db.commit()
+    kept = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "a.pdf", "minutes", tmp_path)
+    db.commit()
+    dropped = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "b.pdf", "minutes", tmp_path)
+    party_file = stored_files.store(db, tmp_path / "party", filename="c.pdf", data=PDF,
+                                    allowed=(stored_files.PDF,), user=setup.reporter)
+    dropped_key, party_key = dropped.storage_key, party_file.storage_key
+    assert (tmp_path / dropped_key).exists() and (tmp_path / "party" / party_key).exists()
+    db.rollback()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [kept.storage_key]
+    assert not (tmp_path / "party" / party_key).exists()
