@@ -283,10 +283,13 @@ def list_units(
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(in_subtree(user.unit.path), Unit.active.is_(True))
     )
+    scope = user.unit.path
     if parent_id is not None:
-        stmt = stmt.where(Unit.parent_id == visible_unit(session, user, parent_id).id)
+        parent = visible_unit(session, user, parent_id)
+        stmt = stmt.where(Unit.parent_id == parent.id)
+        scope = parent.path
     if q and q.strip():
-        stmt = stmt.where(search_filter(q, session))
+        stmt = stmt.where(search_filter(q, session, scope))
     if level:
         stmt = stmt.where(Unit.level == level)
     if sector:
