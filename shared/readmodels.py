@@ -302,7 +302,9 @@ def list_units(
         name, last_id = after
         if not isinstance(name, str) or not isinstance(last_id, int):
             raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")})
-        stmt = stmt.where(or_(Unit.name_folded > name, and_(Unit.name_folded == name, Unit.id > last_id)))
+        # `>=` first, so the range on name_folded reaches the index: the page starts where the cursor
+        # is, not at the first name of the scope (the middle page of a province read 77,000 rows).
+        stmt = stmt.where(Unit.name_folded >= name, or_(Unit.name_folded > name, Unit.id > last_id))
     rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]

@@ -209,6 +209,34 @@ def test_search_with_a_session_is_never_a_walk_in_name_order(plans, monkeypatch,
     _assert_indexed(session, [*lookup, (statement, parameters)], f"search {term!r}, rare={rare}")
 
 
+def test_api_units_page_starts_at_its_cursor(plans):
+    """GET /api/v1/units, a later page: its keyset cursor is an index range on the name order
+    (`name_folded >= ?`), so reading it in name order starts at the cursor, not at the first name
+    of the scope (the middle page of a 32,525-unit province read 77,000 rows to reach it)."""
+    from shared.readmodels import list_units
+
+    session, captured = plans
+    campaign, province, _district = _setup(session)
+
+    class _User:
+        unit = province
+        id = role = None
+
+    first = list_units(session, _User(), campaign, limit=5)
+    captured.clear()
+    list_units(session, _User(), campaign, limit=5, cursor=first["next_cursor"])
+    (statement, parameters), = [(st, p) for st, p in captured if "congress_reports" in st]
+    if session.connection().dialect.name == "sqlite":
+        forced = statement.replace("FROM units LEFT OUTER JOIN", "FROM units INDEXED BY ix_units_name_folded LEFT OUTER JOIN")
+        assert forced != statement
+        plan = _plan(session, forced, parameters)
+        assert "SEARCH units USING INDEX ix_units_name_folded (name_folded>?)" in plan, plan
+    else:  # with no sort allowed, the name order comes from the index, read from the cursor on
+        plan = _plan(session, statement, parameters, enable_sort="off", enable_seqscan="off")
+        assert '"Index Name": "ix_units_name_folded"' in plan and "name_folded)::text >=" in plan, plan
+    _assert_indexed(session, [(statement, parameters)], "list_units after a cursor")
+
+
 def test_postgresql_plans_every_execution_for_its_values(engine):
     """A prepared statement's generic plan ignores the path range of a subtree: never use one."""
     if engine.dialect.name != "postgresql":
