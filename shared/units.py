@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, ColumnElement, Select, and_, any_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from shared.models import CongressReport, Unit, User
@@ -305,9 +306,15 @@ def _array(element, compiler, **kw):
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:
-    """Root first, the unit itself excluded: ids come straight from the path."""
+    """Root first, the unit itself excluded: ids come straight from the path. Those the session
+    already holds (the user's own unit, loaded with the user) are not read again."""
     ids = [int(seg) for seg in unit.path.rstrip("/").split("/")[:-1]]
-    if not ids:
-        return []
-    found = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    found = {}
+    for i in ids:
+        held = session.identity_map.get(identity_key(Unit, i))
+        if held is not None:
+            found[i] = held
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update((u.id, u) for u in session.scalars(select(Unit).where(Unit.id.in_(missing))))
     return [found[i] for i in ids if i in found]
