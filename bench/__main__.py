@@ -323,7 +323,7 @@ class Bench:
                 def search(scope=scope, term=term):  # the plan is chosen per call: timed with it
                     return self.session.scalars(
                         select(Unit).where(in_subtree(scope.path), Unit.active.is_(True),
-                                           search_filter(term, self.session))
+                                           search_filter(term, self.session, scope.path))
                         .order_by(Unit.name_folded, Unit.id).limit(size)).all()
 
                 m = compare(search, None, self.repeat)

@@ -20,7 +20,7 @@ def units_page(conn, campaign, path: str, *, parent_id: int | None = None, q: st
         where.append("(u.name_folded LIKE :q ESCAPE '\\' OR lower(u.code) LIKE :q ESCAPE '\\')")
         params["q"] = f"%{like_escape(fold(q))}%"
     if after is not None:
-        where.append("(u.name_folded > :name OR (u.name_folded = :name AND u.id > :last))")
+        where.append("u.name_folded >= :name AND (u.name_folded > :name OR u.id > :last)")
         params["name"], params["last"] = after
     return conn.execute(text(
         "SELECT u.id, u.code, u.name, u.level, u.sector, u.parent_id, u.members_count, u.active, u.name_folded, "

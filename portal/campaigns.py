@@ -3,33 +3,42 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, request
-from sqlalchemy import select
+from flask import abort, g, request
 
 from portal import db
 from shared import clock
 from shared.i18n import _
 from shared.models import Campaign
-from shared.reports import current_campaign
+from shared.reports import campaigns_newest_open_first
 from shared.text import parse_date, parse_id
 
 
+def _campaigns() -> list[Campaign]:
+    """Every campaign, newest open first, read once per request: the page's campaign and its campaign
+    selector come from the same few rows (one query instead of two on every page)."""
+    if "daihoi_campaigns" not in g:
+        g.daihoi_campaigns = campaigns_newest_open_first(db.session())
+    return g.daihoi_campaigns
+
+
 def selected_campaign() -> Campaign:
+    """The campaign asked for (`?campaign=id`), else the newest open one (shared.reports.current_campaign)."""
     raw = request.args.get("campaign", "").strip()
-    session = db.session()
     if raw:
-        if parse_id(raw) is None:
+        wanted = parse_id(raw)
+        if wanted is None:
             abort(404)
-        campaign = session.get(Campaign, parse_id(raw))
+        campaign = next((c for c in _campaigns() if c.id == wanted), None)
     else:
-        campaign = current_campaign(session)
+        campaign = next(iter(_campaigns()), None)
     if campaign is None:
         abort(404)
     return campaign
 
 
 def all_campaigns() -> list[Campaign]:
-    return list(db.session().scalars(select(Campaign).order_by(Campaign.start_date.desc())))
+    """Newest first (by start date), for the campaign selector."""
+    return sorted(_campaigns(), key=lambda c: c.start_date, reverse=True)
 
 
 def selected_as_of() -> tuple[dt.date, str | None]:

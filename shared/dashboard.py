@@ -330,7 +330,7 @@ def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.dat
     elif filters.report in REPORT_FILTERS:
         stmt = stmt.where(status == filters.report)
     if filters.q.strip():
-        stmt = stmt.where(search_filter(filters.q, session))
+        stmt = stmt.where(search_filter(filters.q, session, scope.path))
     return stmt
 
 

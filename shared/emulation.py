@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from shared import audit, clock
@@ -121,21 +121,27 @@ def exemplary_of(session: Session, campaign: Campaign, unit: Unit) -> list[Exemp
 
 
 def summary(session: Session, campaign: Campaign, scope: Unit) -> EmulationSummary:
-    """Totals over `scope`'s subtree: one aggregate per table."""
-    works = session.execute(
-        select(func.count(CongressWork.id), func.coalesce(func.sum(CongressWork.value_vnd), 0))
+    """Totals over `scope`'s subtree: one aggregate per table, both in one statement (one round trip
+    on every unit page)."""
+    works = (
+        select(func.count(CongressWork.id).label("works"),
+               func.coalesce(func.sum(CongressWork.value_vnd), 0).label("value"))
         .join(Unit, Unit.id == CongressWork.unit_id)
         .where(CongressWork.campaign_id == campaign.id, in_subtree(scope.path))
-    ).one()
-    people = session.execute(
+        .subquery()
+    )
+    people = (
         select(
-            func.coalesce(func.sum(case((ExemplaryEntry.kind == "individual", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((ExemplaryEntry.kind == "collective", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((ExemplaryEntry.kind == "individual", 1), else_=0)), 0).label("individuals"),
+            func.coalesce(func.sum(case((ExemplaryEntry.kind == "collective", 1), else_=0)), 0).label("collectives"),
         )
         .join(Unit, Unit.id == ExemplaryEntry.unit_id)
         .where(ExemplaryEntry.campaign_id == campaign.id, in_subtree(scope.path))
-    ).one()
-    return EmulationSummary(int(works[0]), int(works[1]), int(people[0]), int(people[1]))
+        .subquery()
+    )
+    row = session.execute(select(works.c.works, works.c.value, people.c.individuals, people.c.collectives)
+                          .select_from(works.join(people, true()))).one()
+    return EmulationSummary(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 def summary_by_child(session: Session, campaign: Campaign, parent: Unit) -> dict[int, EmulationSummary]:

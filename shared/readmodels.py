@@ -283,10 +283,13 @@ def list_units(
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(in_subtree(user.unit.path), Unit.active.is_(True))
     )
+    scope = user.unit.path
     if parent_id is not None:
-        stmt = stmt.where(Unit.parent_id == visible_unit(session, user, parent_id).id)
+        parent = visible_unit(session, user, parent_id)
+        stmt = stmt.where(Unit.parent_id == parent.id)
+        scope = parent.path
     if q and q.strip():
-        stmt = stmt.where(search_filter(q, session))
+        stmt = stmt.where(search_filter(q, session, scope))
     if level:
         stmt = stmt.where(Unit.level == level)
     if sector:
@@ -299,7 +302,9 @@ def list_units(
         name, last_id = after
         if not isinstance(name, str) or not isinstance(last_id, int):
             raise InvalidQuery(_("Con trỏ phân trang không hợp lệ."), fields={"cursor": _("Không hợp lệ.")})
-        stmt = stmt.where(or_(Unit.name_folded > name, and_(Unit.name_folded == name, Unit.id > last_id)))
+        # `>=` first, so the range on name_folded reaches the index: the page starts where the cursor
+        # is, not at the first name of the scope (the middle page of a province read 77,000 rows).
+        stmt = stmt.where(Unit.name_folded >= name, or_(Unit.name_folded > name, Unit.id > last_id))
     rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]

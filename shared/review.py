@@ -128,7 +128,7 @@ def _queue_where(session: Session, user: User, campaign: Campaign, filters: Queu
         clause = flagged_clause(campaign)
         where.append(clause if filters.flagged else ~clause)
     if filters.q.strip():
-        where.append(search_filter(filters.q, session))
+        where.append(search_filter(filters.q, session, user.unit.path))
     return where
 
 

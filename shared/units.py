@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, ColumnElement, Select, and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import Boolean, ColumnElement, Select, and_, any_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from shared.models import CongressReport, Unit, User
 from shared.text import fold, like_escape, nfc
@@ -210,54 +212,109 @@ def _folded_search_sqlite(element, compiler, **kw):
     return compiler.process(element.sqlite, **kw)
 
 
-# A term found in fewer units than this, across the whole tree, is rare: its ids come from one
-# bounded trigram look-up. A common term is matched row by row over the caller's scope instead.
+# SQLite: a term found in fewer units than this, across the whole tree, is rare: its ids come from
+# one bounded trigram look-up. A common term is matched over the caller's scope instead.
 RARE_MATCHES = 1000
+# SQLite, common term: reading the FTS5 trigram index costs about 4 times as much per match as the
+# plain scan costs per unit of the scope (bench, 150,000 units: 20 ms for the 16,735 units named
+# "truong tieu hoc" against 45 ms to scan the whole tree, 10 ms for a province of 32,525).
+FTS_COST_PER_MATCH = 4
 
 
-def _rare_matches(session: Session, search: _FoldedSearch) -> list[int] | None:
-    """The ids of every unit matching, if fewer than RARE_MATCHES; None for a common term (or a
-    key too short for a trigram). The look-up stops after RARE_MATCHES rows, so it stays cheap
-    however common the term: FTS5 streams its matches, PostgreSQL stops reading the GIN bitmap."""
+def _trigram_sample(session: Session, search: _FoldedSearch) -> list[int] | None:
+    """SQLite: the ids of the first RARE_MATCHES units matching (by id), from the FTS5 trigram
+    table, which streams its matches: the look-up stays cheap however common the term. None when
+    the key is too short for a trigram."""
     if len(search.key) < 3:
         return None
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        stmt = search.fts_ids
-    elif dialect == "postgresql":
-        stmt = select(Unit.id).where(search.pg)
-    else:
-        return None
-    ids = list(session.scalars(stmt.limit(RARE_MATCHES)))
-    return ids if len(ids) < RARE_MATCHES else None
+    return list(session.scalars(search.fts_ids.order_by(literal_column("rowid")).limit(RARE_MATCHES)))
 
 
-def search_filter(q: str, session: Session | None = None) -> ColumnElement[bool]:
+def _fts_beats_scan(session: Session, sample: list[int], scope: str) -> bool:
+    """SQLite, common term: does the scope hold more than FTS_COST_PER_MATCH times as many units as
+    the term has matches in the whole tree? The matches are estimated from the sample (the first
+    RARE_MATCHES by id: as dense over all ids as over the ones read); the scope is counted on the
+    path index up to that bound only, so the question costs about 1 ms at 150,000 units."""
+    highest = session.scalar(select(func.max(Unit.id))) or 0
+    matches = len(sample) * highest / max(sample[-1], 1)
+    bound = int(FTS_COST_PER_MATCH * matches) + 1
+    held = session.scalar(select(func.count()).select_from(
+        select(Unit.id).where(in_subtree(scope)).limit(bound).subquery()))
+    return held >= bound
+
+
+def search_filter(q: str, session: Session | None = None, scope: str = "") -> ColumnElement[bool]:
     """Diacritic-insensitive "contains" match on the unit name or code.
 
-    With a session, the plan follows how common the term is, the result never does. A rare term
-    ("chau giang": a few hundred units) becomes `id IN (its ids)` from one bounded trigram
-    look-up, so scope, filters and name order cost only those rows. A common one ("truong tieu
-    hoc": one unit in nine) is tested row by row over the scope, which the caller's name order
-    then stops early or sorts cheaply: going through the trigram index would fetch and sort every
-    match in the country first (slower than the plain scan, even for one district). Without a
-    session the trigram-indexed condition is returned as it is.
+    With a session, the plan follows how common the term is and how big the scope is, the result
+    never does. `scope` is the path of the subtree the caller's query is restricted to (the whole
+    tree by default): matches outside it are never looked at. The trap to avoid is the name index:
+    under `ORDER BY name_folded LIMIT n` a planner walks it until n units match, as if matches were
+    spread evenly over names; those of a common term sit together ("cong doan co so truong tieu hoc
+    ...", after 109,370 of 150,000 units), so that walk read two thirds of the country.
+
+    PostgreSQL: `ctid = ANY(ARRAY(the matching rows in the scope))`. The subquery runs once,
+    planned for its own values (every plan is custom, shared.db): from the trigram index
+    ix_units_search_trgm for a rare term or a common one over a country, from the path range for a
+    common term in a small scope. Its array is estimated small and carries no name order, so the
+    outer query fetches those rows by address and sorts them: 25 ms for the 16,735 units of
+    "truong tieu hoc" in the whole country, 17 ms for its 3,584 in a province of 32,525.
+    SQLite: a rare term ("chau giang": a few hundred units) becomes `id IN (its ids)` from one
+    bounded FTS5 look-up; a common one `id IN (the matches over the scope's path range)`, or
+    `id IN (the FTS5 table's matches)` when the scope is several times bigger than its matches (a
+    whole country): either way the rows are fetched by id and sorted, never found by name order.
+    Without a session the trigram-indexed condition is returned as it is.
     """
     search = _FoldedSearch(fold(q))
     if session is None:
         return search
-    ids = _rare_matches(session, search)
-    if ids is None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # By row address (ctid: a TID scan, 16,735 rows in 7 ms where as many probes of the primary
+        # key took 17), both sides in the same statement, hence the same snapshot. The subquery is
+        # over its own `units`, never correlated with the caller's.
+        in_scope = (select(_CTID).select_from(Unit).where(in_subtree(scope), search.pg)
+                    .correlate(None).scalar_subquery())
+        return literal_column("units.ctid") == any_(_Array(in_scope))
+    if dialect != "sqlite":
         return search.like
-    # The ids written into the SQL, not bound: a plan PostgreSQL caches for a prepared statement
-    # then still sees how few rows they are (bound, its generic plan walked the whole scope).
-    return Unit.id.in_(bindparam("search_ids", ids, expanding=True, literal_execute=True))
+    sample = _trigram_sample(session, search)
+    if sample is not None and len(sample) < RARE_MATCHES:
+        return Unit.id.in_(bindparam("search_ids", sample, expanding=True, literal_execute=True))
+    if sample is not None and _fts_beats_scan(session, sample, scope):
+        return search.sqlite
+    return Unit.id.in_(select(Unit.id).where(in_subtree(scope), search.like).correlate(None))
+
+
+_CTID = literal_column("units.ctid")
+
+
+class _Array(ColumnElement):
+    """PostgreSQL's `ARRAY(subquery)`: the subquery runs once (an InitPlan) into an array."""
+
+    inherit_cache = True
+    _traverse_internals = [("subquery", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, subquery):
+        self.subquery = subquery
+        self.type = subquery.type
+
+
+@compiles(_Array)
+def _array(element, compiler, **kw):
+    return "ARRAY" + compiler.process(element.subquery, **kw)
 
 
 def ancestors(session: Session, unit: Unit) -> list[Unit]:
-    """Root first, the unit itself excluded: ids come straight from the path."""
+    """Root first, the unit itself excluded: ids come straight from the path. Those the session
+    already holds (the user's own unit, loaded with the user) are not read again."""
     ids = [int(seg) for seg in unit.path.rstrip("/").split("/")[:-1]]
-    if not ids:
-        return []
-    found = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    found = {}
+    for i in ids:
+        held = session.identity_map.get(identity_key(Unit, i))
+        if held is not None:
+            found[i] = held
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update((u.id, u) for u in session.scalars(select(Unit).where(Unit.id.in_(missing))))
     return [found[i] for i in ids if i in found]

@@ -69,3 +69,31 @@ def test_pager_ids_outside_the_users_scope_do_not_open_anything(client, factory,
     assert client.get(f"/units/{t.d2.id}?after={t.g11.id}").status_code == 404
     html = client.get(f"/units/{t.d1.id}?after={t.g21.id}").get_data(as_text=True)
     assert t.g21.name not in html and t.g11.name in html
+
+
+def test_the_unit_page_reads_what_it_shows_once(app, client, db, factory, login_as, big_district):
+    """A district's page seen by its province: the campaigns once (the page's campaign and the
+    selector), the province not again for the breadcrumb (loaded with the user), the emulation
+    totals in one statement; and no more statements for 121 children than for 3."""
+    from sqlalchemy import event
+
+    t = big_district
+    login_as(factory.user("coordinator", t.province))
+    statements: list[str] = []
+    engine = app.extensions["daihoi.engine"]
+    listener = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        counts = []
+        for unit in (t.d2, t.d1):  # 121 children, then a few
+            statements.clear()
+            html = client.get(f"/units/{unit.id}").get_data(as_text=True)
+            assert unit.name in html and t.province.name in html
+            counts.append(len(statements))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert counts[0] == counts[1]
+    assert sum(" FROM campaigns" in st for st in statements) == 1
+    assert not [st for st in statements if st.startswith("SELECT units.") and "units.id IN" in st]
+    emulation = [st for st in statements if "congress_works" in st or "exemplary_entries" in st]
+    assert len(emulation) == 1 and "congress_works" in emulation[0] and "exemplary_entries" in emulation[0]

@@ -47,8 +47,8 @@ def test_search_follows_renames(db, units):
     assert list(db.scalars(select(Unit.id).where(search_filter("ben nghe")))) == []
 
 
-# With a session the plan depends on how common the term is (a bounded trigram look-up of at most
-# RARE_MATCHES ids, else a row-by-row match over the scope); the units found never do. The
+# With a session the plan depends on how common the term is (SQLite: a bounded trigram look-up of
+# at most RARE_MATCHES ids, else the scope's matches) and on the scope; the units found never do. The
 # thresholds below put every term of NAMES on each side: 1 (all common), 3 (some of each), 1000.
 PAGED_TERMS = ["cong doan", "truong", "dong", "ngoc chuc", "x1-ab", "ab", "khong co", "o", "100%"]
 
@@ -82,29 +82,46 @@ def test_every_plan_pages_through_what_contains_finds(db, units, monkeypatch, q,
 
 
 def test_the_plan_follows_how_common_the_term_is(db, units, monkeypatch):
-    """Rare: `id IN (ids)` from the trigram look-up; common or too short for a trigram: the plain
-    row-by-row match, so no trigram index has to return (and sort) every match in the tree."""
+    """SQLite: rare, `id IN (ids)` from the trigram look-up; 2 characters, no look-up; common, the
+    matches of the scope's path range by id, or of the FTS5 table when the scope is several times
+    bigger than the term's matches. PostgreSQL: one statement, the scope's matches by row address
+    (`ctid = ANY(ARRAY(...))`), never a row-by-row match in the name order of the outer query."""
     import shared.units as units_module
 
-    def compiled(q: str) -> str:
-        return str(select(Unit.id).where(search_filter(q, db)).compile(db.get_bind()))
+    def compiled(q: str, scope: str = "") -> str:
+        return str(select(Unit.id).where(search_filter(q, db, scope)).compile(db.get_bind()))
 
+    if db.get_bind().dialect.name == "postgresql":
+        for q in ("ngoc chuc", "ab", "cong doan"):
+            sql = compiled(q, units.province.path)
+            assert "units.ctid = ANY (ARRAY(SELECT units.ctid" in sql and "ILIKE" in sql, sql
+            assert "units.path >=" in sql.split("ARRAY(", 1)[1], sql  # the scope, inside the subquery
+        return
     assert "units.id IN" in compiled("ngoc chuc") and "units_fts" not in compiled("ngoc chuc")
     assert "lower(units.code) LIKE" in compiled("ab")  # 2 characters: no trigram, no look-up
     monkeypatch.setattr(units_module, "RARE_MATCHES", 3)
-    common = compiled("cong doan")
-    assert "lower(units.code) LIKE" in common and "units_fts" not in common and "units.id IN" not in common
-    assert "units.id IN" in compiled("ngoc chuc")
+    common = compiled("cong doan")  # most units: scanning the scope is cheaper
+    assert "lower(units.code) LIKE" in common and "units_fts" not in common and "units.id IN (SELECT" in common
+    assert "units.id IN" in compiled("ngoc chuc") and "units_fts" not in compiled("ngoc chuc")
+    # One match, the newest unit or nearly: common for RARE_MATCHES = 1 and estimated at about one
+    # match in the tree; the whole tree outweighs it, the matching unit's own subtree does not.
+    monkeypatch.setattr(units_module, "RARE_MATCHES", 1)
+    monkeypatch.setattr(units_module, "FTS_COST_PER_MATCH", 1)
+    assert "units_fts" in compiled("x4-ab")
+    leaf = db.scalars(select(Unit).where(Unit.code == "X4-AB")).one()
+    assert "units_fts" not in compiled("x4-ab", leaf.path)
 
 
 def test_the_api_list_chooses_the_plan_and_keeps_the_results(db, units, factory, monkeypatch):
-    """GET /api/v1/units?q= (readmodels.list_units): a common term is matched row by row, a rare
-    one through the trigram look-up, and both page through the same units as "contains"."""
+    """GET /api/v1/units?q= (readmodels.list_units): whatever the plan (SQLite: a common term over
+    the scope, a rare one through the trigram look-up; PostgreSQL: the scope's matches by row
+    address), every page holds the same units as "contains", in name order."""
     import shared.units as units_module
     from sqlalchemy import event
 
     from shared.readmodels import list_units
 
+    postgresql = db.get_bind().dialect.name == "postgresql"
     user, campaign = factory.user("coordinator", units.province), factory.campaign()
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
@@ -122,9 +139,12 @@ def test_the_api_list_chooses_the_plan_and_keeps_the_results(db, units, factory,
             assert found == _expected(db, units.province.path, fold(q)), (q, rare)
             listed = [st for st in statements if "congress_reports" in st]
             assert listed and all("units_fts" not in st for st in listed)
-            if rare == 3:  # common: the plain match on every page, no id list
-                assert all("lower(units.code) LIKE" in st and "units.id IN" not in st for st in listed)
+            if postgresql:  # one statement a page, the scope's matches inside it
+                assert all("units.ctid = ANY (ARRAY(SELECT units.ctid" in st for st in listed)
+                assert not [st for st in statements if "LIKE" in st and st not in listed]  # no look-up
+            elif rare == 3:  # common: the scope's matches, on every page
+                assert all("lower(units.code) LIKE" in st and "units.id IN (SELECT" in st for st in listed)
             else:  # rare: the ids of the look-up
-                assert all("units.id IN" in st for st in listed)
+                assert all("units.id IN" in st and "LIKE" not in st for st in listed)
     finally:
         event.remove(db.get_bind(), "before_cursor_execute", listener)

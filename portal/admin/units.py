@@ -58,7 +58,7 @@ def units():
     context = dict(q=q, page=page, page_size=PAGE, node=node, confirm=ConfirmForm())
     if q:
         parent = aliased(Unit)
-        stmt = units_visible_to(user).where(search_filter(q, session))
+        stmt = units_visible_to(user).where(search_filter(q, session, user.unit.path))
         context["total"] = session.scalar(select(func.count()).select_from(stmt.subquery()))
         context["results"] = session.execute(
             stmt.add_columns(parent.name).outerjoin(parent, parent.id == Unit.parent_id)
