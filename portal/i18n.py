@@ -60,13 +60,24 @@ def _select_locale() -> str:
 def refresh_language() -> None:
     """Choose the request's language again (once the API has identified the token's user), now, while the
     database session is sound: an error handler later in the request only reads the choice."""
-    flask_babel.refresh()
-    flask_babel.get_locale()
+    _refresh()
+    current_language()
 
 
 def current_language() -> str:
-    locale = flask_babel.get_locale() if has_request_context() else None
-    return str(locale) if locale else i18n.DEFAULT_LANGUAGE
+    """The request's language; kept on `g` once chosen (a page asks for it for every label it shows)."""
+    if not has_request_context():
+        return i18n.DEFAULT_LANGUAGE
+    code = g.get("_language")
+    if code is None:
+        locale = flask_babel.get_locale()
+        code = g._language = str(locale) if locale else i18n.DEFAULT_LANGUAGE
+    return code
+
+
+def _refresh() -> None:
+    flask_babel.refresh()
+    g.pop("_language", None)
 
 
 @bp.post("/language")
@@ -79,7 +90,7 @@ def switch():
     if current_user.is_authenticated:
         current_user.user.locale = code
         db.commit()
-    flask_babel.refresh()
+    _refresh()
     target = request.form.get("next") or ""
     if not target.startswith("/") or target.startswith("//"):  # never an open redirect
         target = url_for("home.index")
@@ -89,7 +100,7 @@ def switch():
 def _choose_language() -> None:
     """Decide the page's language at the start of the request (see refresh_language)."""
     if request.endpoint not in ("static", "assets.htmx"):  # files: no user to load
-        flask_babel.get_locale()
+        current_language()
 
 
 def init_app(app: Flask) -> None:
