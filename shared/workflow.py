@@ -55,6 +55,7 @@ def _transition(
     if report.campaign.closed:  # a closed campaign's reports are a record: no more sending or reviewing
         raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
     from_status = report.status
+    version = report.version
     now = clock.now()
     report.status = to_status
     report.updated_by_id = user.id
@@ -78,7 +79,7 @@ def _transition(
             to_status=to_status, reason=reason, version=report.version,
         )
     )
-    record_version(session, report, user)
+    record_version(session, report, user, fresh=report.version != version)
     audit.record(
         session, user, action, "congress_report", report.id, unit_id=report.unit_id,
         changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
