@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -89,11 +89,13 @@ def record_version(
 
 
 def get_report(session: Session, campaign: Campaign, unit: Unit) -> CongressReport | None:
-    return session.scalar(
-        select(CongressReport).where(
-            CongressReport.campaign_id == campaign.id, CongressReport.unit_id == unit.id
-        )
-    )
+    return session.scalar(_REPORT_OF_UNIT, {"campaign_id": campaign.id, "unit_id": unit.id})
+
+
+# Statements of every save and send, built once (building one costs about as much as running it).
+_REPORT_OF_UNIT = select(CongressReport).where(
+    CongressReport.campaign_id == bindparam("campaign_id"), CongressReport.unit_id == bindparam("unit_id")
+)
 
 
 def get_or_create_report(
@@ -133,10 +135,11 @@ def campaigns_newest_open_first(session: Session) -> list[Campaign]:
 
 def current_campaign(session: Session) -> Campaign | None:
     """The newest open campaign (the one pages show unless another is chosen)."""
-    return session.scalar(_NEWEST_OPEN_FIRST.limit(1))
+    return session.scalar(_CURRENT)
 
 
 _NEWEST_OPEN_FIRST = select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc())
+_CURRENT = _NEWEST_OPEN_FIRST.limit(1)
 
 
 def update_report(
