@@ -100,14 +100,8 @@ def on_transition(
 ) -> list[Notification]:
     """The one hook the workflow calls after each transition (the actor is never notified)."""
     unit: Unit = report.unit
-    # Read without flushing first: the transition's pending rows (status change, version, audit entry)
-    # say nothing about who is notified, and go to the database in one flush with the notifications.
-    with session.no_autoflush:
-        if to_status == "submitted":
-            recipients = reviewers_of(session, report)
-        else:
-            recipients = unit_users(session, report.unit_id)
     if to_status == "submitted":
+        recipients = reviewers_of(session, report)
         if from_status == "returned":
             text = message(N_("%(unit)s đã gửi lại báo cáo kết quả đại hội, đang chờ duyệt."), unit=unit.name)
         else:
@@ -115,6 +109,7 @@ def on_transition(
         subject = message(N_("Báo cáo chờ duyệt: %(unit)s"), unit=unit.name)
         link = review_link(report)
     else:
+        recipients = unit_users(session, report.unit_id)
         link = unit_link(report)
         if to_status == "approved":
             text = message(N_("Báo cáo kết quả đại hội của %(unit)s đã được phê duyệt."), unit=unit.name)
