@@ -43,12 +43,15 @@ def run(bench) -> None:
         secrets = _reporters(bench, units)
         bodies = [_for_unit(body, bench.campaign, unit) for unit in units]
         plans = [list(zip(units[i::CLIENTS], secrets[i::CLIENTS], bodies[i::CLIENTS])) for i in range(CLIENTS)]
+        cpu: dict[str, CpuShare] = {}
         with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
-            floor_before = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
+            with CpuShare(hello, cpu, "hello"):
+                floor_before = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
         env = {"DAIHOI_DATABASE_URL": bench.url, "DAIHOI_SECRET_KEY": "bench-" + "x" * 32}
         acks: list[dict] = []
         with ServerProcess("portal.cli", "serve", "--port", "0", "--threads", str(CLIENTS), env=env) as portal:
-            figure = _throughput(CLIENTS, lambda i, http: _submit_client(portal.url, http, plans[i], acks))
+            with CpuShare(portal, cpu, "submit"):
+                figure = _throughput(CLIENTS, lambda i, http: _submit_client(portal.url, http, plans[i], acks))
             log = portal.output()
         with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
             floor_after = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
@@ -59,6 +62,11 @@ def run(bench) -> None:
     ratio = figure / floor
     name = (f"nộp báo cáo: {CLIENTS} client × {per_client} (PUT + submit) qua waitress, "
             f"so với route 'hello' ({floor_before:.0f} / {floor_after:.0f} req/s trước / sau)")
+    if len(cpu) == 2:
+        name += (f"; CPU mỗi request: máy chủ {cpu['submit'].server_ms(len(units) * 2):.2f} / "
+                 f"{cpu['hello'].server_ms(CLIENTS * HELLO_PER_CLIENT):.2f} ms, client "
+                 f"{cpu['submit'].client_ms(len(units) * 2):.2f} / {cpu['hello'].client_ms(CLIENTS * HELLO_PER_CLIENT):.2f} ms "
+                 f"(client 'hello' dùng {cpu['hello'].client_share:.0%} một lõi)")
     bench.record(Row("submit", name, figure, floor, f">= {TARGET_RATIO:.0%} hello", ratio >= TARGET_RATIO,
                      unit="req/s"))
     n = len(units)
@@ -68,6 +76,46 @@ def run(bench) -> None:
         print(f"          {problem}")
     if problems and log:
         print(log[-3000:])
+
+
+class CpuShare:
+    """CPU time of the server process and of this (client) process over a `with` block, where /proc
+    says it. The 8 client threads share one Python process (and its GIL): when the client process
+    uses about a whole core, the figure measures the client rather than the server."""
+
+    def __init__(self, server, into: dict, key: str):
+        self.server, self.into, self.key = server, into, key
+
+    def __enter__(self):
+        self.start = (_process_cpu(self.server.proc.pid), time.process_time(), time.perf_counter())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        server = _process_cpu(self.server.proc.pid)
+        if server is None or self.start[0] is None:
+            return
+        self.server_s = server - self.start[0]
+        self.client_s = time.process_time() - self.start[1]
+        self.client_share = self.client_s / (time.perf_counter() - self.start[2])
+        self.into[self.key] = self
+
+    def server_ms(self, requests: int) -> float:
+        return self.server_s / requests * 1000
+
+    def client_ms(self, requests: int) -> float:
+        return self.client_s / requests * 1000
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux), else None."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_units(bench, n: int) -> list:

@@ -10,12 +10,12 @@ from portal.cli_params import group, option, parse_day, password_option
 from shared.i18n import N_, _
 
 
-def _app():
+def _app(config: dict | None = None):
     from portal import create_app
     from portal.security import UnsafeConfiguration
 
     try:
-        return create_app()
+        return create_app(config)
     except UnsafeConfiguration as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -136,7 +136,7 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, threads: int) -> None:
-    run_server(_app(), host, port, threads)
+    run_server(_app({"SERVER_THREADS": threads}), host, port, threads)  # the pool holds one connection per thread
 
 
 def run_server(app, host: str, port: int, threads: int) -> None:

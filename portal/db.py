@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from shared.db import make_engine, make_session_factory
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
+    url = app.config["DATABASE_URL"]
+    options = dict(app.config.get("ENGINE_OPTIONS", {}))
+    threads = app.config.get("SERVER_THREADS")  # set by `daihoi serve`
+    if threads and issubclass(make_url(url).get_dialect().get_pool_class(make_url(url)), QueuePool):
+        # A pooled connection for each thread: a smaller pool would open (and close) a connection for
+        # many requests of a busy server, as it keeps none beyond its size.
+        options.setdefault("pool_size", max(int(threads), 5))  # 5: SQLAlchemy's default
+    engine = make_engine(url, **options)
     app.extensions["daihoi.engine"] = engine
     app.extensions["daihoi.sessionmaker"] = make_session_factory(engine)
     app.teardown_appcontext(_close)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from shared import clock, i18n, messages
@@ -50,18 +50,18 @@ def reviewers_of(session: Session, report: CongressReport) -> list[User]:
     unit = report.unit
     if unit.parent_id is None:
         # Admins whose scope holds the root: their unit is the root itself.
-        stmt = select(User).where(User.role == "admin", User.unit_id == unit.id)
-    else:
-        stmt = select(User).where(User.role.in_(REVIEW_ROLES), User.unit_id == unit.parent_id)
-    return list(session.scalars(stmt.where(User.active.is_(True)).order_by(User.id)))
+        return list(session.scalars(_ADMINS_OF, {"unit_id": unit.id}))
+    return list(session.scalars(_REVIEWERS_IN, {"unit_id": unit.parent_id}))
+
+
+# Built once: every send runs one of them.
+_ACTIVE_IN_UNIT = select(User).where(User.unit_id == bindparam("unit_id"), User.active.is_(True)).order_by(User.id)
+_ADMINS_OF = _ACTIVE_IN_UNIT.where(User.role == "admin")
+_REVIEWERS_IN = _ACTIVE_IN_UNIT.where(User.role.in_(REVIEW_ROLES))
 
 
 def unit_users(session: Session, unit_id: int) -> list[User]:
-    return list(
-        session.scalars(
-            select(User).where(User.unit_id == unit_id, User.active.is_(True)).order_by(User.id)
-        )
-    )
+    return list(session.scalars(_ACTIVE_IN_UNIT, {"unit_id": unit_id}))
 
 
 def notify(

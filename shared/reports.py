@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -56,22 +56,31 @@ def snapshot(report: CongressReport) -> dict[str, Any]:
     return data
 
 
-def record_version(session: Session, report: CongressReport, user: User | None) -> ReportVersion:
-    """Store the report as it now stands under its current version number (flushes first)."""
-    session.flush()
-    existing = session.scalar(
-        select(ReportVersion).where(
-            ReportVersion.report_id == report.id, ReportVersion.version == report.version
+def record_version(
+    session: Session, report: CongressReport, user: User | None, *, data: dict[str, Any] | None = None,
+    fresh: bool = False,
+) -> ReportVersion:
+    """Store the report as it now stands under its current version number (flushes first).
+
+    `data` is the report's snapshot when the caller already has it. `fresh` says the caller's own flush
+    has just raised the report to this version number: that UPDATE matched the previous number and now
+    holds the row, so no version row can have this number yet (a writer that stored one would have
+    raised the report first, and our UPDATE would have failed) and the lookup of an existing one (and
+    the flush before it) is skipped; the insert is flushed with the caller's next flush."""
+    if not fresh:
+        session.flush()
+        existing = session.scalar(
+            select(ReportVersion).where(
+                ReportVersion.report_id == report.id, ReportVersion.version == report.version
+            )
         )
-    )
-    data = snapshot(report)
-    if existing is not None:
-        existing.data = data
-        return existing
+        if existing is not None:
+            existing.data = snapshot(report) if data is None else data
+            return existing
     version = ReportVersion(
         report_id=report.id,
         version=report.version,
-        data=data,
+        data=snapshot(report) if data is None else data,
         created_at=clock.now(),
         user_id=user.id if user else None,
     )
@@ -80,11 +89,13 @@ def record_version(session: Session, report: CongressReport, user: User | None) 
 
 
 def get_report(session: Session, campaign: Campaign, unit: Unit) -> CongressReport | None:
-    return session.scalar(
-        select(CongressReport).where(
-            CongressReport.campaign_id == campaign.id, CongressReport.unit_id == unit.id
-        )
-    )
+    return session.scalar(_REPORT_OF_UNIT, {"campaign_id": campaign.id, "unit_id": unit.id})
+
+
+# Statements of every save and send, built once (building one costs about as much as running it).
+_REPORT_OF_UNIT = select(CongressReport).where(
+    CongressReport.campaign_id == bindparam("campaign_id"), CongressReport.unit_id == bindparam("unit_id")
+)
 
 
 def get_or_create_report(
@@ -94,10 +105,18 @@ def get_or_create_report(
     report = get_report(session, campaign, unit)
     if report is not None:
         return report
+    return create_report(session, campaign, unit, user)
+
+
+def create_report(session: Session, campaign: Campaign, unit: Unit, user: User | None) -> CongressReport:
+    """A new draft of the unit's report (with its first history row), for a caller that has just looked
+    and found none: a concurrent creation fails the flush on uq_report_campaign_unit (IntegrityError)."""
     now = clock.now()
     report = CongressReport(
         campaign=campaign, unit=unit, status="draft", created_at=now, updated_at=now,
         updated_by_id=user.id if user else None,
+        # A new report has no rows yet: known empty, so reading them does not query the database.
+        officers=[], recommendations=[], attachments=[],
     )
     session.add(report)
     session.flush()
@@ -116,10 +135,11 @@ def campaigns_newest_open_first(session: Session) -> list[Campaign]:
 
 def current_campaign(session: Session) -> Campaign | None:
     """The newest open campaign (the one pages show unless another is chosen)."""
-    return session.scalar(_NEWEST_OPEN_FIRST.limit(1))
+    return session.scalar(_CURRENT)
 
 
 _NEWEST_OPEN_FIRST = select(Campaign).order_by(Campaign.closed, Campaign.start_date.desc(), Campaign.id.desc())
+_CURRENT = _NEWEST_OPEN_FIRST.limit(1)
 
 
 def update_report(
@@ -158,16 +178,18 @@ def update_report(
         report.planned_at = now
     report.updated_at = now
     report.updated_by_id = user.id
+    version = report.version
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
             _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
         ) from None
-    record_version(session, report, user)
+    after = snapshot(report)
+    record_version(session, report, user, data=after, fresh=report.version != version)
     audit.record(
         session, user, "report.save", "congress_report", report.id, unit_id=report.unit_id,
-        changes=audit.diff(before, snapshot(report)),
+        changes=audit.diff(before, after),
     )
     session.flush()
     return warnings

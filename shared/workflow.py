@@ -50,11 +50,14 @@ def check_version(report: CongressReport, expected_version: int | None) -> None:
 
 
 def _transition(
-    session: Session, report: CongressReport, user: User, to_status: str, reason: str | None, action: str
+    session: Session, report: CongressReport, user: User, to_status: str, reason: str | None, action: str,
+    checked: dict | None = None,
 ) -> CongressReport:
+    """`checked`: the report's snapshot taken just before (a transition changes only its status)."""
     if report.campaign.closed:  # a closed campaign's reports are a record: no more sending or reviewing
         raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
     from_status = report.status
+    version = report.version
     now = clock.now()
     report.status = to_status
     report.updated_by_id = user.id
@@ -78,7 +81,8 @@ def _transition(
             to_status=to_status, reason=reason, version=report.version,
         )
     )
-    record_version(session, report, user)
+    data = {**checked, "status": report.status} if checked is not None else None
+    record_version(session, report, user, data=data, fresh=report.version != version)
     audit.record(
         session, user, action, "congress_report", report.id, unit_id=report.unit_id,
         changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
@@ -119,10 +123,11 @@ def submit(session: Session, report: CongressReport, user: User, expected_versio
         raise Forbidden(_("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình."))
     check_version(report, expected_version)
     _require_state(report, ("draft", "returned"), "submit")
-    errors, _warnings = validate_report(snapshot(report), report.campaign, report.unit, full=True)
+    checked = snapshot(report)
+    errors, _warnings = validate_report(checked, report.campaign, report.unit, full=True)
     if errors:
         raise DomainError(_("Báo cáo chưa đủ thông tin hoặc còn lỗi, chưa thể gửi."), fields=errors)
-    return _transition(session, report, user, "submitted", None, "report.submit")
+    return _transition(session, report, user, "submitted", None, "report.submit", checked)
 
 
 def _review_guard(session: Session, report: CongressReport, user: User, expected_version) -> None:

@@ -34,3 +34,18 @@ def test_create_user_refuses_short_password_and_unknown_unit(database_url, facto
     assert r.exit_code != 0 and "ít nhất 8 ký tự" in r.output
     r = runner.invoke(main, ["create-user", "--username", "abc", "--role", "district", "--unit", "KHONGCO", "--password", "du-dai-roi"])
     assert r.exit_code != 0 and "Không có đơn vị" in r.output
+
+
+def test_serve_pools_a_connection_for_each_thread(database_url, monkeypatch):
+    """Under load every waitress thread holds a connection: a pool smaller than the threads would open and
+    close a connection for many requests (SQLAlchemy keeps none beyond the pool's size)."""
+    import portal.cli
+
+    served = {}
+    monkeypatch.setattr(portal.cli, "run_server", lambda app, host, port, threads: served.update(app=app, threads=threads))
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--threads", "12"])
+    assert result.exit_code == 0, result.output
+    engine = served["app"].extensions["daihoi.engine"]
+    assert served["threads"] == 12 and engine.pool.size() == 12
+    engine.dispose()

@@ -15,10 +15,10 @@ from portal.extensions import csrf
 from portal.i18n import refresh_language
 from shared import readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
-from shared.errors import Conflict, DomainError, Forbidden
+from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import User
-from shared.reports import EDITABLE_FIELDS, get_or_create_report, get_report, update_report
+from shared.reports import EDITABLE_FIELDS, create_report, get_report, update_report
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -331,7 +331,7 @@ def save_report(unit_id: int):
     session = db.session()
     account = user()
     campaign = _campaign()
-    unit = readmodels.visible_unit(session, account, unit_id)
+    unit = _visible_unit(session, account, unit_id)
     report = get_report(session, campaign, unit)
     expected = _expected_version(body, required=report is not None)
     if campaign.closed:
@@ -340,7 +340,7 @@ def save_report(unit_id: int):
         raise Forbidden(_("Chỉ đơn vị báo cáo mới được lập báo cáo của mình."))
     try:
         if report is None:
-            report = get_or_create_report(session, campaign, unit, account)
+            report = create_report(session, campaign, unit, account)  # none a moment ago (looked above)
             # Version 1 is the draft just created here; one that another request created (and saved) since
             # our read is newer, and writing over it blindly would lose that save: 409 instead.
             expected = 1
@@ -368,11 +368,24 @@ def _check_report_body(data: dict) -> None:
         raise DomainError(_("Báo cáo có trường không hợp lệ."), fields=fields)
 
 
+def _visible_unit(session, account: User, unit_id: int):
+    """readmodels.visible_unit, without a query for the caller's own unit (loaded with the token, and
+    within its own subtree): the unit a reporter saves and sends."""
+    if unit_id == account.unit_id:
+        return account.unit
+    return readmodels.visible_unit(session, account, unit_id)
+
+
 def _transition(unit_id: int, action, with_reason: bool = False):
     body = _json_body({"version", "reason"} if with_reason else {"version"})
     expected = _expected_version(body, required=False)
     session = db.session()
-    report = readmodels.unit_report(session, user(), _campaign(), unit_id)
+    # Held here: the workflow reads report.campaign again, and the session's identity map holds only
+    # objects something refers to (a campaign dropped after the lookup would be loaded a second time).
+    campaign = _campaign()
+    report = get_report(session, campaign, _visible_unit(session, user(), unit_id))
+    if report is None:
+        raise NotFound(_("Đơn vị chưa có báo cáo đại hội cho đợt này."))
     action(session, report, body, expected)
     db.commit()
     return _report_response(report)

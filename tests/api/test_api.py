@@ -490,3 +490,50 @@ def test_a_nul_byte_in_a_query_is_a_json_400(world, api):
 def test_a_nul_byte_in_a_json_body_is_400_before_it_reaches_the_database(world, client):
     resp = client.post("/api/v1/tokens", json={"username": "dieu\x00phoi", "password": "x"})
     assert resp.status_code == 400 and resp.is_json
+
+
+def test_a_first_save_and_its_send_store_each_version_as_it_stood_in_few_statements(world, api, app):
+    """The bench's request pair: one PUT with every field, officers and recommendations, then the send.
+    Each version row holds the report as it then stood; the statements per request are counted, so that a
+    lookup or lazy load added back to this path (the national submit throughput) fails here."""
+    from sqlalchemy import event, select
+
+    from shared.models import CongressReport, ReportVersion
+    from shared.reports import snapshot
+    from tests.review.conftest import complete_values
+
+    body = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in complete_values(world.g11, world.campaign).items()}
+    body["officers"] = [{"role": "chair", "full_name": "Nguyễn Thị Lan", "gender": "female", "vote_pct": 92.5}]
+    body["recommendations"] = [{"topic": "jobs", "text": "Giữ việc làm cho công nhân", "addressed_to": "Sở LĐTBXH"}]
+    world.district1.email = "rachgia@example.vn"  # its reviewer is notified in the portal and by mail
+    world.session.commit()
+    path = f"/units/{world.g11.id}/report"
+    assert api.get("/me", world.reporter11).status_code == 200  # a token's first use stamps it (not counted)
+    statements: list[str] = []
+    engine = app.extensions["daihoi.engine"]
+    listen = lambda *a: statements.append(a[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        saved = api.put(path, world.reporter11, json=body)
+        assert saved.status_code == 200, saved.json
+        at_save = len(statements)
+        sent = api.post(f"{path}/submit", world.reporter11, json={"version": saved.json["version"]})
+        assert sent.status_code == 200, sent.json
+        at_send = len(statements) - at_save
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert (saved.json["version"], sent.json["version"]) == (2, 3)
+    # token, campaign, report lookup, INSERT + UPDATE of the report, officers, recommendations, status,
+    # version, audit; at commit the data-version token (2 lookups and its upsert)
+    assert at_save <= 13, "\n".join(s[:70] for s in statements[:at_save])
+    # token, campaign, report, officers, recommendations, UPDATE, reviewers, status, version, audit,
+    # notification, mail; commit as above
+    assert at_send <= 15, "\n".join(s[:70] for s in statements[at_save:])
+
+    s = world.session
+    s.expire_all()
+    report = s.scalar(select(CongressReport).where(CongressReport.unit_id == world.g11.id))
+    versions = dict(s.execute(select(ReportVersion.version, ReportVersion.data).where(ReportVersion.report_id == report.id)).all())
+    assert sorted(versions) == [2, 3] and versions[3] == snapshot(report)
+    assert versions[2] == {**snapshot(report), "status": "draft"}
+    assert versions[3]["officers"][0]["full_name"] == "Nguyễn Thị Lan" and versions[3]["recommendations"][0]["topic"] == "jobs"
