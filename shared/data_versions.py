@@ -56,20 +56,30 @@ def _token() -> int:
     return secrets.randbits(62) + 1
 
 
+_UPSERTS: dict[str, object] = {}  # per dialect name: built once (building costs about as much as running)
+
+
+def _upsert(dialect: str):
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = DataVersion.__table__
+        stmt = insert(table)
+        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[table.c.key], set_={"version": stmt.excluded.version})
+    return stmt
+
+
 def renew(conn, keys: Iterable[str]) -> None:
     """Give `keys` new tokens (inserting missing rows), in the caller's transaction. Sorted, so two
     writers renewing overlapping keys take the row locks in the same order (no deadlock)."""
     keys = sorted(set(keys))
     if not keys:
         return
-    table = DataVersion.__table__
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"version": stmt.excluded.version})
-    conn.execute(stmt, [{"key": k, "version": _token()} for k in keys])
+    conn.execute(_upsert(conn.dialect.name), [{"key": k, "version": _token()} for k in keys])
 
 
 def _pending(session: Session) -> dict:
@@ -95,7 +105,11 @@ def _note_flush(session: Session, _ctx) -> None:
             pending["units"].update(_history_values(obj, "unit_id"))
         elif isinstance(obj, ReportStatusChange):
             pending = pending or _pending(session)
-            pending["reports"].update(_history_values(obj, "report_id"))
+            report = obj.__dict__.get("report")  # usually loaded: its unit then needs no look-up
+            if report is not None and report.__dict__.get("id") == obj.report_id and report.__dict__.get("unit_id"):
+                pending["units"].add(report.__dict__["unit_id"])
+            else:
+                pending["reports"].update(_history_values(obj, "report_id"))
         elif isinstance(obj, Campaign):
             pending = pending or _pending(session)
             pending["keys"].add(ALL)
@@ -118,13 +132,15 @@ def _renew_on_commit(session: Session) -> None:
         return
     keys = set(pending["keys"])
     if ALL not in keys:
-        units, reports = pending["units"], pending["reports"]
-        paths = []
+        units, reports = set(pending["units"]), pending["reports"]
         if reports:
-            units = units | set(session.scalars(
+            units |= set(session.scalars(
                 select(CongressReport.unit_id).where(CongressReport.id.in_(reports))
                 .execution_options(autoflush=False)
             ))
+        # The paths are read now, in the committing transaction, not taken from objects loaded earlier:
+        # a unit moved by another transaction meanwhile must renew the bucket it is in now.
+        paths = []
         if units:
             paths = session.scalars(select(Unit.path).where(Unit.id.in_(units)).execution_options(autoflush=False))
         keys.update(k for k in map(bucket_of, paths) if k)
