@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import UserMixin, current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal import db
@@ -30,15 +30,16 @@ class SessionUser(UserMixin):
         return getattr(self.user, name)
 
 
+_USER = select(User).options(joinedload(User.unit)).where(User.id == bindparam("uid"))  # built once: every request
+
+
 @login_manager.user_loader
 def _load_user(user_id: str):
     try:
         uid, version = (int(x) for x in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session().scalar(
-        select(User).options(joinedload(User.unit)).where(User.id == uid)
-    )
+    user = db.session().scalar(_USER, {"uid": uid})
     if user is None or not user.active or user.session_version != version:
         return None
     return SessionUser(user)

@@ -24,7 +24,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import event, or_, select
+from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
 
 from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
@@ -153,15 +153,19 @@ def _forget(session: Session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
+_VERSIONS = select(DataVersion.__table__.c.key, DataVersion.__table__.c.version)  # built once: run on every page
+_READ_BUCKET = _VERSIONS.where(DataVersion.__table__.c.key.in_([ALL, bindparam("bucket")]))
+_READ_SUBTREE = _VERSIONS.where(or_(DataVersion.__table__.c.key == ALL, (DataVersion.__table__.c.key >= bindparam("low"))
+                                    & (DataVersion.__table__.c.key < bindparam("high"))))
+
+
 def read(session: Session, path: str) -> tuple[int, dict[str, int]] | None:
     """(the `*` token, {bucket: token} for the buckets of the subtree at `path`), or None when
     figures of this session must not be cached (see the module's docstring)."""
-    table = DataVersion.__table__
     if len(path) >= BUCKET:  # inside one bucket
-        where = table.c.key.in_([ALL, path[:BUCKET]])
+        rows = dict(session.execute(_READ_BUCKET, {"bucket": path[:BUCKET]}).all())
     else:
-        where = or_(table.c.key == ALL, (table.c.key >= path) & (table.c.key < path + "~"))
-    rows = dict(session.execute(select(table.c.key, table.c.version).where(where)).all())
+        rows = dict(session.execute(_READ_SUBTREE, {"low": path, "high": path + "~"}).all())
     if session.info.get(_PENDING):  # checked after the query, whose autoflush may have noted writes
         return None
     token = rows.pop(ALL, None)

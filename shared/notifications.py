@@ -150,11 +150,11 @@ def on_transition(
 
 def unread_count(session: Session, user_id: int) -> int:
     """One indexed COUNT (ix_notifications_user_read): cheap enough for every page header."""
-    return session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
-        )
-    ) or 0
+    return session.scalar(_UNREAD, {"user_id": user_id}) or 0
+
+
+_UNREAD = select(func.count(Notification.id)).where(  # built once: every page header runs it
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 @dataclass
