@@ -13,7 +13,8 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     options = dict(app.config.get("ENGINE_OPTIONS", {}))
     threads = app.config.get("SERVER_THREADS")  # set by `daihoi serve`
-    if threads and issubclass(make_url(url).get_dialect().get_pool_class(make_url(url)), QueuePool):
+    parsed = make_url(url)
+    if threads and issubclass(parsed.get_dialect().get_pool_class(parsed), QueuePool):
         # A pooled connection for each thread: a smaller pool would open (and close) a connection for
         # many requests of a busy server, as it keeps none beyond its size.
         options.setdefault("pool_size", max(int(threads), 5))  # 5: SQLAlchemy's default

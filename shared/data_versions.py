@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
 
+from shared.db import upsert
 from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
 
 ALL = "*"
@@ -56,30 +57,14 @@ def _token() -> int:
     return secrets.randbits(62) + 1
 
 
-_UPSERTS: dict[str, object] = {}  # per dialect name: built once (building costs about as much as running)
-
-
-def _upsert(dialect: str):
-    stmt = _UPSERTS.get(dialect)
-    if stmt is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        table = DataVersion.__table__
-        stmt = insert(table)
-        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
-            index_elements=[table.c.key], set_={"version": stmt.excluded.version})
-    return stmt
-
-
 def renew(conn, keys: Iterable[str]) -> None:
     """Give `keys` new tokens (inserting missing rows), in the caller's transaction. Sorted, so two
     writers renewing overlapping keys take the row locks in the same order (no deadlock)."""
     keys = sorted(set(keys))
     if not keys:
         return
-    conn.execute(_upsert(conn.dialect.name), [{"key": k, "version": _token()} for k in keys])
+    conn.execute(upsert(conn.dialect.name, DataVersion.__table__, "key", ("version",)),
+                 [{"key": k, "version": _token()} for k in keys])
 
 
 def _pending(session: Session) -> dict:
@@ -153,10 +138,10 @@ def _forget(session: Session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-_VERSIONS = select(DataVersion.__table__.c.key, DataVersion.__table__.c.version)  # built once: run on every page
-_READ_BUCKET = _VERSIONS.where(DataVersion.__table__.c.key.in_([ALL, bindparam("bucket")]))
-_READ_SUBTREE = _VERSIONS.where(or_(DataVersion.__table__.c.key == ALL, (DataVersion.__table__.c.key >= bindparam("low"))
-                                    & (DataVersion.__table__.c.key < bindparam("high"))))
+_KEY = DataVersion.__table__.c.key
+_VERSIONS = select(_KEY, DataVersion.__table__.c.version)  # built once: run on every page
+_READ_BUCKET = _VERSIONS.where(_KEY.in_([ALL, bindparam("bucket")]))
+_READ_SUBTREE = _VERSIONS.where(or_(_KEY == ALL, (_KEY >= bindparam("low")) & (_KEY < bindparam("high"))))
 
 
 def read(session: Session, path: str) -> tuple[int, dict[str, int]] | None:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_MS = 30_000  # how long an SQLite write waits for the database's one write lock
 
 
 def default_url(instance_path: str | os.PathLike[str]) -> str:
@@ -29,7 +32,7 @@ def make_engine(url: str, **kwargs) -> Engine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.close()
 
         return engine
@@ -53,3 +56,16 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@lru_cache(maxsize=None)
+def upsert(dialect: str, table: Table, key: str, columns: tuple[str, ...]):
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET the `columns` to the new row's values, for SQLite or
+    PostgreSQL; built once per table (building costs about as much as running it). Run with the rows."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(index_elements=[table.c[key]],
+                                      set_={name: stmt.excluded[name] for name in columns})

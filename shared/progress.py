@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shared import clock, data_versions
+from shared.db import SQLITE_BUSY_MS, upsert
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ProgressSnapshot, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
@@ -441,25 +442,16 @@ def _save(session: Session, key: tuple, entry: _Entry) -> None:
     try:
         with bind.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
-            if sqlite:
-                from sqlalchemy.dialects.sqlite import insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert
             try:
                 # Wait a little for a lock, not the 30 s a real write may wait.
                 conn.exec_driver_sql("PRAGMA busy_timeout=200" if sqlite else "SET LOCAL lock_timeout = '200ms'")
-                stmt = insert(table).values(row)
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[table.c.key],
-                    set_={"token": stmt.excluded.token, "figures": stmt.excluded.figures,
-                          "computed_at": stmt.excluded.computed_at},
-                ))
+                conn.execute(upsert(conn.dialect.name, table, "key", ("token", "figures", "computed_at")), row)
                 conn.execute(delete(table).where(table.c.computed_at < now - STORE_KEEP))
                 conn.commit()
             finally:
                 if sqlite:
                     conn.rollback()
-                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")  # shared.db's setting, for the pool
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")  # shared.db's, for the pool
                     conn.commit()
     except SQLAlchemyError as exc:  # the figures are right either way; the next reader tries again
         log.warning("progress: stored copy not written: %s", exc)
