@@ -16,6 +16,7 @@ from shared.db import make_engine, make_session_factory
 from shared.migrate import upgrade
 from shared.models import Base, Campaign, Unit, User
 from shared.units import create_unit
+from tests.realproc import serve  # noqa: F401  (fixture: `daihoi serve` as its own process)
 
 security.use_fast_hashing()
 

@@ -2,22 +2,17 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
 
 CHROMIUM = os.environ.get("DAIHOI_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+def live_server(serve):
+    """The portal as users get it: `daihoi serve` in its own process, on the test database."""
+    return serve(threads=4).url
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from shared import tokens
 from shared.models import AuditLog, CongressReport, Officer, ReportStatusChange, ReportVersion
 from shared.reports import get_or_create_report, record_version
 from tests.review.conftest import complete_values
-from tests.security.test_crash_safety import Server
+from tests.realproc import Server
 
 ROUNDS = 5
 

@@ -24,60 +24,7 @@ from shared.reports import get_or_create_report
 from tests.conftest import CSRF_RE, PASSWORD
 from tests.report_data import complete_results
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "crash-test-secret-0123456789abcdef0123456789"
-
-
-class Server:
-    """`python -m portal.cli serve` on a free local port, in its own process."""
-
-    def __init__(self, database_url: str, threads: int = 2, module: str = "portal.cli", env: dict | None = None):
-        self.database_url = database_url
-        self.threads = threads
-        self.module = module  # tests.security.paused_server: the same command with a pause hook
-        self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
-        self.url = ""
-
-    def start(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DAIHOI_")}
-        env.update(DAIHOI_DATABASE_URL=self.database_url, DAIHOI_SECRET_KEY=SECRET, PYTHONUNBUFFERED="1",
-                   PYTHONPATH=str(ROOT), **self.extra_env)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", self.module, "serve", "--port", "0", "--threads", str(self.threads)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        self.lines = lines  # what the server printed after it started (tracebacks), for failure messages
-        threading.Thread(target=lambda: [lines.put(line) for line in self.proc.stdout], daemon=True).start()
-        seen = []
-        while True:  # `daihoi serve` says where it runs once the socket listens
-            try:
-                line = lines.get(timeout=60)
-            except queue.Empty:
-                self.kill()
-                pytest.fail("the server did not start within 60 s:\n" + "".join(seen))
-            seen.append(line)
-            m = re.search(r"đang chạy tại (http://127\.0\.0\.1:\d+)", line)
-            if m:
-                break
-            if self.proc.poll() is not None:
-                pytest.fail("the server exited:\n" + "".join(seen))
-        self.url = m.group(1)
-        return self
-
-    def output(self) -> str:
-        out = []
-        while not self.lines.empty():
-            out.append(self.lines.get_nowait())
-        return "".join(out)
-
-    def kill(self) -> None:
-        """SIGKILL: no atexit, no flush, no graceful shutdown."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-            assert self.proc.returncode == -signal.SIGKILL
+from tests.realproc import ROOT, Server
 
 
 @pytest.fixture
