@@ -6,6 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.text import fold
+from tests.conftest import PASSWORD
+from tests.review.conftest import world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +99,28 @@ def test_the_whole_review_loop(demo, live_server, browser_login, page):
     # dieuphoi sees one more approved grassroots report on the dashboard.
     browser_login("dieuphoi")
     assert _approved_grassroots(page) == approved_before + 1
+
+
+@pytest.mark.parametrize("username", ["rachgia1", "dieuphoi1"])  # the reviewer, and a read-only coordinator
+def test_a_unit_in_the_queue_opens_without_any_prompt(world, live_server, browser_login, page, username):
+    world.reports.submitted(world.g11)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    browser_login(username, PASSWORD)
+    page.goto(f"{live_server}/review")
+    page.click(f"#queue >> text={world.g11.name}")
+    expect(page.locator("h1")).to_contain_text(world.g11.name)
+    assert dialogs == []
+
+
+def test_only_the_bulk_approve_button_asks_to_confirm(world, live_server, browser_login, page):
+    report = world.reports.submitted(world.g11)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    browser_login("rachgia1", PASSWORD)
+    page.goto(f"{live_server}/review")
+    page.check(f"#queue input[value^='{report.id}:']")
+    page.click("#bulk-approve button[type=submit]")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert dialogs == ["Phê duyệt các báo cáo đã chọn?"]  # dismissed: nothing was sent
+    expect(page.locator(f"#queue tr[data-report='{report.id}'] .badge")).to_have_text("Đã gửi")
