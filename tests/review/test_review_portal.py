@@ -175,7 +175,7 @@ def test_bulk_approve_in_the_portal_reports_the_stale_one(world, client, login_a
     workflow.submit(db, g12, world.g12_reporter)
     db.commit()
     audits = db.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "report.approve"))
-    values = re.findall(r'name="report" value="([^"]+)"', queue)
+    values = re.findall(r'name="report" form="bulk-approve" value="([^"]+)"', queue)
     resp = client.post("/review/bulk-approve", data={"csrf_token": token, "report": values, "next": "/review?status=all"})
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?status=all"
     assert fresh(db, g11).status == "approved" and fresh(db, g12).status == "submitted"
