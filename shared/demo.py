@@ -24,6 +24,7 @@ from shared.reports import snapshot
 from shared.security import hash_password
 from shared.text import fold
 from shared.units import child_path
+from shared.validation import suggested_form
 
 DEMO_PASSWORD = "demo1234"
 # The accounts load_demo creates; production refuses to start while any still has DEMO_PASSWORD.
@@ -380,7 +381,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         User(username="quansat", full_name="Thành ủy Rạch Giá", password_hash=password_hash, role="observer", unit_id=rach_gia.id),
     ]
     # The reporter's union has not reported yet, so a newcomer can try the whole flow.
-    coso_unit = next(g for g in grassroots if g.parent_id == rach_gia.id and g.members_count <= campaign.members_threshold)
+    coso_unit = next(g for g in grassroots if g.parent_id == rach_gia.id and g.members_count < campaign.members_threshold)
     users.append(User(username="coso", full_name="Chủ tịch công đoàn cơ sở", password_hash=password_hash, role="reporter", unit_id=coso_unit.id))
     session.add_all(users)
     session.flush()
@@ -429,7 +430,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         planned_at = _at(planned - dt.timedelta(days=rng.randint(20, 45)), 9)
         if planned_at.date() > today:
             continue
-        form = "dai_bieu" if u.members_count > campaign.members_threshold or u.level != "grassroots" else "toan_the"
+        form = suggested_form(campaign, u)
         report = CongressReport(
             campaign_id=campaign.id, unit_id=u.id, planned_date=planned, planned_at=planned_at, form=form,
             is_pilot=pilot, planned_summoned=u.members_count if form == "toan_the" else min(u.members_count, max(60, u.members_count // 6)),

@@ -30,6 +30,7 @@ from shared.reports import EDITABLE_FIELDS
 from shared.security import hash_password
 from shared.text import fold
 from shared.units import child_path
+from shared.validation import congress_form
 
 GENERATED_PASSWORD = "demo1234"
 BATCH = 5_000
@@ -419,7 +420,7 @@ def generate(
             if planned_at.date() > today:
                 continue
             members = u["members_count"]
-            form = "dai_bieu" if members > campaign["members_threshold"] or u["level"] != "grassroots" else "toan_the"
+            form = congress_form(u["level"], members, campaign["members_threshold"])
             report_id += 1
             reviewer = reviewer_of.get(u["parent_id"])
             events: list[tuple[dt.datetime, str | None, str, str | None, int | None]] = [

@@ -186,11 +186,17 @@ ELECTED_ABOVE_PCT = Decimal(50)
 _GROUPED = re.compile(r"^\d{1,3}([.\s]\d{3})+$")
 
 
-def suggested_form(campaign, unit) -> str:
-    """All-member congress up to the campaign's members threshold, delegate congress above it."""
-    if unit.level != "grassroots":  # district and province congresses are always delegate congresses
+def congress_form(level: str, members: int | None, threshold: int) -> str:
+    """The congress form the rules call for: a grassroots union with at least `threshold` members (the
+    campaign's "from this many members up") holds a delegate congress, a smaller one an all-member
+    congress; district and province congresses are always delegate congresses."""
+    if level != "grassroots":
         return "dai_bieu"
-    return "dai_bieu" if (unit.members_count or 0) > campaign.members_threshold else "toan_the"
+    return "dai_bieu" if (members or 0) >= threshold else "toan_the"
+
+
+def suggested_form(campaign, unit) -> str:
+    return congress_form(unit.level, unit.members_count, campaign.members_threshold)
 
 
 def _parse_int(value: Any, maximum: int) -> int | None:

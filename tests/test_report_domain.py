@@ -96,3 +96,15 @@ def test_a_concurrent_write_between_load_and_flush_is_a_conflict(db, setup):
         update_report(db, setup.report, setup.reporter, {"notes": "máy này"}, None)
     db.rollback()
     assert db.get(CongressReport, setup.report.id).notes == "máy kia"
+
+
+def test_a_union_of_exactly_the_threshold_holds_a_delegate_congress(factory):
+    """"From 150 members up: delegate congress": 150 is a delegate congress, 149 an all-member one."""
+    from shared.validation import suggested_form
+
+    t = factory.tree()
+    campaign = factory.campaign(members_threshold=150)
+    at, below = factory.unit("CĐCS 150", "grassroots", t.d1, members_count=150), factory.unit("CĐCS 149", "grassroots", t.d1, members_count=149)
+    assert suggested_form(campaign, at) == "dai_bieu"
+    assert suggested_form(campaign, below) == "toan_the"
+    assert suggested_form(campaign, t.d1) == "dai_bieu"
