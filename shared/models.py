@@ -244,6 +244,7 @@ class CongressReport(Base):
         CheckConstraint("form IS NULL OR form IN ('toan_the','dai_bieu')", name="form"),
         Index("ix_reports_campaign_status", "campaign_id", "status"),
         Index("ix_reports_campaign_held", "campaign_id", "held_date"),
+        Index("ix_reports_campaign_planned", "campaign_id", "planned_date"),  # the calendar's day ranges
         Index(
             "ix_reports_progress",
             "campaign_id", "unit_id", "status", "held_date", "planned_date", "planned_at", "is_pilot",
@@ -500,6 +501,19 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CalendarFeed(Base):
+    """A user's secret iCalendar address (only its digest is kept); revoking it ends the subscription."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 # ---- Party bodies: level reports, steering committees, guidance, emulation -------------------
