@@ -1,5 +1,7 @@
 """the congress calendar: secret iCalendar feed addresses per user, and an index for planned dates
 
+Downgrade loses: the calendar feed addresses (subscribed phone calendars stop updating).
+
 Revision ID: 0006c
 Revises: 0005p
 """
@@ -31,7 +33,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Subscribed phone calendars stop updating: their secret addresses are gone."""
     op.drop_index('ix_reports_campaign_planned', table_name='congress_reports')
     op.drop_index(op.f('ix_calendar_feeds_user_id'), table_name='calendar_feeds')
     op.drop_table('calendar_feeds')
