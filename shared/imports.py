@@ -690,30 +690,21 @@ def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],
 def template_workbook() -> bytes:
     """The XLSX template in the user's language: the header row with three example rows, and a sheet
     explaining the values. Headers, levels and sectors are written as the import reads them back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from shared.xlsx import Workbook
 
     level, sector = (lambda key: _(LEVEL_SHORT[key])), (lambda key: _(SECTOR_SHORT[key]))
     wb = Workbook()
-    ws = wb.active
-    ws.title = _(UNITS_SHEET)
-    ws.append([header(n) for n in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws = wb.sheet(_(UNITS_SHEET), [header(n) for n in COLUMNS],
+                  widths=dict(enumerate((14, 48, 10, 20, 18, 14, 28, 22), start=1)))
     # Example units (proper names: the same in every language).
     ws.append(["KG", "Liên đoàn Lao động tỉnh Kiên Giang", level("province"), "", sector("state"), 0, "", ""])  # noqa: i18n
     ws.append(["RG", "Liên đoàn Lao động thành phố Rạch Giá", level("district"), "KG", sector("state"), 0,  # noqa: i18n
                "lienhe@ldldrachgia.vn", "0297 3862 000"])
     ws.append(["RG-0001", "Công đoàn cơ sở Trường Tiểu học Vĩnh Lạc", level("grassroots"), "RG",  # noqa: i18n
                sector("public_service"), 42, "", ""])
-    for column, width in zip("ABCDEFGH", (14, 48, 10, 20, 18, 14, 28, 22)):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A2"
 
-    help_ws = wb.create_sheet(_("Hướng dẫn"))
-    help_ws.append([_("Cột"), _("Bắt buộc"), _("Giá trị")])
-    for cell in help_ws[1]:
-        cell.font = Font(bold=True)
+    help_ws = wb.sheet(_("Hướng dẫn"), [_("Cột"), _("Bắt buộc"), _("Giá trị")], widths={1: 26, 2: 24, 3: 110},
+                       autofilter=False)
     yes, no = _("có"), _("không")
     help_ws.append([header("code"), yes, _("Mã duy nhất của đơn vị (chữ, số, gạch ngang); không phân biệt hoa thường. "
                                             "Nhập lại cùng mã sẽ cập nhật đơn vị đó.")])
@@ -733,9 +724,4 @@ def template_workbook() -> bytes:
     help_ws.append([_("Lưu ý"), "", _("Tệp có lỗi sẽ không được nhập dòng nào (trừ khi chọn chỉ nhập các dòng hợp lệ). "
                                      "Đơn vị không bao giờ bị xóa khi nhập; đơn vị không có trong tệp chỉ bị ngừng "
                                      "hoạt động khi chọn rõ tùy chọn đó.")])
-    help_ws.column_dimensions["A"].width = 26
-    help_ws.column_dimensions["B"].width = 24
-    help_ws.column_dimensions["C"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()
