@@ -35,15 +35,28 @@ DECIMAL_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+LINE_HEIGHT = 15  # points: a line of the default 11 pt font
 DEFAULT_WIDTH = 14  # characters: a date, or an amount up to 999.999.999.999, fits without "###"
 A4_PAPER = "9"  # the paperSize code of A4 in SpreadsheetML
 TEXT_LIMIT = 32767  # Excel's limit on a cell's text
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 SHEET_TITLE_LENGTH = 31  # Excel's limit; a translation must not break the workbook
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-HEADER_FONT = Font(bold=True)
+HEADER_FONT = Font(name="Calibri", bold=True)  # the body cells' font (the default style's)
 HEADER_FILL = PatternFill("solid", fgColor="EEF0F4")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes, wrapped at word boundaries, in a bold cell `width` characters wide."""
+    capacity, lines, used = max(1, int(width * 0.85)), 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > capacity:
+            lines, used = lines + 1, 0
+        used += len(word) + (1 if used else 0)
+        while used > capacity:  # a word longer than the column breaks anyway
+            lines, used = lines + 1, used - capacity
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +104,9 @@ class Sheet:
             self.append([title_row], bold=True)
         if headers:
             self.header_row = self.rows + 1
+            # Spreadsheets do not grow a row for wrapped text they load: the header row gets its height.
+            lines = max(_wrapped_lines(str(h), (widths or {}).get(i, default_width)) for i, h in enumerate(headers, 1))
+            ws.row_dimensions[self.header_row].height = LINE_HEIGHT * lines
             ws.freeze_panes = f"A{self.header_row + 1}"
             ws.print_title_rows = f"{self.header_row}:{self.header_row}"
             self.ws.append([self.cell(h, header=True) for h in headers])
