@@ -88,6 +88,7 @@ class Sheet:
                  widths: dict[int, float] | None = None, default_width: float = DEFAULT_WIDTH,
                  title_row: Any = None, landscape: bool = True, fit_width: bool = True, autofilter: bool = True):
         self.ws = book.wb.create_sheet(sheet_title(title))
+        self._styles: dict[tuple, Any] = {}  # (format, quote prefix, header, bold) -> a written cell's style
         self.columns = len(headers or [])
         for i in range(1, max(self.columns, max(widths or {0: 0})) + 1):
             self.ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, default_width)
@@ -119,40 +120,44 @@ class Sheet:
             value = str(value)
         if value is None:
             return None
-        styled = header or bold
+        number_format, quote = None, False
         if isinstance(value, str):
-            text = safe_text(value)
-            if not (styled or is_formula_like(text)):
-                return text
-            cell = WriteOnlyCell(self.ws)
-            cell.value = text
-            cell.data_type = "s"  # never a formula or an error, whatever the text starts with
-            if is_formula_like(text):
-                cell.quotePrefix = True
+            value = safe_text(value)
+            quote = is_formula_like(value)
+            if not (header or bold or quote):
+                return value
+        elif isinstance(value, Percent):
+            value, number_format = (None if value.value is None else float(value.value) / 100), PERCENT_FORMAT
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, (int, Decimal, float)):
+            whole = isinstance(value, int) or (value.is_finite() if isinstance(value, Decimal) else
+                                               value.is_integer()) and value == int(value)
+            number_format = INTEGER_FORMAT if whole else DECIMAL_FORMAT
+        elif isinstance(value, dt.datetime):
+            value, number_format = value.replace(tzinfo=None), DATETIME_FORMAT  # Excel has no time zones
+        elif isinstance(value, dt.date):
+            number_format = DATE_FORMAT
+        else:  # anything else is shown as its text
+            return self.cell(str(value), header=header, bold=bold)
+        cell = WriteOnlyCell(self.ws)
+        key = (number_format, quote, header, bold)
+        style = self._styles.get(key)
+        if style is not None:  # one style object per kind of cell: setting formats is most of a cell's cost
+            cell._style = style
         else:
-            cell = WriteOnlyCell(self.ws)
-            if isinstance(value, Percent):
-                cell.value = None if value.value is None else float(value.value) / 100
-                cell.number_format = PERCENT_FORMAT
-            elif isinstance(value, bool):
-                cell.value = value
-            elif isinstance(value, (int, Decimal, float)):
-                cell.value = value
-                whole = isinstance(value, int) or (value.is_finite() if isinstance(value, Decimal) else
-                                                   value.is_integer()) and value == int(value)
-                cell.number_format = INTEGER_FORMAT if whole else DECIMAL_FORMAT
-            elif isinstance(value, dt.datetime):
-                cell.value = value.replace(tzinfo=None)  # Excel has no time zones; times are local
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(value, dt.date):
-                cell.value = value
-                cell.number_format = DATE_FORMAT
-            else:  # anything else is shown as its text
-                return self.cell(str(value), header=header, bold=bold)
-        if header:
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-        elif bold:
-            cell.font = HEADER_FONT
+            if number_format:
+                cell.number_format = number_format
+            if quote:
+                cell.quotePrefix = True
+            if header:
+                cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
+            elif bold:
+                cell.font = HEADER_FONT
+            self._styles[key] = cell._style
+        cell.value = value  # after the format: a date finds its date format already there
+        if quote:
+            cell.data_type = "s"  # never a formula or an error, whatever the text starts with
         return cell
 
     def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
