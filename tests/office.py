@@ -25,6 +25,12 @@ def soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         pytest.fail(f"LibreOffice is needed to check the documents as offices open them: install {PACKAGES}")
+    # The documents are set in Times New Roman; without it or its metric twin Liberation Serif, LibreOffice
+    # lays them out in a wider font and the widths checked here mean nothing.
+    match = subprocess.run(["fc-match", "-f", "%{family}", "Times New Roman"], capture_output=True, text=True)
+    if not any(name in match.stdout for name in ("Times New Roman", "Liberation Serif")):
+        pytest.fail("Times New Roman or Liberation Serif is needed to lay the documents out as offices do: "
+                    "install fonts-liberation2 (Debian: apt-get install -y fonts-liberation2)")
     return path
 
 
