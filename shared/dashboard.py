@@ -15,7 +15,7 @@ from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
 from shared.reports import RESULT_FIELDS
-from shared.text import clean_text, fold
+from shared.text import clean_text, fold, format_share
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
 from shared.validation import REC_STATUS_LABELS
 
@@ -120,7 +120,7 @@ def targets(campaign: Campaign) -> dict[str, int]:
 
 def targets_phrase(campaign: Campaign) -> str:
     """'nữ ≥ 30 %, trẻ ≥ 15 %, ...' for pages and reports."""
-    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {goal} %" for name, goal in targets(campaign).items())
+    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {format_share(goal, 0)}" for name, goal in targets(campaign).items())
 
 
 def _below(p: Personnel, goals: dict[str, int]) -> list[str]:

@@ -13,7 +13,7 @@ from shared.errors import NotFound
 from shared.i18n import _, N_
 from shared.models import FORM_LABELS, STATUS_LABELS, CongressReport, ReportStatusChange, ReportVersion, User
 from shared.reports import EDITABLE_FIELDS
-from shared.text import format_date, format_number
+from shared.text import format_date, format_number, format_vote_share
 from shared.validation import (
     FIELD_LABELS,
     GENDER_LABELS,
@@ -129,6 +129,6 @@ def _officer(o: dict[str, Any]) -> str:
     role = OFFICER_ROLE_LABELS.get(o.get("role"), o.get("role") or "")
     extra = [str(GENDER_LABELS.get(o.get("gender"), ""))] if o.get("gender") else []
     if o.get("vote_pct") is not None:
-        extra.append(format_number(o["vote_pct"], 2).rstrip("0").rstrip(",") + " %")
+        extra.append(format_vote_share(o["vote_pct"]))
     text = f"{role}: {o.get('full_name') or ''}"
     return text + (f" ({', '.join(extra)})" if extra else "")
