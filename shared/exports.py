@@ -22,6 +22,7 @@ from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS,
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
 from shared.text import days_phrase, format_date, format_number, format_percent
+from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -75,11 +76,7 @@ FIELD_HEADERS = {
     "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
     "notes": lazy_gettext("Ghi chú"),
 }
-MEETING_MODES = {
-    "in_person": lazy_gettext("Trực tiếp"),
-    "online": lazy_gettext("Trực tuyến"),
-    "hybrid": lazy_gettext("Trực tiếp kết hợp trực tuyến"),
-}
+MEETING_MODES = MEETING_MODE_LABELS
 SHEET_TITLE_LENGTH = 31  # Excel's limit; a translation must not break the workbook
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
