@@ -15,16 +15,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shared import audit, clock
-from shared.i18n import _, lazy_gettext
-from shared.models import LEVEL_LABELS, SECTOR_LABELS, CalendarFeed, Campaign, CongressReport, Unit, User
+from shared.i18n import _
+from shared.models import CalendarFeed, Campaign, CongressReport, Unit, User
 from shared.text import format_date
 from shared.units import SEGMENT, in_subtree
+from shared.vocabulary import CALENDAR_KIND_LABELS, LEVEL_LABELS, SECTOR_LABELS
 
-KIND_LABELS = {
-    "held": lazy_gettext("Đã tổ chức"),
-    "planned": lazy_gettext("Dự kiến"),
-    "missed": lazy_gettext("Quá ngày dự kiến, chưa có kết quả"),
-}
+KIND_LABELS = CALENDAR_KIND_LABELS
 VIEWS = ("day", "week", "month")
 UPCOMING_DAYS = 14
 MAX_EVENTS = 1000  # a page of the calendar; more asks for a filter

@@ -19,6 +19,7 @@ from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS,
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
 from shared.text import days_phrase, format_date, format_number, format_percent
+from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
 from shared.xlsx import Percent, Workbook, sheet_title  # noqa: F401  (sheet_title: the one rule for sheet names)
 
@@ -69,11 +70,7 @@ FIELD_HEADERS = {
     "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
     "notes": lazy_gettext("Ghi chú"),
 }
-MEETING_MODES = {
-    "in_person": lazy_gettext("Trực tiếp"),
-    "online": lazy_gettext("Trực tuyến"),
-    "hybrid": lazy_gettext("Trực tiếp kết hợp trực tuyến"),
-}
+MEETING_MODES = MEETING_MODE_LABELS
 # Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
 WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
 NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18

@@ -33,6 +33,7 @@ from shared.models import (
 from shared.progress import Counts, progress_by_level
 from shared.text import clean_text, format_date, format_number, format_percent
 from shared.units import ancestors, in_subtree, is_within
+from shared.vocabulary import REC_STATUS_LABELS, TOPIC_LABELS
 
 AUTHOR_ROLES = ("party_committee",)
 RECEIVER_ROLES = ("coordinator", "admin")
@@ -58,13 +59,6 @@ PERSONNEL_LABELS = {
     "executive_from_plan": lazy_gettext("Trong quy hoạch, đề án nhân sự"),
     "fulltime_not_reelected_age": lazy_gettext("Cán bộ chuyên trách không tái cử do tuổi"),
 }
-TOPIC_LABELS = {
-    "jobs": lazy_gettext("Việc làm"), "income": lazy_gettext("Thu nhập, tiền lương"), "housing": lazy_gettext("Nhà ở"),
-    "facilities": lazy_gettext("Thiết chế công đoàn"), "culture": lazy_gettext("Đời sống văn hóa"),
-    "policy": lazy_gettext("Chính sách"), "other": lazy_gettext("Khác"),
-}
-REC_STATUS_LABELS = {"open": lazy_gettext("Chưa giải quyết"), "in_progress": lazy_gettext("Đang giải quyết"),
-                     "resolved": lazy_gettext("Đã giải quyết")}
 
 
 def clean_multiline(value: str | None, max_length: int) -> str:
