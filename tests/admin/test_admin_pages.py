@@ -416,7 +416,7 @@ def test_the_audit_log_reads_like_the_reports_own_trail(app, client, db, factory
     text = _text_of_rows(html)
     assert "Lưu báo cáo" in text and "Báo cáo đại hội" in text and "Sửa tài khoản" in text
     assert "Số có mặt: 30 → 36" in text and "Ngày dự kiến đại hội: (trống) → 15/04/2023" in text
-    assert "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT: xóa “Chủ tịch: Lê Văn An (Nam, 92,5 %)”" in text
+    assert "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT: xóa “Chủ tịch: Lê Văn An (Nam, 92,50 %)”" in text
     assert "Vai trò: Công đoàn cấp trên cơ sở → Theo dõi" in text
     for code in ("report.save", "congress_report", "user.update", "{'", "'role'", "present:", "None"):
         assert code not in text, code
@@ -424,7 +424,7 @@ def test_the_audit_log_reads_like_the_reports_own_trail(app, client, db, factory
     unit_client = app.test_client()
     login(unit_client, "coso11")
     trail = unit_client.get(f"/units/{t.g11.id}/report").get_data(as_text=True).split('id="audit-trail"', 1)[1]
-    assert "Số có mặt: 30 → 36" in trail and "Chủ tịch: Lê Văn An (Nam, 92,5 %)" in trail
+    assert "Số có mặt: 30 → 36" in trail and "Chủ tịch: Lê Văn An (Nam, 92,50 %)" in trail
 
 
 # ---- import page -------------------------------------------------------------------------------
