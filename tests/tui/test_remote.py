@@ -83,7 +83,7 @@ async def test_the_error_banner_shows_when_the_server_goes_down_and_backs_off(se
         assert "15 giây" in str(banner.content)
         assert screen.failures == 1 and screen.next_try > time.monotonic() + 10
         screen.tick()  # the timer fires during the back-off: no new attempt
-        assert not screen.loading
+        assert not screen.fetching
         await pilot.press("f5")
         await settle(pilot)
         assert screen.failures == 2 and "30 giây" in str(banner.content)
