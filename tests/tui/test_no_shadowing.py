@@ -34,6 +34,10 @@ MEANT = {
     "run_async": "App.run_async wrapped to run the whole app in the chosen language; calls super()",
     "run_test": "App.run_test wrapped likewise for the pilot tests; calls super()",
     "active_bindings": "TranslatedBindings: the footer's binding descriptions translated; calls super()",
+    "HORIZONTAL_BREAKPOINTS": "Textual's width breakpoints: the dashboard gets -narrow under 100 columns",
+    "header_height": "Textual's DataTable.header_height: two-line headings at narrow widths, set not redefined",
+    "border_title": "Textual's Widget.border_title (the level in a card's top border): set, not redefined",
+    "border_subtitle": "Textual's Widget.border_subtitle (the deadline in a card's bottom border): set",
 }
 
 

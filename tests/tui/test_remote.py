@@ -57,7 +57,7 @@ async def test_remote_mode_logs_in_through_the_api_and_shows_the_dashboard(serve
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
-            "Liên đoàn Lao động huyện Giồng Riềng", "Liên đoàn Lao động thành phố Rạch Giá"
+            "LĐLĐ huyện Giồng Riềng", "LĐLĐ thành phố Rạch Giá"
         ]
         assert "Đã tổ chức 1/3" in str(app.screen.query_one("#card-grassroots .card-held").content)
         await pilot.press("down", "r")
