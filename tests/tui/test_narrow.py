@@ -146,3 +146,15 @@ async def test_the_search_and_the_choosers(local_source, province, factory, tmp_
         for text in ("Lọc đơn vị", "Mọi khu vực", "Mọi trạng thái báo cáo", "Áp dụng", "Bỏ lọc"):
             line_with(lines, text)
 
+
+
+@own_loop
+async def test_in_english_the_review_columns_give_way_to_the_names(local_source, tmp_path):
+    """English headings are single words that cannot break: the submitted and returned counts go first."""
+    app = DaihoiApp(local_source, export_dir=tmp_path, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = await painted(pilot)
+        assert line_with(lines, "Expected").split() == ["Unit", "Expected", "Held", "Share", "Overdue", "Approved"]
+        assert line_with(lines, "Rạch Giá").split()[-6:] == ["3", "1", "33,3", "%", "0", "1"]
+        line_with(lines, "46 days left")

@@ -29,6 +29,9 @@ EXPORT_PAGE = 200  # the API's largest page
 RETURNED = lazy_pgettext("cột số báo cáo", "Trả lại")  # the count of returned reports, not the button
 COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"),
            RETURNED, N_("Duyệt"))
+# The review figures give way last, when even two-line headings leave the names too little room (English
+# headings are single words).
+OPTIONAL = (N_("Đã gửi"), RETURNED)
 # Under 120 columns the side pane (overdue units, feed) is hidden: the table's figures and the unit names
 # come first, and sorting by "số quá hạn" [s] lists the overdue units.
 NARROW = 120
@@ -159,7 +162,8 @@ class DashboardScreen(LiveScreen):
         table = self.query_one(FittedTable)
         current = 0 if self.to_first_row else table.cursor_row
         self.to_first_row = False
-        specs = [Column(_(str(COLUMNS[0])), NAME), *(Column(_(str(c)), NUMBER) for c in COLUMNS[1:])]
+        specs = [Column(_(str(COLUMNS[0])), NAME),
+                 *(Column(_(str(c)), NUMBER, optional=c in OPTIONAL) for c in COLUMNS[1:])]
         entries = []
         for r in self.rows:
             t = r["total"]

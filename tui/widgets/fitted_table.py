@@ -57,7 +57,6 @@ class FittedTable(DataTable):
         self.fitted_width = width
         available = width - self.styles.scrollbar_size_vertical  # room for the scrollbar, shown or not
         shown = list(range(len(self.specs)))
-        two_lines = False
 
         def widths(labels: list[str]) -> dict[int, int]:
             return {
@@ -74,7 +73,6 @@ class FittedTable(DataTable):
         labels = [spec.label for spec in self.specs]
         if name_room(labels) < MIN_NAME:
             labels = [label if spec.kind == NAME else _two_lines(label) for label, spec in zip(labels, self.specs)]
-            two_lines = True
         while name_room(labels) < MIN_NAME:
             optional = [i for i in shown if self.specs[i].optional]
             if not optional:
@@ -86,7 +84,7 @@ class FittedTable(DataTable):
         name_width = min(name_width, max(longest, *(cell_len(labels[i]) for i in shown if self.specs[i].kind == NAME)))
 
         self.clear(columns=True)
-        self.header_height = 2 if two_lines else 1
+        self.header_height = 2 if any("\n" in labels[i] for i in shown) else 1
         for i in shown:
             spec = self.specs[i]
             label = Text(labels[i], justify="right" if spec.kind == NUMBER else "left")
