@@ -78,17 +78,20 @@ class FittedTable(DataTable):
             if not optional:
                 break
             shown.remove(optional[-1])
-        name_width = max(name_room(labels), 8)
-        longest = max((cell_len(cells[i]) for _key, cells in self.entries for i in shown
-                       if self.specs[i].kind == NAME), default=0)
-        name_width = min(name_width, max(longest, *(cell_len(labels[i]) for i in shown if self.specs[i].kind == NAME)))
+        names = [i for i in shown if self.specs[i].kind == NAME]
+        longest = max((cell_len(cells[i]) for _key, cells in self.entries for i in names), default=0)
+        heading = max((cell_len(labels[i]) for i in names), default=0)
+        name_width = min(max(name_room(labels), 8), max(longest, heading))  # no wider than the names need
 
+        # Every width explicit: DataTable's own measuring happens later, on idle, and a layout redone before
+        # it (a resize right after the data arrived) was seen to keep the headings' widths and cut "100,0 %".
+        column_widths = widths(labels)
         self.clear(columns=True)
         self.header_height = 2 if any("\n" in labels[i] for i in shown) else 1
         for i in shown:
             spec = self.specs[i]
             label = Text(labels[i], justify="right" if spec.kind == NUMBER else "left")
-            self.add_column(label, width=name_width if spec.kind == NAME else None, key=str(i))
+            self.add_column(label, width=name_width if spec.kind == NAME else column_widths[i], key=str(i))
         # One way of naming for the whole column: the abbreviations for every name once one needs them.
         abbreviate = longest > name_width
         for key, cells in self.entries:
