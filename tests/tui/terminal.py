@@ -38,6 +38,7 @@ class Terminal:
         self._tmux("new-session", "-d", "-s", self.session, "-x", str(cols), "-y", str(rows),
                    *(["-c", str(cwd)] if cwd else []), f"exec {shell}", env={"TERM": "xterm-256color"})
         self._tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        self.socket_path = Path(self._tmux("display-message", "-p", "#{socket_path}").strip())
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
         base = {"PATH": "/usr/local/bin:/usr/bin:/bin", **(env or {})}
@@ -100,4 +101,6 @@ class Terminal:
         self._tmux("send-keys", "-t", self.session, "-l", text)
 
     def close(self) -> None:
+        """Ends this terminal's own tmux server (and the command in it) and removes its socket."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+        self.socket_path.unlink(missing_ok=True)
