@@ -1,17 +1,19 @@
 """The daihoi intranet portal: Flask + HTMX, server-rendered, Vietnamese first."""
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter
+from shared import clock
+from shared import config as settings
 
-from portal import access, db, filters, i18n
-from portal.extensions import csrf, login_manager
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from flask import Flask
+
+# Importing the package stays light (no Flask): the `daihoi` command lives in it, and `daihoi tui` or
+# `daihoi db` need no web framework. create_app imports what it builds.
 
 BLUEPRINTS = (
     "portal.auth.views",
@@ -30,55 +32,32 @@ BLUEPRINTS = (
 )
 
 
-def _secret_key(instance_path: str) -> str:
-    """Embedded default: a random key kept in the instance folder (never in the repo)."""
-    path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def _configured_day() -> dt.date | None:
+    """The current app's TODAY setting, for shared.clock (None outside an app)."""
+    from flask import current_app, has_app_context
 
-
-class DatabaseId(IntegerConverter):
-    """`<int:...>` in URLs: above what an INTEGER column holds is a plain 404 (as for any unknown id) instead
-    of a database overflow (a 500 on PostgreSQL and SQLite). Not a `max=` bound: that makes the router answer
-    405 when another method's rule has the same path."""
-
-    def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        if number > 2**31 - 1:
-            raise NotFound()
-        return number
+    return current_app.config.get("TODAY") if has_app_context() else None
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
+    from portal import access, db, filters, i18n
+    from portal.converters import DatabaseId
+    from portal.extensions import csrf, login_manager
+
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = DatabaseId
-    app.config.from_mapping(
-        DATABASE_URL=None,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,
-        PAGE_SIZE=50,
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
-    )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("DAIHOI")
-    if config:
-        app.config.update(config)
+    # The settings as the command line and the TUI read them (shared/config.py): defaults,
+    # instance/config.py, DAIHOI_* environment, then `config`.
+    app.config.update(settings.load(config, instance=Path(app.instance_path)))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    if not app.config.get("DATABASE_URL"):
-        from shared.db import default_url
-
-        app.config["DATABASE_URL"] = default_url(app.instance_path)
-    if app.config.get("TODAY"):
-        os.environ.setdefault("DAIHOI_TODAY", str(app.config["TODAY"]))
-
-    from shared import notifications
-
-    notifications.set_base_url(app.config.get("BASE_URL"))  # absolute links in mail
+        app.config["SECRET_KEY"] = settings.secret_key(Path(app.instance_path))
+    # Per app, never process-wide: the clock asks the current app for its day, the sessions of this app
+    # carry its base URL for the links in mail (shared.notifications).
+    app.config["TODAY"] = settings.today(app.config)
+    app.config["BASE_URL"] = settings.base_url(app.config)
+    clock.install_provider(_configured_day)
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

@@ -21,7 +21,14 @@ def _app(config: dict | None = None):
 
 
 def _url() -> str:
-    return _app().config["DATABASE_URL"]
+    """The configured database, read without building the portal (shared/config.py); in production the
+    portal is built first, so that every command refuses an unsafe configuration as `daihoi serve` does."""
+    from shared import config
+
+    settings = config.load()
+    if settings.get("ENV") == "production":
+        return _app().config["DATABASE_URL"]
+    return settings["DATABASE_URL"]
 
 
 @group(help=N_("daihoi: theo dõi đại hội công đoàn các cấp."))

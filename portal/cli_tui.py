@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from portal.cli_params import chosen_language, command, option
-from shared import i18n
+from shared import clock, config, i18n
 from shared.i18n import N_, _
 
 
@@ -25,7 +25,13 @@ def tui(server: str | None, refresh: float, lang: str | None) -> None:
             raise click.BadParameter(_("Địa chỉ bắt đầu bằng http:// hoặc https://"), param_hint="--server")
         source = RemoteSource(server)
     else:
-        from portal.cli import _url
-
-        source = LocalSource(_url())
+        # The settings as the portal reads them, without building it (no Flask in this process).
+        settings = config.load()
+        try:
+            day = config.today(settings)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        if day is not None:
+            clock.pin(day)  # this process is the dashboard alone: its clock is the configured day
+        source = LocalSource(settings["DATABASE_URL"])
     DaihoiApp(source, refresh_seconds=refresh, language=language).run()

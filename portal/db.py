@@ -6,6 +6,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
+from shared import notifications
 from shared.db import make_engine, make_session_factory
 
 
@@ -20,7 +21,10 @@ def init_app(app: Flask) -> None:
         options.setdefault("pool_size", max(int(threads), 5))  # 5: SQLAlchemy's default
     engine = make_engine(url, **options)
     app.extensions["daihoi.engine"] = engine
-    app.extensions["daihoi.sessionmaker"] = make_session_factory(engine)
+    sessions = make_session_factory(engine)
+    # What the domain needs of this app's settings travels with its sessions, not in module globals.
+    sessions.configure(info={notifications.BASE_URL: app.config.get("BASE_URL") or ""})
+    app.extensions["daihoi.sessionmaker"] = sessions
     app.teardown_appcontext(_close)
 
 

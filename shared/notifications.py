@@ -18,22 +18,19 @@ REVIEW_ROLES = ("district", "federation")  # as in shared.workflow, which import
 MAX_ATTEMPTS = 5
 
 
-_base_url = ""  # where users reach the portal (BASE_URL): mail links are made absolute with it
+# Where users reach the portal (its BASE_URL setting), for the links in mail: carried by the session the
+# portal makes (Session.info), so each app's mail links follow its own setting. Never taken from a
+# request's Host header, which a client chooses.
+BASE_URL = "daihoi.base_url"
 
 
-def set_base_url(url: str | None) -> None:
-    """Set by the portal from its configuration, never from a request's Host header (which a client
-    chooses: a link in someone else's mail must not point where a client said)."""
-    global _base_url
-    url = (url or "").strip().rstrip("/")
-    if url and not url.startswith(("http://", "https://")):
-        raise ValueError(f"BASE_URL must start with http:// or https://, not {url!r}")
-    _base_url = url
+def base_url_of(session: Session) -> str:
+    return session.info.get(BASE_URL, "")
 
 
-def absolute(link: str) -> str:
-    """A portal path as a link that works outside the portal (in a mail), when BASE_URL is set."""
-    return _base_url + link if _base_url and link.startswith("/") else link
+def absolute(link: str, base_url: str = "") -> str:
+    """A portal path as a link that works outside the portal (in a mail), when there is a base URL."""
+    return base_url + link if base_url and link.startswith("/") else link
 
 
 def review_link(report: CongressReport) -> str:
@@ -87,7 +84,7 @@ def notify(
         if user.email:
             language = user.locale
             queue_mail(session, user.email, messages.render(subject or text, language),
-                       _mail_body(user, messages.render(text, language), link, language))
+                       _mail_body(user, messages.render(text, language), link, language, base_url_of(session)))
     return out
 
 
@@ -97,13 +94,13 @@ def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> Email
     return mail
 
 
-def _mail_body(user: User, text: str, link: str | None, language: str | None = None) -> str:
+def _mail_body(user: User, text: str, link: str | None, language: str | None = None, base_url: str = "") -> str:
     def say(msgid: str, **params: object) -> str:
         return messages.render(message(msgid, **params), language)
 
     lines = [say(N_("Kính gửi %(name)s,"), name=user.full_name or user.username), "", text]
     if link:
-        lines += ["", say(N_("Xem chi tiết trên cổng thông tin daihoi: %(link)s"), link=absolute(link))]
+        lines += ["", say(N_("Xem chi tiết trên cổng thông tin daihoi: %(link)s"), link=absolute(link, base_url))]
     lines += ["", say(N_("Thư gửi tự động từ hệ thống theo dõi đại hội công đoàn; xin đừng trả lời thư này."))]
     return "\n".join(lines)
 

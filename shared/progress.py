@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from shared import clock, data_versions
 from shared.db import SQLITE_BUSY_MS, upsert
+from shared.deadlines import DeadlineStatus, deadline_status
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ProgressSnapshot, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
@@ -59,6 +60,11 @@ class Counts:
     @property
     def days_left(self) -> int:
         return (self.deadline - self.as_of).days
+
+    @property
+    def deadline_status(self) -> DeadlineStatus:
+        """The deadline line of this row (what it reads, whether it is late): the one rule, shared.deadlines."""
+        return deadline_status(self.deadline, self.as_of, self.expected, self.held, self.late)
 
     @property
     def held_pct(self) -> float | None:

@@ -134,9 +134,9 @@ def days_message(days_left: int) -> tuple[str, dict[str, int]]:
     if days_left == 1:
         return N_("còn 1 ngày"), {}
     if days_left > 0:
-        return N_("còn %(days)s ngày"), {"days": days_left}
+        return N_("còn %(days)s ngày"), {"days": format_number(days_left)}
     if days_left == 0:
         return N_("hạn chót hôm nay"), {}
     if days_left == -1:
         return N_("quá hạn 1 ngày"), {}
-    return N_("quá hạn %(days)s ngày"), {"days": -days_left}
+    return N_("quá hạn %(days)s ngày"), {"days": format_number(-days_left)}

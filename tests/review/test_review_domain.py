@@ -6,7 +6,7 @@ import smtplib
 import pytest
 from sqlalchemy import delete, func, select
 
-from shared import history, notifications, review, workflow
+from shared import config, history, notifications, review, workflow
 from shared.errors import Forbidden
 from shared.models import AuditLog, EmailOutbox, Notification
 from shared.reports import record_version
@@ -194,26 +194,27 @@ def test_an_outbox_mail_per_notified_user_with_an_email(world, db):
     assert db.scalar(select(func.count(Notification.id)).where(Notification.user_id == world.g12_reporter.id)) == 1
 
 
-def test_mail_links_are_absolute_with_the_configured_base_url_only(world, db, monkeypatch):
-    monkeypatch.setattr(notifications, "_base_url", "")
+def test_mail_links_are_absolute_with_the_configured_base_url_only(world, db):
     first = world.reports.submitted(world.g12)
     body = db.scalars(select(EmailOutbox.body)).one()
     assert f": /review/{first.id}\n" in body and "http" not in body  # no base URL: a path
     db.execute(delete(EmailOutbox))
-    notifications.set_base_url("https://daihoi.example.vn/")
+    db.info[notifications.BASE_URL] = "https://daihoi.example.vn"  # what the portal's sessions carry
     report = world.reports.submitted(world.g11)
     body = db.scalars(select(EmailOutbox.body)).one()
     assert f"https://daihoi.example.vn/review/{report.id}" in body
     with pytest.raises(ValueError):
-        notifications.set_base_url("daihoi.example.vn")  # a scheme is required
+        config.base_url({"BASE_URL": "daihoi.example.vn"})  # a scheme is required
 
 
-def test_the_portal_takes_the_base_url_from_its_configuration(app, monkeypatch):
+def test_the_portal_takes_the_base_url_from_its_configuration(app):
     from portal import create_app
 
-    monkeypatch.setattr(notifications, "_base_url", "")
-    create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "BASE_URL": "https://cong.vn"})
-    assert notifications.absolute("/review/3") == "https://cong.vn/review/3"
+    other = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "BASE_URL": "https://cong.vn/"})
+    session = other.extensions["daihoi.sessionmaker"]()
+    assert notifications.absolute("/review/3", notifications.base_url_of(session)) == "https://cong.vn/review/3"
+    session.close()
+    other.extensions["daihoi.engine"].dispose()
     with pytest.raises(ValueError):
         create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x", "BASE_URL": "ftp://cong.vn"})
 

@@ -68,7 +68,7 @@ async def settle(pilot) -> None:
                 pass
         await pilot.pause()
         screen = pilot.app.screen
-        if not isinstance(screen, LiveScreen) or not screen.loading and (screen.loads or screen.failures):
+        if not isinstance(screen, LiveScreen) or not screen.fetching and (screen.loads or screen.failures):
             return
 
 

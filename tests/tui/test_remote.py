@@ -57,7 +57,7 @@ async def test_remote_mode_logs_in_through_the_api_and_shows_the_dashboard(serve
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
-            "Liên đoàn Lao động huyện Giồng Riềng", "Liên đoàn Lao động thành phố Rạch Giá"
+            "LĐLĐ huyện Giồng Riềng", "LĐLĐ thành phố Rạch Giá"
         ]
         assert "Đã tổ chức 1/3" in str(app.screen.query_one("#card-grassroots .card-held").content)
         await pilot.press("down", "r")
@@ -83,7 +83,7 @@ async def test_the_error_banner_shows_when_the_server_goes_down_and_backs_off(se
         assert "15 giây" in str(banner.content)
         assert screen.failures == 1 and screen.next_try > time.monotonic() + 10
         screen.tick()  # the timer fires during the back-off: no new attempt
-        assert not screen.loading
+        assert not screen.fetching
         await pilot.press("f5")
         await settle(pilot)
         assert screen.failures == 2 and "30 giây" in str(banner.content)

@@ -38,11 +38,14 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         assert isinstance(app.screen, DashboardScreen)
         assert app.title == "daihoi · trade union congress monitoring"
         assert app.sub_title.endswith("· as of today")
-        assert text(app, "#card-grassroots .card-held").startswith("Held 1/3 (")
-        assert text(app, "#card-grassroots .card-deadline").startswith("Deadline ")
+        assert text(app, "#card-grassroots .card-held") == "Held 1/3"
+        assert text(app, "#card-grassroots .card-countdown") == "46 days left"
+        assert app.screen.query_one("#card-grassroots").border_subtitle == "Deadline 31/05/2023"
         assert text(app, "#table-title") == "Units below (2), sorted by name [s]"
         assert "figures as of 15/04/2023" in text(app, "#scope")
-        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Returned", "Approved"]
+        # At 120 columns beside the side pane, the English headings (single words) leave the names too little
+        # room: the returned reports' column gives way, the others stay.
+        assert headers(app) == ["Unit", "Expected", "Held", "Share", "Overdue", "Submitted", "Approved"]
         assert [str(label.content) for label in app.screen.query(".side-title").results(Label)] == [
             "Overdue", "Recently submitted and reviewed"]
         assert {"Quit", "Find unit", "As-of date", "Congress campaign", "Back", "Refresh", "Export XLSX", "Sort",

@@ -29,7 +29,9 @@ class LiveScreen(TranslatedBindings, Screen):
         self.failures = 0
         self.next_try = 0.0
         self.loads = 0  # completed successful loads, for tests and the status line
-        self.loading = False
+        # A fetch is under way. Not `loading`: that is Textual's Widget.loading, which covers the screen
+        # with a LoadingIndicator (tests/tui/test_no_shadowing.py keeps every such name apart).
+        self.fetching = False
 
     # -- to override ---------------------------------------------------------------------
     def fetch(self) -> Any:
@@ -48,12 +50,12 @@ class LiveScreen(TranslatedBindings, Screen):
         self.load()
 
     def tick(self) -> None:
-        if self.app.screen is not self or time.monotonic() < self.next_try or self.loading:
+        if self.app.screen is not self or time.monotonic() < self.next_try or self.fetching:
             return  # a modal or another screen is on top, backing off, or still fetching
         self.load()
 
     def load(self) -> None:
-        self.loading = True
+        self.fetching = True
         self._fetch_in_thread()
 
     @work(thread=True, exclusive=True, group="load")
@@ -67,7 +69,7 @@ class LiveScreen(TranslatedBindings, Screen):
             self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: Any) -> None:
-        self.loading = False
+        self.fetching = False
         self.failures = 0
         self.next_try = 0.0
         self.query_one(ErrorBanner).clear()
@@ -75,7 +77,7 @@ class LiveScreen(TranslatedBindings, Screen):
         self.loads += 1
 
     def _failed(self, exc: SourceError) -> None:
-        self.loading = False
+        self.fetching = False
         self.failures += 1
         delay = min(self.app.refresh_seconds * 2 ** (self.failures - 1), MAX_BACKOFF)
         self.next_try = time.monotonic() + delay

@@ -17,6 +17,7 @@ from shared.text import format_number, format_percent
 from tui.screens.base import LiveScreen
 from tui.sources import SourceError
 from tui.widgets.banner import ErrorBanner
+from tui.widgets.fitted_table import NAME, NUMBER, Column, FittedTable
 from tui.widgets.level_card import LevelCard
 
 # The table shows one page of the child units, ordered by the source (the read model or the API):
@@ -28,6 +29,12 @@ EXPORT_PAGE = 200  # the API's largest page
 RETURNED = lazy_pgettext("cột số báo cáo", "Trả lại")  # the count of returned reports, not the button
 COLUMNS = (N_("Đơn vị"), N_("Dự kiến"), N_("Đã tổ chức"), N_("Tỷ lệ"), N_("Quá hạn"), N_("Đã gửi"),
            RETURNED, N_("Duyệt"))
+# The review figures give way last, when even two-line headings leave the names too little room (English
+# headings are single words).
+OPTIONAL = (N_("Đã gửi"), RETURNED)
+# Under 120 columns the side pane (overdue units, feed) is hidden: the table's figures and the unit names
+# come first, and sorting by "số quá hạn" [s] lists the overdue units.
+NARROW = 120
 EXPORT_COLUMNS = (N_("Mã"), N_("Đơn vị"), N_("Dự kiến"), N_("Có kế hoạch"), N_("Đã tổ chức"), N_("Đúng hạn"),
                   N_("Trễ hạn"), N_("Quá hạn"), N_("Chưa đến hạn"), N_("Đã gửi"), RETURNED, N_("Đã duyệt"))
 
@@ -51,6 +58,8 @@ class DashboardData:
 
 class DashboardScreen(LiveScreen):
     """The progress of one scope: the user's own unit by default, or a unit drilled into."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
 
     BINDINGS = [
         Binding("enter", "open", N_("Xem đơn vị"), show=False),
@@ -83,17 +92,13 @@ class DashboardScreen(LiveScreen):
         with Horizontal(id="main"):
             with Vertical(id="table-pane"):
                 yield Label("", id="table-title", markup=False)
-                yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
+                yield FittedTable(id="children")
             with VerticalScroll(id="side"):
                 yield Label(_("Quá hạn"), classes="side-title")
                 yield Static("", id="overdue", markup=False)
                 yield Label(_("Mới gửi, mới duyệt"), classes="side-title")
                 yield Static("", id="feed", markup=False)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(DataTable).add_columns(*(_(str(c)) for c in COLUMNS))
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns q Thoát must show
 
     def fetch(self) -> DashboardData:
         app = self.app
@@ -154,20 +159,20 @@ class DashboardScreen(LiveScreen):
         )
 
     def fill_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         current = 0 if self.to_first_row else table.cursor_row
         self.to_first_row = False
-        table.clear()
+        specs = [Column(_(str(COLUMNS[0])), NAME),
+                 *(Column(_(str(c)), NUMBER, optional=c in OPTIONAL) for c in COLUMNS[1:])]
+        entries = []
         for r in self.rows:
             t = r["total"]
-            table.add_row(
+            entries.append((str(r["unit"]["id"]), [
                 r["unit"]["name"], format_number(t["expected"]), format_number(t["held"]),
                 format_percent(t["held"], t["expected"]), format_number(t["overdue"]),
                 format_number(t["submitted"]), format_number(t["returned"]), format_number(t["approved"]),
-                key=str(r["unit"]["id"]),
-            )
-        if self.rows:
-            table.move_cursor(row=min(current, len(self.rows) - 1))
+            ]))
+        table.fill(specs, entries, current)
         count = self.data.children["count"]
         title = _("Đơn vị trực thuộc (%(count)s), sắp xếp theo %(order)s [s]", count=format_number(count),
                   order=_(SORTS[self.sort_index][0]))

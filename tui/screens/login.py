@@ -22,7 +22,7 @@ class LoginScreen(TranslatedBindings, Screen):
             yield Input(placeholder=_("Mật khẩu"), password=True, id="password")
             yield Button(_("Đăng nhập"), variant="primary", id="submit")
             yield Label("", id="login-error", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns q Thoát must show
 
     @on(Input.Submitted, "#username")
     def _next(self) -> None:

@@ -82,7 +82,7 @@ class ReportScreen(LiveScreen):
         yield Label(_("Báo cáo đại hội: %(unit)s", unit=self.unit["name"]), id="scope", markup=False)
         with VerticalScroll():
             yield Static(_("Đang tải…"), id="report", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns q Thoát must show
 
     def fetch(self) -> dict | None:
         return self.app.source.report(self.app.campaign_id, self.unit["id"])

@@ -15,10 +15,13 @@ from shared.models import LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS
 from shared.text import format_number
 from tui.screens.base import LiveScreen
 from tui.widgets.banner import ErrorBanner
+from tui.widgets.fitted_table import NAME, NUMBER, TEXT, Column, FittedTable
 from tui.widgets.level_card import LevelCard
 
 PAGE = 200
 COLUMNS = (N_("Mã"), N_("Đơn vị"), N_("Khu vực"), N_("Đoàn viên"), N_("Báo cáo"))
+KINDS = (TEXT, NAME, TEXT, NUMBER, TEXT)
+OPTIONAL = {N_("Khu vực")}  # a narrow terminal keeps the report state and drops the sector (the filter has it)
 
 
 def _status(unit: dict) -> str:
@@ -60,12 +63,8 @@ class UnitScreen(LiveScreen):
             for level in reversed(LEVEL_ORDER):
                 yield LevelCard(level)
         yield Label("", id="table-title", markup=False)
-        yield DataTable(id="units", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(DataTable).add_columns(*map(_, COLUMNS))
+        yield FittedTable(id="units")
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns q Thoát must show
 
     def fetch(self) -> UnitData:
         app = self.app
@@ -87,14 +86,10 @@ class UnitScreen(LiveScreen):
             card.show(counts)
         self.items = data.units["items"]
         self.cursor = data.units["next_cursor"]
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for u in self.items:
-            table.add_row(u["code"], u["name"], _sector(u), format_number(u["members_count"]), _status(u),
-                          key=str(u["id"]))
-        if self.items:
-            table.move_cursor(row=min(row, len(self.items) - 1))
+        table = self.query_one(FittedTable)
+        specs = [Column(_(label), kind, label in OPTIONAL) for label, kind in zip(COLUMNS, KINDS, strict=True)]
+        table.fill(specs, [(str(u["id"]), [u["code"], u["name"], _sector(u), format_number(u["members_count"]),
+                                          _status(u)]) for u in self.items], table.cursor_row)
         active = [str(SECTOR_LABELS.get(self.filters["sector"] or "", "")), str(STATUS_LABELS.get(self.filters["status"] or "", ""))]
         if self.filters["status"] == "none":
             active[1] = _("Chưa có báo cáo")
