@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test demo bench clean
+.PHONY: run test install install-test system-deps demo bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "daihoi needs Python 3.11+ (set PYTHON=python3.11)")'
@@ -25,8 +25,9 @@ run: install
 	$(BIN)/daihoi demo --if-empty
 	$(BIN)/daihoi serve --host $(HOST) --port $(PORT)
 
-## make test: install with the test extras and run the whole suite (browser tests included).
-test: install-test
+## make test: install with the test extras and the Debian programs the tests drive (Chromium, tmux,
+## LibreOffice: apt-get when run as root, else a message naming the packages), run the whole suite.
+test: install-test system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make bench: the benchmarks at national scale (DB=postgresql for PostgreSQL); not part of `make test`.
@@ -34,6 +35,9 @@ DB ?= sqlite
 UNITS ?= 150000
 bench: install
 	$(BIN)/python -m bench --units $(UNITS) --db $(DB)
+
+system-deps:
+	@scripts/system-deps
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

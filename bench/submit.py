@@ -143,6 +143,8 @@ def _report_body(bench) -> dict:
     ).one()
     data = snapshot(report)
     del data["status"]
+    for row in data["officers"] + data["recommendations"]:  # new rows of each unit's own report
+        row.pop("id", None)
     for rec in data["recommendations"]:  # what a unit types; follow-up belongs to the reviewers
         rec.pop("status", None)
         rec.pop("resolution_note", None)

@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "portal.party.views",
     "portal.review.views",
     "portal.notifications.views",
+    "portal.calendar.views",
     "portal.admin",
     "portal.admin.account",
 )

@@ -14,7 +14,8 @@ from shared import units as unit_queries
 from shared.models import Unit, User
 
 # Everything else needs a logged-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "assets.favicon"}
+# The calendar feed is read by phone calendars, which cannot log in: its secret address is the key.
+PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "assets.favicon", "calendar.feed"}
 
 
 class SessionUser(UserMixin):

@@ -39,7 +39,8 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     from shared.migrate import upgrade
 
-    upgrade(_url(), revision)
+    _migrate(upgrade, revision, N_("Nâng cấp thất bại: %(error)s. Cơ sở dữ liệu đang ở phiên bản %(current)s, "
+                                   "không phiên bản nào bị áp dụng dở dang."))
     click.echo(_("Đã nâng cấp cơ sở dữ liệu."))
 
 
@@ -48,8 +49,21 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     from shared.migrate import downgrade
 
-    downgrade(_url(), revision)
+    _migrate(downgrade, revision, N_("Hạ cấp thất bại: %(error)s. Cơ sở dữ liệu đang ở phiên bản %(current)s, "
+                                     "không phiên bản nào bị áp dụng dở dang."))
     click.echo(_("Đã hạ cơ sở dữ liệu về %(revision)s.", revision=revision))
+
+
+def _migrate(step, revision: str, failed: str) -> None:  # noqa: ANN001
+    """Run an upgrade or downgrade; on failure say where the database stands (each revision runs in its
+    own transaction, so the ones before the failed one stay applied) instead of a traceback."""
+    from shared.migrate import MIGRATION_ERRORS, current, error_text
+
+    url = _url()
+    try:
+        step(url, revision)
+    except MIGRATION_ERRORS as exc:
+        raise click.ClickException(_(failed, error=error_text(exc), current=current(url) or _("(trống)"))) from None
 
 
 @db.command("current", help=N_("In phiên bản lược đồ hiện tại."))

@@ -47,7 +47,7 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
 
     from portal import db as portal_db
     from shared.errors import DomainError
-    from shared.imports import import_units
+    from shared.imports import Limits, import_units
 
     app = _app()
     console = Console(stderr=True)
@@ -60,7 +60,7 @@ def import_units_command(file: Path, dry_run: bool, valid_only: bool, deactivate
             with bar:
                 report = import_units(session, file, filename=file.name, dry_run=dry_run, valid_only=valid_only,
                                       deactivate_missing=deactivate_missing, campaign=campaign,
-                                      progress=_RichProgress(bar))
+                                      progress=_RichProgress(bar), limits=Limits.from_config(app.config))
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         if report.applied:

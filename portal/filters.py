@@ -23,7 +23,8 @@ def init_app(app: Flask) -> None:
     env.filters["vn_date"] = text.format_date
     env.filters["vn_datetime"] = text.format_datetime
     env.filters["days_phrase"] = text.days_phrase
-    env.filters["pct"] = lambda v, d=1: "–" if v is None else text.format_number(v, d) + " %"
+    env.filters["pct"] = text.format_share
+    env.filters["vote_share"] = text.format_vote_share
     env.globals.update(
         url_pattern=url_pattern,
         LEVEL_LABELS=models.LEVEL_LABELS,

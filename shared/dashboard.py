@@ -15,19 +15,10 @@ from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
 from shared.reports import RESULT_FIELDS
-from shared.text import clean_text, fold
+from shared.text import clean_text, fold, format_share
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
-from shared.validation import REC_STATUS_LABELS
+from shared.vocabulary import REC_STATUS_LABELS, STATUS_LABELS, TOPIC_LABELS  # noqa: F401 (re-exported to pages)
 
-TOPIC_LABELS = {
-    "jobs": lazy_gettext("Việc làm"),
-    "income": lazy_gettext("Tiền lương, thu nhập"),
-    "housing": lazy_gettext("Nhà ở"),
-    "facilities": lazy_gettext("Điều kiện hoạt động công đoàn"),
-    "culture": lazy_gettext("Đời sống văn hóa"),
-    "policy": lazy_gettext("Chế độ, chính sách"),
-    "other": lazy_gettext("Khác"),
-}
 # What may happen to a congress by a date (the same rules as shared.progress).
 STATE_LABELS = {
     "on_time": lazy_gettext("Đã tổ chức đúng hạn"),
@@ -36,13 +27,7 @@ STATE_LABELS = {
     "pending": lazy_gettext("Chưa đến hạn"),
 }
 STATE_FILTERS = {"held": lazy_gettext("Đã tổ chức"), **STATE_LABELS}
-REPORT_FILTERS = {
-    "none": lazy_gettext("Chưa có kế hoạch"),
-    "draft": lazy_gettext("Bản nháp"),
-    "submitted": lazy_gettext("Chờ duyệt"),
-    "returned": lazy_gettext("Bị trả lại"),
-    "approved": lazy_gettext("Đã phê duyệt"),
-}
+REPORT_FILTERS = {"none": lazy_gettext("Chưa có kế hoạch"), **STATUS_LABELS}
 # Roles that see the dashboard; roles that resolve recommendations (the People's Committee's work
 # is followed by the coordinators and the federation).
 DASHBOARD_ROLES = ("admin", "coordinator", "federation", "district", "observer")
@@ -120,7 +105,7 @@ def targets(campaign: Campaign) -> dict[str, int]:
 
 def targets_phrase(campaign: Campaign) -> str:
     """'nữ ≥ 30 %, trẻ ≥ 15 %, ...' for pages and reports."""
-    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {goal} %" for name, goal in targets(campaign).items())
+    return ", ".join(f"{PERSONNEL_LABELS[name].lower()} ≥ {format_share(goal, 0)}" for name, goal in targets(campaign).items())
 
 
 def _below(p: Personnel, goals: dict[str, int]) -> list[str]:

@@ -1,32 +1,27 @@
-"""Exports of the dashboard: an XLSX workbook (streamed, write-only) and a DOCX summary report for
-the Standing Committee in the issuing body's administrative layout (Party or State).
+"""Exports of the dashboard: an XLSX workbook (streamed, write-only, through shared.xlsx) and a DOCX
+summary report for the Standing Committee in the issuing body's administrative layout (Party or State,
+through shared.docx_layout).
 
 Both are written in the requesting user's language (shared.i18n); openpyxl and python-docx need real
-strings, so every label goes through str() (_text) before it reaches them."""
+strings, so every label goes through str() before it reaches them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from shared import dashboard as dash
-from shared.i18n import _, is_lazy, lazy_gettext
+from shared import docx_layout as layout
+from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
 from shared.text import days_phrase, format_date, format_number, format_percent
+from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
-
-DATE_FORMAT = "DD/MM/YYYY"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="EEF0F4")
+from shared.xlsx import Percent, Workbook, sheet_title  # noqa: F401  (sheet_title: the one rule for sheet names)
 
 COUNT_HEADERS = [
     ("expected", lazy_gettext("Phải tổ chức")),
@@ -75,23 +70,10 @@ FIELD_HEADERS = {
     "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
     "notes": lazy_gettext("Ghi chú"),
 }
-MEETING_MODES = {
-    "in_person": lazy_gettext("Trực tiếp"),
-    "online": lazy_gettext("Trực tuyến"),
-    "hybrid": lazy_gettext("Trực tiếp kết hợp trực tuyến"),
-}
-SHEET_TITLE_LENGTH = 31  # Excel's limit; a translation must not break the workbook
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _text(value):
-    """A real str for openpyxl / python-docx from a lazy label; other values unchanged."""
-    return str(value) if is_lazy(value) else value
-
-
-def sheet_title(text) -> str:
-    """A valid worksheet name from a (translated) title: no []:*?/\\ and at most 31 characters."""
-    return _SHEET_FORBIDDEN.sub("-", str(text)).strip("'")[:SHEET_TITLE_LENGTH] or "-"
+MEETING_MODES = MEETING_MODE_LABELS
+# Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
+WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
+NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18
 
 
 def _export_filters(filters: dash.Filters | None) -> dash.Filters:
@@ -99,51 +81,9 @@ def _export_filters(filters: dash.Filters | None) -> dash.Filters:
     return filters if filters is not None else dash.Filters(level=None)
 
 
-def _value(value):
-    if is_lazy(value):  # a label (lazy_gettext): its text in the language in force
-        return str(value)
-    if isinstance(value, float):
-        return round(value, 1)
-    return value
-
-
-class _Sheet:
-    """A write-only sheet with a styled, frozen header row, autofilter and real dates."""
-
-    def __init__(self, wb: Workbook, title: str, headers: list, widths: dict[int, int] | None = None):
-        self.ws = wb.create_sheet(sheet_title(title))
-        self.columns = len(headers)
-        self.rows = 1
-        for i, width in (widths or {}).items():
-            self.ws.column_dimensions[get_column_letter(i)].width = width
-        self.ws.freeze_panes = "A2"
-        self.ws.append([self._cell(h, header=True) for h in headers])
-
-    def _cell(self, value, header: bool = False, bold: bool = False):
-        value = _text(value)
-        if not (header or bold or isinstance(value, (dt.date, dt.datetime))):
-            return _value(value)  # plain values stream fastest
-        cell = WriteOnlyCell(self.ws, value=_value(value))
-        if header:
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        elif bold:
-            cell.font = HEADER_FONT
-        if isinstance(value, (dt.date, dt.datetime)):
-            cell.number_format = DATE_FORMAT if not isinstance(value, dt.datetime) else DATE_FORMAT + " HH:MM"
-        return cell
-
-    def append(self, values: list, bold: bool = False) -> None:
-        self.ws.append([self._cell(v, bold=bold) for v in values])
-        self.rows += 1
-
-    def close(self) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"
-
-
 def _count_values(c: Counts) -> list:
-    return [getattr(c, name) for name, _label in COUNT_HEADERS]
+    """The counts of COUNT_HEADERS; the shares as percentages."""
+    return [Percent(getattr(c, name)) if name.endswith("_pct") else getattr(c, name) for name, _label in COUNT_HEADERS]
 
 
 def write_xlsx(
@@ -152,12 +92,12 @@ def write_xlsx(
 ) -> None:
     """The workbook: "Tổng hợp", "Đơn vị", "Kiến nghị", "Nhân sự"; rows are streamed from the database."""
     filters = _export_filters(filters)
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     kw = dict(sector=filters.sector, pilot_only=filters.pilot_only)
     levels = progress_by_level(session, campaign, scope, as_of, **kw)
 
-    summary = _Sheet(wb, _("Tổng hợp"), [_("Cấp / đơn vị"), *[h for _name, h in COUNT_HEADERS], _("Hạn chót"),
-                                         _("Số ngày đến hạn")], {1: 48})
+    summary = wb.sheet(_("Tổng hợp"), [_("Cấp / đơn vị"), *[h for _name, h in COUNT_HEADERS], _("Hạn chót"),
+                                       _("Số ngày đến hạn")], widths={1: NAME_WIDTH})
     for level in LEVEL_ORDER:
         c = levels[level]
         if c.expected:
@@ -174,14 +114,16 @@ def write_xlsx(
     summary.append([])
     summary.append([_("Số liệu tính đến ngày %(date)s · %(campaign)s · Phạm vi: %(scope)s",
                       date=format_date(as_of), campaign=campaign.name, scope=scope.name)])
-    summary.close()
 
-    unit_sheet = _Sheet(
-        wb, _("Đơn vị"),
+    unit_headers = 11  # the columns before the report's fields
+    unit_sheet = wb.sheet(
+        _("Đơn vị"),
         [_("Mã đơn vị"), _("Tên đơn vị"), _("Cấp"), _("Đơn vị cấp trên"), _("Khu vực"), _("Số đoàn viên"),
          _("Tình hình đại hội"), _("Số ngày trễ"), _("Trạng thái báo cáo"), _("Ngày gửi báo cáo"),
          _("Ngày duyệt / trả lại"), *[FIELD_HEADERS.get(f, f) for f in EDITABLE_FIELDS]],
-        {2: 48, 4: 36},
+        widths={2: NAME_WIDTH, 4: 36, 7: 20, 9: 18, 10: DATETIME_WIDTH, 11: DATETIME_WIDTH,
+                **{unit_headers + i: WIDE_FIELDS[f] for i, f in enumerate(EDITABLE_FIELDS, start=1) if f in WIDE_FIELDS}},
+        fit_width=False,  # dozens of columns: printed across pages at a readable size
     )
     yes, no, no_plan = _("Có"), _("Không"), _("Chưa có kế hoạch")
     for row in dash.iter_units(session, campaign, scope, as_of, filters):
@@ -202,35 +144,33 @@ def write_xlsx(
             STATUS_LABELS[row.report_status] if row.report_status else no_plan,
             row.reported("submitted_at"), row.reported("reviewed_at"), *fields,
         ])
-    unit_sheet.close()
 
-    rec_sheet = _Sheet(
-        wb, _("Kiến nghị"),
+    rec_sheet = wb.sheet(
+        _("Kiến nghị"),
         [_("Mã đơn vị"), _("Đơn vị"), _("Đơn vị cấp trên"), _("Chủ đề"), _("Nội dung"), _("Gửi đến"), _("Tình trạng"),
          _("Kết quả giải quyết"), _("Cập nhật")],
-        {2: 40, 5: 60, 8: 40},
+        widths={2: 40, 3: 36, 5: 60, 6: 30, 7: 18, 8: 40, 9: DATETIME_WIDTH},
     )
     for rec, unit, parent in dash.iter_recommendations(session, campaign, scope):
         rec_sheet.append([
             unit.code, unit.name, parent, dash.TOPIC_LABELS.get(rec.topic, rec.topic), rec.text, rec.addressed_to,
             dash.REC_STATUS_LABELS.get(rec.status, rec.status), rec.resolution_note, rec.updated_at,
         ])
-    rec_sheet.close()
 
-    people = _Sheet(
-        wb, _("Nhân sự"),
+    people = wb.sheet(
+        _("Nhân sự"),
         [_("Cấp / đơn vị"), _("Số BCH đã bầu"), _("Tổng số ủy viên"), _("Nữ"), _("Tỷ lệ nữ (%)"), _("Trẻ"),
          _("Tỷ lệ trẻ (%)"), _("Đảng viên"), _("Tỷ lệ đảng viên (%)"), _("Dân tộc thiểu số"), _("Tỷ lệ DTTS (%)"),
          _("Tái cử"), _("Tỷ lệ tái cử (%)"), _("Tham gia lần đầu"), _("Tỷ lệ mới (%)"), _("Dưới chỉ tiêu"),
          _("Công trình chào mừng"), _("Giá trị công trình (đồng)"), _("Điển hình tiên tiến"),
          _("Kinh phí hỗ trợ (đồng)")],
-        {1: 48},
+        widths={1: NAME_WIDTH, 16: 30, 18: AMOUNT_WIDTH, 20: AMOUNT_WIDTH},
     )
 
     def person_row(label: str, p: dash.Personnel, bold: bool = False) -> None:
         shares = []
         for name in ("women", "young", "party", "ethnic", "reelected", "new"):
-            shares += [getattr(p, name), p.pct(name)]
+            shares += [getattr(p, name), Percent(p.pct(name))]
         below = ", ".join(str(dash.PERSONNEL_LABELS[b]) for b in p.below)
         people.append([label, p.committees, p.seats, *shares, below, p.works, p.works_value, p.exemplary, p.funding], bold=bold)
 
@@ -246,31 +186,38 @@ def write_xlsx(
         person_row(_("Tổng cộng"), dash.total_personnel(rows), bold=True)
     people.append([])
     people.append([_("Chỉ tiêu: %(targets)s", targets=dash.targets_phrase(campaign))])
-    people.close()
     wb.save(out)
 
 
 # ---- DOCX -----------------------------------------------------------------------------------------
 
-
-def _place(session: Session, scope: Unit) -> tuple[str, Unit]:
-    """(place name for the date line, province unit) from the root of the scope's tree."""
-    root = (ancestors(session, scope) or [scope])[0]
-    name = root.name
-    # Matched against the unit's (Vietnamese) name: data, not interface.
-    for prefix in ("Liên đoàn Lao động tỉnh ", "Liên đoàn Lao động thành phố ", "Liên đoàn Lao động "):  # noqa: i18n
-        if name.startswith(prefix):
-            return name[len(prefix):], root
-    return name, root
+LEVEL_WIDTHS = (2.6, 1.6, 1.6, 1.7, 1.6, 1.6, 1.6, 1.6, 2.6)  # cm, 16,5 in all (the text width)
+PERSONNEL_WIDTHS = (2.6, 1.6, 1.7, 1.75, 1.75, 1.75, 1.75, 1.75, 1.75)
+TOPIC_WIDTHS = (5.5, 2.5, 2.8, 2.8, 2.8)
+OVERDUE_WIDTHS = (6.5, 4.5, 3.0, 2.5)
 
 
-def _date_line(place: str, day: dt.date) -> str:
-    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s", place=place, **date_parts(day))
+def _chain(session: Session, scope: Unit) -> list[Unit]:
+    return [*ancestors(session, scope), scope]
 
 
-def date_parts(day: dt.date) -> dict[str, str]:
-    """The parts of an administrative date line: day and month on two digits."""
-    return {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": str(day.year)}
+def _issuer(session: Session, scope: Unit, body: str) -> tuple[layout.Issuer, str, list[str]]:
+    """(header, place, recipients) of the summary: Ban Dân vận of the provincial Party committee, or the
+    union body of the scope (a grassroots scope: the provincial federation)."""
+    chain = _chain(session, scope)
+    root = chain[0]
+    if body == "party":
+        place = layout.place_of([root.name])
+        issuer = layout.Issuer(superior=_("TỈNH ỦY %(place)s", place=place.upper()), name=_("BAN DÂN VẬN"),
+                               number=_("Số:      -BC/BDVTU"), party=True)
+        recipients = [_("Thường trực Tỉnh ủy (báo cáo)"), _("Ban Thường vụ Tỉnh ủy (báo cáo)"), _("Lưu Ban Dân vận.")]
+        return issuer, place, recipients
+    issuing = scope if scope.level != "grassroots" else root
+    superior = _("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM") if issuing.level == "province" else root.name.upper()
+    issuer = layout.Issuer(superior=superior, name=issuing.name.upper(), number=_("Số:      /BC-LĐLĐ"), party=False)
+    place = layout.place_of([u.name for u in chain[:chain.index(issuing) + 1]] if issuing in chain else [root.name])
+    recipients = [_("Ban Dân vận Tỉnh ủy (báo cáo)"), _("Ban Thường vụ (báo cáo)"), _("Lưu.")]
+    return issuer, place, recipients
 
 
 def write_docx(
@@ -278,92 +225,25 @@ def write_docx(
     filters: dash.Filters | None = None, body: str = "party", issued_on: dt.date | None = None,
 ) -> None:
     """The summary report: a party body (Ban Dân vận) uses the Party layout, a union body the State one."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     from shared import clock
 
     filters = _export_filters(filters)
     issued_on = issued_on or clock.today()
-    place, root = _place(session, scope)
     levels = progress_by_level(session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only)
     people = dash.personnel_by_level(session, campaign, scope, as_of, filters)
     recs = dash.recommendation_counts(session, campaign, scope)
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    for section in doc.sections:
-        section.left_margin, section.right_margin = Cm(3), Cm(2)
-        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-
-    def line(cell_or_doc, text: str, bold=False, italic=False, underline=False, center=True, size=None, new=True):
-        p = cell_or_doc.add_paragraph() if new else cell_or_doc.paragraphs[0]
-        run = p.add_run(str(text))
-        run.bold, run.italic, run.underline = bold, italic, underline
-        if size:
-            run.font.size = Pt(size)
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return p
-
-    head = doc.add_table(rows=1, cols=2)
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    if body == "party":
-        line(left, _("TỈNH ỦY %(place)s", place=place.upper()), size=13, new=False)
-        line(left, _("BAN DÂN VẬN"), bold=True, size=13)
-        line(left, "*")
-        line(left, _("Số:      -BC/BDVTU"), size=13)
-        line(right, _("ĐẢNG CỘNG SẢN VIỆT NAM"), bold=True, underline=True, size=14, new=False)
-        line(right, _date_line(place, issued_on), italic=True)
-        signer = (_("T/M BAN DÂN VẬN"), _("TRƯỞNG BAN"))
-        recipients = [_("Thường trực Tỉnh ủy (báo cáo)"), _("Ban Thường vụ Tỉnh ủy (báo cáo)"), _("Lưu Ban Dân vận.")]
-    else:
-        issuer = scope if scope.level != "grassroots" else root
-        parent = _("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM") if issuer.level == "province" else root.name.upper()
-        line(left, parent, size=12, new=False)
-        line(left, issuer.name.upper(), bold=True, size=12)
-        line(left, _("Số:      /BC-LĐLĐ"), size=13)
-        line(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=12, new=False)
-        line(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, underline=True, size=13)
-        line(right, _date_line(place, issued_on), italic=True)
-        signer = (_("TM. BAN THƯỜNG VỤ"), _("CHỦ TỊCH"))
-        recipients = [_("Ban Dân vận Tỉnh ủy (báo cáo)"), _("Ban Thường vụ (báo cáo)"), _("Lưu.")]
-
-    line(doc, _("BÁO CÁO"), bold=True, size=14)
-    line(doc, _("Tiến độ, kết quả đại hội công đoàn các cấp nhiệm kỳ %(term)s", term=campaign.term), bold=True)
-    line(doc, _("(Số liệu tính đến ngày %(date)s; phạm vi: %(scope)s)", date=format_date(as_of), scope=scope.name),
-         italic=True)
+    doc = layout.new_document()
+    issuer, place, recipients = _issuer(session, scope, body)
+    layout.header(doc, issuer, place, issued_on)
+    notes = [_("(Số liệu tính đến ngày %(date)s; phạm vi: %(scope)s)", date=format_date(as_of), scope=scope.name)]
     if filters.sector or filters.pilot_only:
         parts = [str(SECTOR_LABELS[filters.sector])] if filters.sector else []
         parts += [_("chỉ đại hội điểm")] if filters.pilot_only else []
-        line(doc, _("Lọc: %(filters)s", filters=", ".join(parts)), italic=True)
-
-    def heading(text: str) -> None:
-        p = doc.add_paragraph()
-        run = p.add_run(str(text))
-        run.bold = True
-
-    def para(text: str) -> None:
-        p = doc.add_paragraph(str(text))
-        p.paragraph_format.first_line_indent = Cm(1)
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-
-    def table(headers: list[str], rows: list[list[str]]) -> None:
-        t = doc.add_table(rows=1, cols=len(headers))
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, headers):
-            cell.text = ""
-            cell.paragraphs[0].add_run(str(text)).bold = True
-        for values in rows:
-            cells = t.add_row().cells
-            for cell, text in zip(cells, values):
-                cell.text = str(text)
-        doc.add_paragraph()
+        notes.append(_("Lọc: %(filters)s", filters=", ".join(parts)))
+    layout.title(doc, _("BÁO CÁO"), _("Tiến độ, kết quả đại hội công đoàn các cấp nhiệm kỳ %(term)s", term=campaign.term),
+                 *notes)
+    heading, para = (lambda text: layout.heading(doc, text)), (lambda text: layout.paragraph(doc, text))
 
     n = format_number
     heading(_("I. TIẾN ĐỘ ĐẠI HỘI THEO CẤP"))
@@ -374,7 +254,7 @@ def write_docx(
             continue
         level_rows.append([
             LEVEL_LABELS[level], n(c.expected), n(c.held), format_percent(c.held, c.expected), n(c.on_time), n(c.late),
-            n(c.overdue), n(c.pending), f"{format_date(c.deadline)} ({days_phrase(c.days_left)})",
+            n(c.overdue), n(c.pending), f"{format_date(c.deadline)}\n({days_phrase(c.days_left)})",
         ])
         para(_(
             "%(level)s: đã tổ chức %(held)s/%(expected)s đại hội (%(held_pct)s), trong đó đúng hạn %(on_time)s, "
@@ -386,8 +266,8 @@ def write_docx(
             pending=n(c.pending), deadline=format_date(c.deadline), days=days_phrase(c.days_left),
             approved=n(c.approved), submitted=n(c.submitted), returned=n(c.returned),
         ))
-    table([_("Cấp"), _("Phải tổ chức"), _("Đã tổ chức"), _("Tỷ lệ"), _("Đúng hạn"), _("Trễ hạn"), _("Quá hạn"),
-           _("Chưa đến hạn"), _("Hạn chót")], level_rows)
+    layout.table(doc, [_("Cấp"), _("Phải tổ chức"), _("Đã tổ chức"), _("Tỷ lệ"), _("Đúng hạn"), _("Trễ hạn"),
+                       _("Quá hạn"), _("Chưa đến hạn"), _("Hạn chót")], level_rows, LEVEL_WIDTHS)
 
     heading(_("II. ĐẠI HỘI ĐIỂM"))
     pilots = [f"{str(LEVEL_LABELS[lv]).lower()} {n(levels[lv].pilots_held)}" for lv in LEVEL_ORDER if levels[lv].expected]
@@ -415,8 +295,8 @@ def write_docx(
         )
         targets = _("Chưa đạt chỉ tiêu: %(below)s.", below=below) if below else _("Đạt các chỉ tiêu về cơ cấu.")
         para(f"{structure} {targets}")
-    table([_("Cấp"), _("Số BCH"), _("Ủy viên"), _("Nữ"), _("Trẻ"), _("Đảng viên"), _("DTTS"), _("Tái cử"), _("Mới")],
-          person_rows)
+    layout.table(doc, [_("Cấp"), _("Số BCH"), _("Ủy viên"), _("Nữ"), _("Trẻ"), _("Đảng viên"), _("DTTS"), _("Tái cử"),
+                       _("Mới")], person_rows, PERSONNEL_WIDTHS)
 
     heading(_("IV. KIẾN NGHỊ, ĐỀ XUẤT CỦA ĐOÀN VIÊN, NGƯỜI LAO ĐỘNG"))
     t = recs["total"]
@@ -425,10 +305,11 @@ def write_docx(
         "chưa giải quyết %(open)s.",
         total=n(t["total"]), resolved=n(t["resolved"]), in_progress=n(t["in_progress"]), open=n(t["open"]),
     ))
-    table(
-        [_("Chủ đề"), _("Tổng số"), _("Chưa giải quyết"), _("Đang giải quyết"), _("Đã giải quyết")],
+    layout.table(
+        doc, [_("Chủ đề"), _("Tổng số"), _("Chưa giải quyết"), _("Đang giải quyết"), _("Đã giải quyết")],
         [[label, n(recs[k]["total"]), n(recs[k]["open"]), n(recs[k]["in_progress"]), n(recs[k]["resolved"])]
          for k, label in dash.TOPIC_LABELS.items() if recs[k]["total"]],
+        TOPIC_WIDTHS,
     )
 
     heading(_("V. PHONG TRÀO THI ĐUA CHÀO MỪNG ĐẠI HỘI, KINH PHÍ HỖ TRỢ"))
@@ -448,7 +329,8 @@ def write_docx(
     ]
     if overdue_rows:
         para(_("Còn %(count)s đơn vị quá hạn chưa tổ chức đại hội:", count=n(len(overdue_rows))))
-        table([_("Đơn vị"), _("Đơn vị cấp trên"), _("Cấp"), _("Số ngày quá hạn")], overdue_rows)
+        layout.table(doc, [_("Đơn vị"), _("Đơn vị cấp trên"), _("Cấp"), _("Số ngày quá hạn")], overdue_rows,
+                     OVERDUE_WIDTHS, text_columns=3)
     else:
         para(_("Không có đơn vị nào quá hạn chưa tổ chức đại hội."))
 
@@ -457,14 +339,8 @@ def write_docx(
     para(_("2. Đề nghị Ủy ban nhân dân tỉnh chỉ đạo giải quyết các kiến nghị của đoàn viên, người lao động nêu trên."))
     para("3. ...")
 
-    sign = doc.add_table(rows=1, cols=2)
-    receivers, signature = sign.rows[0].cells
-    p = receivers.paragraphs[0]
-    r = p.add_run(_("Nơi nhận:"))
-    r.bold, r.italic = True, True
-    for who in recipients:
-        q = receivers.add_paragraph(f"- {who}")
-        q.runs[0].font.size = Pt(11)
-    line(signature, signer[0], bold=True, new=False)
-    line(signature, signer[1], bold=True)
+    # Ban Dân vận is an advisory commission headed by one person: its head signs in that title. A union's
+    # standing committee is a collective body: its president signs on its behalf.
+    capacity = [_(m) for m in layout.ADVISORY_HEAD] if body == "party" else [_("TM. BAN THƯỜNG VỤ"), _("CHỦ TỊCH")]
+    layout.signature(doc, capacity, recipients=recipients)
     doc.save(out)

@@ -2,8 +2,6 @@
 same field list the portal's report uses, so the paper and the screen ask the same questions."""
 from __future__ import annotations
 
-import io
-
 from shared.i18n import _, lazy_gettext
 
 PLAN_ROWS = (
@@ -56,35 +54,35 @@ TEMPLATES = {
 }
 
 
+FIELD_WIDTHS = (9.5, 7.0)  # cm: the label, room to write
+
+
 def build(key: str, term: str) -> bytes:
-    """The DOCX of one template in the user's language; KeyError for an unknown key."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """The DOCX of one template in the user's language; KeyError for an unknown key. A union's document:
+    the State layout's header with blanks for the union's name, number, place and date."""
+    from shared import docx_layout as layout
 
     title = str(TEMPLATES[key])
-    doc = Document()
-    doc.add_paragraph(_("CÔNG ĐOÀN ...........................................\nSố: ....../....."))
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run(f"{title.upper()}\n" + _("Nhiệm kỳ %(term)s", term=term)).bold = True
+    doc = layout.new_document()
+    issuer = layout.Issuer(superior=_("CÔNG ĐOÀN CẤP TRÊN ........................"),
+                           name=_("CÔNG ĐOÀN ........................"), number=_("Số: ....../....."), party=False)
+    layout.header(doc, issuer, "............", None)
+    doc.add_paragraph()
+    head = layout.line(doc, "", bold=True, size=14)
+    head.runs[0].text = f"{title.upper()}\n" + _("Nhiệm kỳ %(term)s", term=term)
+    doc.add_paragraph()
     if key == "bien-ban-dai-hoi":
         for i, section in enumerate(MINUTES_SECTIONS, start=1):
-            doc.add_heading(f"{i}. {section}", level=2)
-            doc.add_paragraph("." * 90)
+            layout.heading(doc, f"{i}. {section}")
+            layout.paragraph(doc, "." * 90, indent=False)
     else:
         rows = PLAN_ROWS if key == "ke-hoach-dai-hoi" else RESULT_ROWS
-        table = doc.add_table(rows=1, cols=2)
-        table.style = "Table Grid"
-        table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Nội dung"), _("Số liệu / thông tin")
-        for _field, label in rows:
-            cells = table.add_row().cells
-            cells[0].text = str(label)
+        layout.table(doc, [_("Nội dung"), _("Số liệu / thông tin")], [[label, ""] for _field, label in rows],
+                     FIELD_WIDTHS, text_columns=2, size=layout.FONT_SIZE)
         if key == "bao-cao-ket-qua-dai-hoi":
-            doc.add_heading(_("Chủ tịch, Phó Chủ tịch, Chủ nhiệm Ủy ban Kiểm tra (họ tên, tỷ lệ phiếu bầu)"), level=2)
-            doc.add_paragraph("." * 90)
-            doc.add_heading(_("Kiến nghị, đề xuất (lĩnh vực, nội dung, nơi nhận)"), level=2)
-            doc.add_paragraph("." * 90)
-    doc.add_paragraph("\n" + _("Người lập biểu\t\t\t\tTM. BAN CHẤP HÀNH"))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            layout.heading(doc, _("Chủ tịch, Phó Chủ tịch, Chủ nhiệm Ủy ban Kiểm tra (họ tên, tỷ lệ phiếu bầu)"))
+            layout.paragraph(doc, "." * 90, indent=False)
+            layout.heading(doc, _("Kiến nghị, đề xuất (lĩnh vực, nội dung, nơi nhận)"))
+            layout.paragraph(doc, "." * 90, indent=False)
+    layout.signature(doc, [_("TM. BAN CHẤP HÀNH"), _("CHỦ TỊCH")], left_title=_("Người lập biểu"))
+    return layout.to_bytes(doc)

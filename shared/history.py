@@ -1,4 +1,4 @@
-"""A report's history: its transitions and a field-by-field diff between any two stored versions."""
+"""A report's history: its transitions, a field-by-field diff between any two stored versions, its audit trail."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,22 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from shared.audit import diff
+from shared import audit
+from shared.audit import EMPTY, diff
 from shared.errors import NotFound
-from shared.i18n import _, N_
-from shared.models import FORM_LABELS, STATUS_LABELS, CongressReport, ReportStatusChange, ReportVersion, User
+from shared.i18n import _
+from shared.models import AuditLog, CongressReport, ReportStatusChange, ReportVersion, User
 from shared.reports import EDITABLE_FIELDS
-from shared.text import format_date, format_number
-from shared.validation import (
-    FIELD_LABELS,
-    GENDER_LABELS,
-    MEETING_MODE_LABELS,
-    OFFICER_ROLE_LABELS,
-    TOPIC_LABELS,
-)
+from shared.vocabulary import FIELD_LABELS  # noqa: F401 (re-exported: the review page reads the labels here)
 
 FIELD_ORDER = {name: i for i, name in enumerate((*EDITABLE_FIELDS, "officers", "recommendations", "status"))}
-EMPTY = N_("(trống)")
 
 
 def transitions(session: Session, report: CongressReport) -> list[ReportStatusChange]:
@@ -91,44 +84,40 @@ def _version_data(session: Session, report: CongressReport, version: int) -> dic
 
 
 def compare(session: Session, report: CongressReport, old: int, new: int) -> list[FieldChange]:
-    """Every field that differs between two versions, in form order, values formatted for reading."""
+    """Every field that differs between two versions, in form order, values formatted for reading; rows
+    (officers, recommendations) one change per row added, removed or changed, matched by their id."""
     changes = diff(_version_data(session, report, old), _version_data(session, report, new))
-    return [
-        FieldChange(name, str(FIELD_LABELS.get(name, name)), display(name, before), display(name, after))
-        for name, (before, after) in sorted(changes.items(), key=lambda kv: FIELD_ORDER.get(kv[0], 999))
-    ]
+    out = []
+    for name, (before, after) in sorted(changes.items(), key=lambda kv: FIELD_ORDER.get(kv[0], 999)):
+        label = audit.field_label(name)
+        if name in audit.ROW_FIELDS:
+            out += [FieldChange(name, label, a if a is not None else _(EMPTY), b if b is not None else _(EMPTY))
+                    for a, b in audit.row_changes(name, before, after)]
+        else:
+            out.append(FieldChange(name, label, display(name, before), display(name, after)))
+    return out
 
 
 def display(name: str, value: Any) -> str:
     """A snapshot value as the report form shows it, in the current language."""
-    if value is None or value == "" or value == []:
-        return _(EMPTY)
-    if name == "officers":
-        return "; ".join(_officer(o) for o in value)
-    if name == "recommendations":
-        return "; ".join(f"{TOPIC_LABELS.get(r.get('topic'), r.get('topic') or '')}: {r.get('text') or ''}" for r in value)
-    if name == "status":
-        return str(STATUS_LABELS.get(value, value))
-    if name == "form":
-        return str(FORM_LABELS.get(value, value))
-    if name == "meeting_mode":
-        return str(MEETING_MODE_LABELS.get(value, value))
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    if name.endswith("_date"):
-        try:
-            return format_date(dt.date.fromisoformat(value))
-        except (TypeError, ValueError):
-            return str(value)
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    return str(value)
+    return audit.describe_value(name, value)
 
 
-def _officer(o: dict[str, Any]) -> str:
-    role = OFFICER_ROLE_LABELS.get(o.get("role"), o.get("role") or "")
-    extra = [str(GENDER_LABELS.get(o.get("gender"), ""))] if o.get("gender") else []
-    if o.get("vote_pct") is not None:
-        extra.append(format_number(o["vote_pct"], 2).rstrip("0").rstrip(",") + " %")
-    text = f"{role}: {o.get('full_name') or ''}"
-    return text + (f" ({', '.join(extra)})" if extra else "")
+def report_trail(session: Session, report: CongressReport | None, limit: int = 30) -> list[dict[str, Any]]:
+    """The report's last audit entries, newest first: when, who, the action and each change as a line
+    (shared.audit.describe: the same reading as the administrators' audit log)."""
+    if report is None:
+        return []
+    rows = session.execute(
+        select(AuditLog, User)
+        .outerjoin(User, User.id == AuditLog.user_id)
+        .where(AuditLog.object_type == "congress_report", AuditLog.object_id == report.id)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    ).all()
+    trail = []
+    for entry, who in rows:
+        described = audit.describe(entry)
+        trail.append(dict(at=entry.at, action=entry.action, action_label=described.action_label,
+                          who=(who.full_name or who.username) if who else "", changes=described.changes))
+    return trail

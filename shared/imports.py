@@ -17,7 +17,7 @@ from shared import audit, i18n
 from shared.errors import DomainError
 from shared.i18n import N_, _
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, CongressReport, Unit, User
-from shared.text import fold, nfc
+from shared.text import fold, format_number, nfc
 from shared.units import child_path, in_subtree, path_segment
 
 # field -> header spellings, compared after fold() and punctuation removal (Vietnamese with or without
@@ -167,21 +167,149 @@ class ImportReport:
                  "dry_run", "valid_only", "applied", "campaign", "expected_change", "kept_active")}
 
 
+# ---- limits ------------------------------------------------------------------------------
+
+# A spreadsheet is a zip of XML: 0,6 MB on disk can hold a 600 MB string, a few MB 400,000 rows. Both
+# limits are checked before any cell is parsed (DAIHOI_IMPORT_MAX_ROWS / DAIHOI_IMPORT_MAX_BYTES). The
+# defaults hold the national data set (150,000 units: a 74 MB sheet as openpyxl writes it) with room.
+MAX_ROWS = 200_000  # rows of the sheet (or lines of the CSV), header included
+MAX_BYTES = 100 * 1024 * 1024  # the file's content once unzipped (CSV: its size)
+MAX_ZIP_MEMBERS = 1000  # a workbook has a dozen parts; thousands only make the zip's directory expensive
+READ_CHUNK = 1024 * 1024
+_ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet[\s>]")  # the sheet's namespace prefix, if it uses one
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*(\d+)(?::[A-Z]*(\d+))?\"")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an import may be; refused (a DomainError) before parsing when the file is bigger."""
+
+    max_rows: int = MAX_ROWS
+    max_bytes: int = MAX_BYTES
+
+    @classmethod
+    def from_config(cls, config: Any) -> "Limits":
+        """From the app's settings (IMPORT_MAX_ROWS, IMPORT_MAX_BYTES: DAIHOI_ variables or instance/config.py)."""
+        return cls(int(config.get("IMPORT_MAX_ROWS") or MAX_ROWS), int(config.get("IMPORT_MAX_BYTES") or MAX_BYTES))
+
+
+def _too_big(limits: Limits) -> DomainError:
+    return DomainError(_("Tệp quá lớn để nhập một lần: nội dung vượt %(limit)s MB. Hãy chia thành nhiều tệp nhỏ hơn.",
+                         limit=format_number(limits.max_bytes / 1024 / 1024, 0)))
+
+
+def _too_many_rows(limits: Limits) -> DomainError:
+    return DomainError(_("Tệp có quá nhiều dòng: mỗi lần nhập tối đa %(limit)s dòng. Hãy chia thành nhiều tệp nhỏ hơn.",
+                         limit=format_number(limits.max_rows)))
+
+
+def _unreadable_xlsx() -> DomainError:
+    return DomainError(_("Không đọc được tệp Excel (.xlsx); hãy kiểm tra lại tệp."))
+
+
+def _zip_entries(f: IO[bytes]) -> int | None:
+    """The entry count the zip's end record declares, read before zipfile builds its directory."""
+    f.seek(0, io.SEEK_END)
+    size = f.tell()
+    f.seek(max(0, size - 65_557))  # the end record (22 bytes) and a comment of at most 65,535
+    tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 12 > len(tail):
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little")
+
+
+def check_xlsx(f: IO[bytes], limits: Limits) -> None:
+    """Refuse a workbook bigger than `limits` without parsing it: the declared sizes of its parts, then their
+    real sizes while decompressing them a chunk at a time (a declared size can lie), and the rows of every
+    sheet, from its <dimension> and by counting its <row> elements. Memory stays at one chunk."""
+    import zipfile
+    import zlib
+
+    entries = _zip_entries(f)
+    if entries is None:
+        raise _unreadable_xlsx()
+    if entries > MAX_ZIP_MEMBERS:
+        raise _too_big(limits)
+    f.seek(0)
+    try:
+        with zipfile.ZipFile(f) as z:
+            members = z.infolist()
+            if sum(m.file_size for m in members) > limits.max_bytes:
+                raise _too_big(limits)
+            total = 0
+            for member in members:
+                sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+                rows, tail, head, tag = 0, b"", b"", b"<row"
+                with z.open(member) as part:
+                    while chunk := part.read(READ_CHUNK):
+                        total += len(chunk)
+                        if total > limits.max_bytes:
+                            raise _too_big(limits)
+                        if not sheet:
+                            continue
+                        if head is not None:  # the sheet's start: its namespace prefix and <dimension>
+                            head += chunk
+                            root, found = _ROOT.search(head), _DIMENSION.search(head)
+                            if root and root.group(1):  # <x:worksheet>: its rows are <x:row>
+                                tag = b"<" + root.group(1) + b":row"
+                            if found and int(found.group(2) or found.group(1)) > limits.max_rows:
+                                raise _too_many_rows(limits)
+                            if tag in head or b"sheetData" in head or len(head) > 65536:
+                                rows = head.count(tag)
+                                tail, head = head[1 - len(tag):], None
+                            continue
+                        # A tag cut between two chunks is counted once: with just enough of the last chunk's end.
+                        rows += (tail + chunk).count(tag)
+                        if rows > limits.max_rows:
+                            raise _too_many_rows(limits)
+                        tail = (tail + chunk)[1 - len(tag):]
+                if head:  # a sheet shorter than its own start
+                    rows = head.count(tag)
+                if rows > limits.max_rows:
+                    raise _too_many_rows(limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        raise _unreadable_xlsx() from exc
+    finally:
+        f.seek(0)
+
+
+def _read_capped(source: IO[bytes] | str | Path, limits: Limits) -> bytes:
+    """The file's bytes, refused past the byte limit without reading more than one byte beyond it."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+    else:
+        raw = source.read(limits.max_bytes + 1)
+    if len(raw) > limits.max_bytes:
+        raise _too_big(limits)
+    return raw
+
+
 # ---- reading ---------------------------------------------------------------------------
 
 
-def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[tuple[int, tuple]], int | None]:
-    """(row number, cell values) for every row of the first sheet, and the row count if known."""
+def _open_rows(source: IO[bytes] | str | Path, filename: str,
+               limits: Limits | None = None) -> tuple[Iterator[tuple[int, tuple]], int | None]:
+    """(row number, cell values) for every row of the first sheet, and the row count if known. A file past
+    `limits` is refused before its cells are parsed."""
+    limits = limits or Limits()
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
+        from xml.etree.ElementTree import ParseError
         from zipfile import BadZipFile
 
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as f:
+                check_xlsx(f, limits)
+        else:
+            check_xlsx(source, limits)
         try:
             # A path is opened (and closed by wb.close()) by openpyxl itself.
             wb = load_workbook(str(source) if isinstance(source, Path) else source, read_only=True, data_only=True)
-        except (BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise DomainError(_("Không đọc được tệp Excel (.xlsx); hãy kiểm tra lại tệp.")) from exc
+        except (BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
+            raise _unreadable_xlsx() from exc
         sheets = _vocabulary()[3]
         ws = next((s for s in wb.worksheets if _key(s.title) in sheets), wb.worksheets[0])
         total = ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 1 else None
@@ -190,12 +318,14 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
             try:
                 for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
                     yield n, values
+            except (ParseError, ValueError, KeyError, IndexError) as exc:  # e.g. a cell naming a missing string
+                raise _unreadable_xlsx() from exc
             finally:
                 wb.close()
 
         return xlsx_rows(), total
     if suffix in (".csv", ".txt"):
-        raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
+        raw = _read_capped(source, limits)
         for encoding in ("utf-8-sig", "cp1258"):
             try:
                 text = raw.decode(encoding)
@@ -204,12 +334,26 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str) -> tuple[Iterator[
                 continue
         else:  # pragma: no cover - cp1258 decodes almost anything
             raise DomainError(_("Không đọc được tệp CSV: hãy lưu tệp với mã hóa UTF-8."))
+        del raw
         first = text.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=first.count)
         total = text.count("\n") + 1
 
+        def records():
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            try:
+                yield from enumerate(reader, start=1)
+            except csv.Error as exc:  # a cell past the reader's 128 KB, a stray NUL...
+                raise DomainError(_("Không đọc được tệp CSV: dòng %(line)s có ô quá dài hoặc sai định dạng.",
+                                    line=format_number(reader.line_num))) from exc
+
+        if total > limits.max_rows:  # lines are not rows when a quoted cell holds a line break: count them
+            for n, _values in records():
+                if n > limits.max_rows:
+                    raise _too_many_rows(limits)
+
         def csv_rows():
-            for n, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            for n, values in records():
                 yield n, tuple(values)
 
         return csv_rows(), total
@@ -322,9 +466,10 @@ def _count(value: Any, row: Row) -> int | None:
     return int(number)
 
 
-def read_units(source: IO[bytes] | str | Path, filename: str, progress: Progress | None = None) -> list[Row]:
+def read_units(source: IO[bytes] | str | Path, filename: str, progress: Progress | None = None,
+               limits: Limits | None = None) -> list[Row]:
     """Every non-empty data row, normalised, with its own field errors (no database needed)."""
-    rows_iter, total = _open_rows(source, filename)
+    rows_iter, total = _open_rows(source, filename, limits)
     columns: dict[str, int] | None = None
     rows: list[Row] = []
     for number, values in rows_iter:
@@ -486,15 +631,17 @@ def import_units(
     campaign: Campaign | None = None,
     progress: Progress | None = None,
     ip: str | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Validate the whole file, then create/update by code (all or nothing unless `valid_only`).
 
     `scope` limits the import to a subtree (a federation user's); None is the whole tree (CLI).
     `campaign` checks the import against a running campaign (see `_check_against_campaign`).
+    `limits` (default: `Limits()`) refuses a file too big to import before it is parsed.
     Flushes only; the caller commits when `report.applied`.
     """
     report = ImportReport(filename=filename, dry_run=dry_run, valid_only=valid_only)
-    rows = read_units(source, filename, progress)
+    rows = read_units(source, filename, progress, limits)
     report.rows = len(rows)
     existing = _load_existing(session)
     if progress:
@@ -690,30 +837,21 @@ def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],
 def template_workbook() -> bytes:
     """The XLSX template in the user's language: the header row with three example rows, and a sheet
     explaining the values. Headers, levels and sectors are written as the import reads them back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from shared.xlsx import Workbook
 
     level, sector = (lambda key: _(LEVEL_SHORT[key])), (lambda key: _(SECTOR_SHORT[key]))
     wb = Workbook()
-    ws = wb.active
-    ws.title = _(UNITS_SHEET)
-    ws.append([header(n) for n in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws = wb.sheet(_(UNITS_SHEET), [header(n) for n in COLUMNS],
+                  widths=dict(enumerate((14, 48, 10, 20, 18, 14, 28, 22), start=1)))
     # Example units (proper names: the same in every language).
     ws.append(["KG", "Liên đoàn Lao động tỉnh Kiên Giang", level("province"), "", sector("state"), 0, "", ""])  # noqa: i18n
     ws.append(["RG", "Liên đoàn Lao động thành phố Rạch Giá", level("district"), "KG", sector("state"), 0,  # noqa: i18n
                "lienhe@ldldrachgia.vn", "0297 3862 000"])
     ws.append(["RG-0001", "Công đoàn cơ sở Trường Tiểu học Vĩnh Lạc", level("grassroots"), "RG",  # noqa: i18n
                sector("public_service"), 42, "", ""])
-    for column, width in zip("ABCDEFGH", (14, 48, 10, 20, 18, 14, 28, 22)):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A2"
 
-    help_ws = wb.create_sheet(_("Hướng dẫn"))
-    help_ws.append([_("Cột"), _("Bắt buộc"), _("Giá trị")])
-    for cell in help_ws[1]:
-        cell.font = Font(bold=True)
+    help_ws = wb.sheet(_("Hướng dẫn"), [_("Cột"), _("Bắt buộc"), _("Giá trị")], widths={1: 26, 2: 24, 3: 110},
+                       autofilter=False)
     yes, no = _("có"), _("không")
     help_ws.append([header("code"), yes, _("Mã duy nhất của đơn vị (chữ, số, gạch ngang); không phân biệt hoa thường. "
                                             "Nhập lại cùng mã sẽ cập nhật đơn vị đó.")])
@@ -733,9 +871,4 @@ def template_workbook() -> bytes:
     help_ws.append([_("Lưu ý"), "", _("Tệp có lỗi sẽ không được nhập dòng nào (trừ khi chọn chỉ nhập các dòng hợp lệ). "
                                      "Đơn vị không bao giờ bị xóa khi nhập; đơn vị không có trong tệp chỉ bị ngừng "
                                      "hoạt động khi chọn rõ tùy chọn đó.")])
-    help_ws.column_dimensions["A"].width = 26
-    help_ws.column_dimensions["B"].width = 24
-    help_ws.column_dimensions["C"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()

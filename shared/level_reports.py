@@ -7,7 +7,6 @@ Workflow: (not started) -> draft -> submitted -> acknowledged, or submitted -> r
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shared import audit, clock, emulation, i18n, notifications, steering
+from shared import audit, clock, docx_layout, emulation, i18n, notifications, steering
 from shared.errors import Conflict, DomainError, InvalidTransition, NotFound
 from shared.i18n import N_, _, lazy_gettext
 from shared.models import (
@@ -33,7 +32,8 @@ from shared.models import (
 )
 from shared.progress import Counts, progress_by_level
 from shared.text import clean_text, format_date, format_number, format_percent
-from shared.units import in_subtree, is_within
+from shared.units import ancestors, in_subtree, is_within
+from shared.vocabulary import REC_STATUS_LABELS, TOPIC_LABELS
 
 AUTHOR_ROLES = ("party_committee",)
 RECEIVER_ROLES = ("coordinator", "admin")
@@ -59,13 +59,6 @@ PERSONNEL_LABELS = {
     "executive_from_plan": lazy_gettext("Trong quy hoạch, đề án nhân sự"),
     "fulltime_not_reelected_age": lazy_gettext("Cán bộ chuyên trách không tái cử do tuổi"),
 }
-TOPIC_LABELS = {
-    "jobs": lazy_gettext("Việc làm"), "income": lazy_gettext("Thu nhập, tiền lương"), "housing": lazy_gettext("Nhà ở"),
-    "facilities": lazy_gettext("Thiết chế công đoàn"), "culture": lazy_gettext("Đời sống văn hóa"),
-    "policy": lazy_gettext("Chính sách"), "other": lazy_gettext("Khác"),
-}
-REC_STATUS_LABELS = {"open": lazy_gettext("Chưa giải quyết"), "in_progress": lazy_gettext("Đang giải quyết"),
-                     "resolved": lazy_gettext("Đã giải quyết")}
 
 
 def clean_multiline(value: str | None, max_length: int) -> str:
@@ -354,6 +347,7 @@ class Prefill:
     emulation: emulation.EmulationSummary
     steering_warnings: list[str] = field(default_factory=list)
     steering_members: int = 0
+    places: list[str] = field(default_factory=list)  # names of the scope and its ancestors, root first
 
 
 def personnel_totals(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date) -> dict[str, dict[str, int]]:
@@ -415,6 +409,7 @@ def prefill(session: Session, campaign: Campaign, body: PartyBody, as_of: dt.dat
         emulation=emulation.summary(session, campaign, scope),
         steering_warnings=steering.warnings(committee),
         steering_members=len(committee.members) if committee else 0,
+        places=[u.name for u in ancestors(session, scope)] + [scope.name],
     )
 
 
@@ -426,45 +421,47 @@ PROGRESS_COLUMNS = (
 )
 
 
+PROGRESS_WIDTHS = (2.4, *[1.45] * len(PROGRESS_COLUMNS), 2.5)  # cm: 16,5 in all (the text width)
+PERSONNEL_WIDTHS = (7.5, 4.5, 4.5)
+TOPIC_WIDTHS = (7.0, 5.5, 4.0)
+
+
+def _issuer(body: PartyBody, province: str) -> tuple[docx_layout.Issuer, list[str]]:
+    """The body's header (Party layout) and who signs: a party committee's standing committee, or the
+    federation's party delegation, both collective bodies signing through their secretary."""
+    if body.kind == "federation_delegation":
+        superior, capacity = _("TỈNH ỦY %(place)s", place=province.upper()), [_("T/M ĐẢNG ĐOÀN"), _("BÍ THƯ")]
+    else:
+        superior, capacity = _("ĐẢNG BỘ TỈNH %(place)s", place=province.upper()), [_("T/M BAN THƯỜNG VỤ"), _("BÍ THƯ")]
+    return docx_layout.Issuer(superior=superior, name=body.name.upper(), number=_("Số:      -BC"), party=True), capacity
+
+
 def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
-    """The level report as a Word draft in the user's language: live figures, then the narrative written in
-    the portal (python-docx needs real strings: labels go through str())."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """The level report as a Word draft in the user's language, in the Party layout (header with the place
+    of the body's scope in the date line, signature of the body): live figures, then the narrative written
+    in the portal (python-docx needs real strings: labels go through str())."""
+    layout = docx_layout
+    names = data.places or [data.body.unit.name]
+    province, place = layout.place_of(names[:1]), layout.place_of(names)
+    issuer, capacity = _issuer(data.body, province)
+    doc = layout.new_document()
+    layout.header(doc, issuer, place, data.as_of)
+    layout.title(doc, _("BÁO CÁO"),
+                 _("Kết quả lãnh đạo, chỉ đạo đại hội công đoàn các cấp nhiệm kỳ %(term)s", term=data.campaign.term))
+    layout.paragraph(doc, _("Kính gửi: Ban Thường vụ Tỉnh ủy (qua Ban Dân vận Tỉnh ủy)."), indent=False)
+    layout.paragraph(doc, _("Phạm vi: %(scope)s. Số liệu tính đến ngày %(date)s.", scope=data.body.unit.name,
+                            date=format_date(data.as_of)), indent=False)
 
-    from shared.exports import date_parts
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    head = doc.add_paragraph()
-    head.add_run(data.body.name.upper()).bold = True
-    dated = _("Số: ....../BC\t\t\tNgày %(day)s tháng %(month)s năm %(year)s", **date_parts(data.as_of))
-    head.add_run("\n" + dated)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(_("BÁO CÁO") + "\n").bold = True
-    title.add_run(_("Kết quả lãnh đạo, chỉ đạo đại hội công đoàn các cấp nhiệm kỳ %(term)s", term=data.campaign.term)).bold = True
-    doc.add_paragraph(_("Kính gửi: Ban Thường vụ Tỉnh ủy (qua Ban Dân vận Tỉnh ủy)."))
-    doc.add_paragraph(_("Phạm vi: %(scope)s. Số liệu tính đến ngày %(date)s.", scope=data.body.unit.name,
-                        date=format_date(data.as_of)))
-
-    doc.add_heading(_("I. Tiến độ tổ chức đại hội"), level=2)
+    layout.heading(doc, _("I. Tiến độ tổ chức đại hội"))
     rows = [c for c in (data.levels[level] for level in LEVEL_ORDER) if c.expected]
-    table = doc.add_table(rows=1, cols=len(PROGRESS_COLUMNS) + 2)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, [_("Cấp"), *[label for _name, label in PROGRESS_COLUMNS], _("Hạn chót")]):
-        cell.text = str(text)
+    layout.table(
+        doc, [_("Cấp"), *[label for _name, label in PROGRESS_COLUMNS], _("Hạn chót")],
+        [[LEVEL_LABELS[c.level], *[format_number(getattr(c, name)) for name, _label in PROGRESS_COLUMNS],
+          format_date(c.deadline)] for c in rows],
+        PROGRESS_WIDTHS, size=10,
+    )
     for c in rows:
-        cells = table.add_row().cells
-        cells[0].text = str(LEVEL_LABELS[c.level])
-        for i, (name, _label) in enumerate(PROGRESS_COLUMNS, start=1):
-            cells[i].text = format_number(getattr(c, name))
-        cells[-1].text = format_date(c.deadline)
-    for c in rows:
-        doc.add_paragraph(
+        layout.paragraph(doc, 
             _("%(level)s: đã tổ chức %(held)s/%(expected)s đại hội (%(held_pct)s), trong đó %(pilots)s đại hội điểm; "
               "%(late)s trễ hạn, %(overdue)s quá hạn chưa tổ chức.",
               level=LEVEL_LABELS[c.level], held=format_number(c.held), expected=format_number(c.expected),
@@ -473,35 +470,31 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
             style="List Bullet",
         )
 
-    doc.add_heading(_("II. Cơ cấu nhân sự Ban Chấp hành được bầu"), level=2)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, [_("Chỉ tiêu"), *[LEVEL_LABELS[l] for l in ("grassroots", "district")]]):
-        cell.text = str(text)
+    layout.heading(doc, _("II. Cơ cấu nhân sự Ban Chấp hành được bầu"))
+    personnel_rows = []
     for f in PERSONNEL_FIELDS:
-        cells = table.add_row().cells
-        cells[0].text = str(PERSONNEL_LABELS[f])
-        for i, level in enumerate(("grassroots", "district"), start=1):
+        cells = [PERSONNEL_LABELS[f]]
+        for level in ("grassroots", "district"):
             sums = data.personnel.get(level, {})
             value = sums.get(f, 0)
             share = "" if f == "executive_size" else f" ({format_percent(value, sums.get('executive_size'))})"
-            cells[i].text = format_number(value) + share
+            cells.append(format_number(value) + share)
+        personnel_rows.append(cells)
+    layout.table(doc, [_("Chỉ tiêu"), *[LEVEL_LABELS[l] for l in ("grassroots", "district")]], personnel_rows,
+                 PERSONNEL_WIDTHS)
 
-    doc.add_heading(_("III. Kiến nghị, đề xuất của đoàn viên, người lao động"), level=2)
+    layout.heading(doc, _("III. Kiến nghị, đề xuất của đoàn viên, người lao động"))
     if data.recommendations:
-        table = doc.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, [_("Lĩnh vực"), _("Tình trạng"), _("Số kiến nghị")]):
-            cell.text = text
-        for topic, status, count in data.recommendations:
-            cells = table.add_row().cells
-            cells[0].text = str(TOPIC_LABELS.get(topic, topic))
-            cells[1].text = str(REC_STATUS_LABELS.get(status, status))
-            cells[2].text = format_number(count)
+        layout.table(
+            doc, [_("Lĩnh vực"), _("Tình trạng"), _("Số kiến nghị")],
+            [[TOPIC_LABELS.get(topic, topic), REC_STATUS_LABELS.get(status, status), format_number(count)]
+             for topic, status, count in data.recommendations],
+            TOPIC_WIDTHS, text_columns=2,
+        )
     else:
-        doc.add_paragraph(_("Chưa có kiến nghị được ghi nhận."))
+        layout.paragraph(doc, _("Chưa có kiến nghị được ghi nhận."))
 
-    doc.add_heading(_("IV. Đơn vị tổ chức trễ hạn hoặc quá hạn chưa tổ chức"), level=2)
+    layout.heading(doc, _("IV. Đơn vị tổ chức trễ hạn hoặc quá hạn chưa tổ chức"))
     if data.late_units:
         for unit, held, deadline in data.late_units:
             params = dict(unit=unit.name, code=unit.code, deadline=format_date(deadline))
@@ -509,28 +502,28 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
                 line = _("%(unit)s (%(code)s): tổ chức ngày %(held)s, hạn chót %(deadline)s.", held=format_date(held), **params)
             else:
                 line = _("%(unit)s (%(code)s): chưa tổ chức, hạn chót %(deadline)s.", **params)
-            doc.add_paragraph(line, style="List Bullet")
+            layout.paragraph(doc, line, style="List Bullet")
     else:
-        doc.add_paragraph(_("Không có."))
+        layout.paragraph(doc, _("Không có."))
 
-    doc.add_heading(_("V. Phong trào thi đua chào mừng đại hội"), level=2)
+    layout.heading(doc, _("V. Phong trào thi đua chào mừng đại hội"))
     e = data.emulation
-    doc.add_paragraph(_(
+    layout.paragraph(doc, _(
         "%(works)s công trình, sản phẩm chào mừng đại hội, tổng giá trị %(value)s đồng; %(individuals)s cá nhân và "
         "%(collectives)s tập thể điển hình được biểu dương, khen thưởng.",
         works=format_number(e.works), value=format_number(e.works_value_vnd),
         individuals=format_number(e.individuals), collectives=format_number(e.collectives),
     ))
-    doc.add_heading(_("VI. Ban Chỉ đạo đại hội"), level=2)
-    doc.add_paragraph(_("Ban Chỉ đạo gồm %(count)s thành viên.", count=format_number(data.steering_members)))
+    layout.heading(doc, _("VI. Ban Chỉ đạo đại hội"))
+    layout.paragraph(doc, _("Ban Chỉ đạo gồm %(count)s thành viên.", count=format_number(data.steering_members)))
     for w in data.steering_warnings:
-        doc.add_paragraph(str(w), style="List Bullet")
+        layout.paragraph(doc, w, style="List Bullet")
 
     for i, name in enumerate(NARRATIVE_FIELDS):
-        doc.add_heading(f"{['VII', 'VIII', 'IX', 'X'][i]}. {NARRATIVE_LABELS[name]}", level=2)
+        layout.heading(doc, f"{['VII', 'VIII', 'IX', 'X'][i]}. {NARRATIVE_LABELS[name]}")
         text = getattr(report, name, None) if report else None
         for para in (text or _("(Nội dung do cấp ủy soạn thảo trên hệ thống.)")).split("\n"):
-            doc.add_paragraph(para)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            layout.paragraph(doc, para)
+    layout.signature(doc, capacity, recipients=[_("Ban Thường vụ Tỉnh ủy (báo cáo)"), _("Ban Dân vận Tỉnh ủy"),
+                                                _("Lưu Văn phòng.")])
+    return layout.to_bytes(doc)

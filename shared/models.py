@@ -26,7 +26,19 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared import clock, messages
-from shared.i18n import lazy_gettext, lazy_pgettext
+from shared.vocabulary import (  # noqa: F401 (the label tables, re-exported: many modules read them from here)
+    AGENCY_KIND_LABELS,
+    DOCUMENT_KIND_LABELS,
+    EXEMPLARY_KIND_LABELS,
+    FORM_LABELS,
+    LEVEL_LABELS,
+    LEVEL_REPORT_STATUS_LABELS,
+    PARTY_BODY_KIND_LABELS,
+    ROLE_LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    STEERING_ROLE_LABELS,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,38 +63,7 @@ class Level(str, enum.Enum):
     GRASSROOTS = "grassroots"
 
 
-LEVEL_LABELS = {
-    "province": lazy_gettext("Cấp tỉnh"),
-    "district": lazy_gettext("Cấp huyện và tương đương"),
-    "grassroots": lazy_gettext("Công đoàn cơ sở"),
-}
 LEVEL_ORDER = ("grassroots", "district", "province")
-
-SECTOR_LABELS = {
-    "state": lazy_gettext("Khu vực nhà nước"),
-    "non_state": lazy_gettext("Ngoài nhà nước"),
-    "fdi": lazy_gettext("Doanh nghiệp FDI"),
-    "public_service": lazy_gettext("Đơn vị sự nghiệp"),
-}
-
-ROLE_LABELS = {
-    "admin": lazy_gettext("Quản trị hệ thống"),
-    "coordinator": lazy_gettext("Ban Dân vận (điều phối)"),
-    "federation": lazy_gettext("LĐLĐ tỉnh"),
-    "district": lazy_gettext("Công đoàn cấp trên cơ sở"),
-    "reporter": lazy_gettext("Công đoàn cơ sở"),
-    "observer": lazy_gettext("Theo dõi"),
-    "party_committee": lazy_gettext("Cấp ủy (huyện ủy, thành ủy, Đảng đoàn)"),
-}
-
-STATUS_LABELS = {
-    "draft": lazy_gettext("Bản nháp"),
-    "submitted": lazy_gettext("Đã gửi"),
-    "returned": lazy_gettext("Bị trả lại"),
-    "approved": lazy_gettext("Đã phê duyệt"),
-}
-
-FORM_LABELS = {"toan_the": lazy_gettext("Đại hội toàn thể"), "dai_bieu": lazy_gettext("Đại hội đại biểu")}
 
 
 def _now() -> dt.datetime:
@@ -244,6 +225,7 @@ class CongressReport(Base):
         CheckConstraint("form IS NULL OR form IN ('toan_the','dai_bieu')", name="form"),
         Index("ix_reports_campaign_status", "campaign_id", "status"),
         Index("ix_reports_campaign_held", "campaign_id", "held_date"),
+        Index("ix_reports_campaign_planned", "campaign_id", "planned_date"),  # the calendar's day ranges
         Index(
             "ix_reports_progress",
             "campaign_id", "unit_id", "status", "held_date", "planned_date", "planned_at", "is_pilot",
@@ -358,7 +340,9 @@ class Recommendation(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
     resolution_note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # When the follow-up side last recorded its status: set by shared.dashboard.update_recommendation, never
+    # by the unit's own saves (which may correct the text of a row being followed up).
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -502,40 +486,20 @@ class ApiToken(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-# ---- Party bodies: level reports, steering committees, guidance, emulation -------------------
+class CalendarFeed(Base):
+    """A user's secret iCalendar address (only its digest is kept); revoking it ends the subscription."""
 
-LEVEL_REPORT_STATUS_LABELS = {
-    "not_started": lazy_gettext("Chưa bắt đầu"),
-    "draft": lazy_gettext("Đang soạn"),
-    "submitted": lazy_gettext("Đã gửi"),
-    "returned": lazy_gettext("Yêu cầu chỉnh sửa"),
-    "acknowledged": lazy_gettext("Đã tiếp nhận"),
-}
-PARTY_BODY_KIND_LABELS = {
-    "district_committee": lazy_gettext("Huyện ủy, thành ủy"),
-    "federation_delegation": lazy_gettext("Đảng đoàn LĐLĐ tỉnh"),
-}
-STEERING_ROLE_LABELS = {
-    "head": lazy_gettext("Trưởng ban"),
-    "standing_deputy": lazy_gettext("Phó Trưởng ban thường trực"),
-    "deputy": lazy_gettext("Phó Trưởng ban"),
-    "member": lazy_gettext("Thành viên"),
-}
-AGENCY_KIND_LABELS = {
-    "mass_mobilization": lazy_gettext("Ban Dân vận"),
-    "organisation": lazy_gettext("Ban Tổ chức"),
-    "propaganda": lazy_gettext("Ban Tuyên giáo"),
-    "federation": lazy_gettext("Liên đoàn Lao động"),
-    "sector": lazy_gettext("Sở, ngành"),
-    "other": lazy_gettext("Khác"),
-}
-DOCUMENT_KIND_LABELS = {
-    "guidance": lazy_gettext("Hướng dẫn"),
-    "plan": lazy_gettext("Kế hoạch"),
-    "form": lazy_gettext("Biểu mẫu"),
-    "announcement": lazy_pgettext("loại văn bản", "Thông báo"),
-}
-EXEMPLARY_KIND_LABELS = {"individual": lazy_gettext("Cá nhân"), "collective": lazy_gettext("Tập thể")}
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# ---- Party bodies: level reports, steering committees, guidance, emulation -------------------
 
 
 class StoredFile(Base):

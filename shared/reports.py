@@ -1,17 +1,21 @@
-"""Congress reports: lookup within scope, creation, snapshots of every version."""
+"""Congress reports: lookup within scope, the save of a draft (and of a draft sent at once), snapshots of
+every version."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.models import (
     Campaign,
     CongressReport,
@@ -22,7 +26,15 @@ from shared.models import (
     Unit,
     User,
 )
-from shared.validation import PLAN_FIELDS, RESULT_FIELDS, check_report, parse_report
+from shared.validation import (
+    OFFICER_KEYS,
+    PLAN_FIELDS,
+    RECOMMENDATION_KEYS,
+    RESULT_FIELDS,
+    check_report,
+    parse_report,
+    validate_report,
+)
 
 EDITABLE_FIELDS = PLAN_FIELDS + RESULT_FIELDS
 
@@ -39,19 +51,21 @@ def snapshot(report: CongressReport) -> dict[str, Any]:
     """Everything a unit reported, JSON-ready: what versions store and diffs compare."""
     data = {name: _json(getattr(report, name)) for name in EDITABLE_FIELDS}
     data["status"] = report.status
+    # Rows carry their id: diffs and the audit trail match rows by it, and the API hands it back to clients.
     data["officers"] = [
-        {"role": o.role, "full_name": o.full_name, "gender": o.gender, "vote_pct": _json(o.vote_pct)}
-        for o in report.officers
+        {"id": o.id, "role": o.role, "full_name": o.full_name, "gender": o.gender, "vote_pct": _json(o.vote_pct)}
+        for o in sorted(report.officers, key=lambda o: o.position)
     ]
     data["recommendations"] = [
         {
+            "id": r.id,
             "topic": r.topic,
             "text": r.text,
             "addressed_to": r.addressed_to,
             "status": r.status,
             "resolution_note": r.resolution_note,
         }
-        for r in report.recommendations
+        for r in sorted(report.recommendations, key=lambda r: (r.id is None, r.id or 0))
     ]
     return data
 
@@ -142,28 +156,59 @@ _NEWEST_OPEN_FIRST = select(Campaign).order_by(Campaign.closed, Campaign.start_d
 _CURRENT = _NEWEST_OPEN_FIRST.limit(1)
 
 
-def update_report(
-    session: Session, report: CongressReport, user: User, data: dict[str, Any], expected_version: int | None
-) -> list[str]:
-    """Save what a unit typed (a draft save: only the given fields change); returns the warnings.
+@dataclass
+class Saved:
+    """What a save did: the report as stored, the contradictions it holds (they block sending, not
+    saving; keyed like the form's fields), the guidance warnings, and whether it was also sent."""
 
-    Invalid data raises DomainError and changes nothing; a stale version raises Conflict.
+    report: CongressReport
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    sent: bool = False
+
+
+_STALE = N_("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.")
+_CREATED_MEANWHILE = N_("Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại.")
+
+
+def save_draft(
+    session: Session, campaign: Campaign, unit: Unit, user: User, data: dict[str, Any],
+    expected_version: int | None,
+) -> Saved:
+    """Save what a unit typed as its draft ("Lưu nháp", the API's PUT): only the fields given change.
+
+    Every rule of a save, in this order:
+    - who and when (shared.workflow.edit_refusal): a closed campaign, someone who does not write this
+      unit's report, a report no longer editable: Forbidden, nothing changes;
+    - the version: `expected_version` is the version the user's form or client saw, None when it saw no
+      report (a form opened before the report existed). A report that exists with another version, or
+      exists although the user saw none, is a Conflict carrying the current report; so is a first save
+      that another request made between our look and our insert (the unique key on campaign and unit);
+    - input that cannot be stored at all (shared.validation.parse_report), or a row id that is not a row
+      of this report: DomainError with the fields, nothing changes;
+    - everything else is saved, contradictions included: the returned `errors` are what must be fixed
+      before sending (the submit check is the full check), `warnings` the guidance flags.
+
+    A failed flush (a concurrent write) has ended the transaction: it is rolled back here, to read the
+    current report for the Conflict; the caller commits on success.
     """
     from shared import workflow  # workflow imports this module (record_version, snapshot)
 
-    if not workflow.can_edit(user, report):
-        raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn."))
-    workflow.check_version(report, expected_version)
+    report = get_report(session, campaign, unit)
+    refusal = workflow.edit_refusal(user, campaign, unit.id, report)
+    if refusal:
+        raise Forbidden(refusal)
+    if report is not None:
+        if expected_version is None:
+            raise Conflict(_(_CREATED_MEANWHILE), current=report)
+        workflow.check_version(report, expected_version)
     values, errors = parse_report(data)
-    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ("officers", "recommendations")}
-    merged = {name: getattr(report, name) for name in EDITABLE_FIELDS}
-    merged["officers"] = None
-    merged.update(values)
-    rule_errors, warnings = check_report(merged, report.campaign, report.unit, full=False)
-    for name, message in rule_errors.items():
-        errors.setdefault(name, message)
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ROW_FIELDS}
+    _check_row_ids(report, values, errors)
     if errors:
-        raise DomainError(_("Báo cáo có lỗi, hãy sửa các ô được đánh dấu."), fields=errors)
+        raise DomainError(_("Chưa lưu: có ô không lưu được, hãy sửa các ô được đánh dấu."), fields=errors)
+    if report is None:
+        report = _create_first(session, campaign, unit, user)
 
     before = snapshot(report)
     for name in EDITABLE_FIELDS:
@@ -178,13 +223,13 @@ def update_report(
         report.planned_at = now
     report.updated_at = now
     report.updated_by_id = user.id
+    flag_modified(report, "updated_at")  # every save is a new version, also one that changed only rows
     version = report.version
     try:
         session.flush()
-    except StaleDataError:
-        raise Conflict(
-            _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
-        ) from None
+    except StaleDataError:  # another request saved between our read and this write
+        session.rollback()
+        raise Conflict(_(_STALE), current=get_report(session, campaign, unit)) from None
     after = snapshot(report)
     record_version(session, report, user, data=after, fresh=report.version != version)
     audit.record(
@@ -192,35 +237,92 @@ def update_report(
         changes=audit.diff(before, after),
     )
     session.flush()
-    return warnings
+    problems, warnings = validate_report(after, campaign, unit, full=False)
+    return Saved(report, problems, warnings)
+
+
+def save_and_submit(
+    session: Session, campaign: Campaign, unit: Unit, user: User, data: dict[str, Any],
+    expected_version: int | None,
+) -> Saved:
+    """"Gửi báo cáo": save what was typed (save_draft, every rule of a save), then send it if the full
+    check passes. The draft is saved either way; `sent` says whether it went, `errors` what stops it."""
+    from shared import workflow
+
+    saved = save_draft(session, campaign, unit, user, data, expected_version)
+    errors, warnings = report_problems(saved.report, full=True)
+    if errors:
+        return Saved(saved.report, errors, warnings)
+    workflow.submit(session, saved.report, user, expected_version=saved.report.version)
+    return Saved(saved.report, {}, warnings, sent=True)
+
+
+def report_problems(report: CongressReport, *, full: bool = False) -> tuple[dict[str, str], list[str]]:
+    """(errors, warnings) of a stored report: its contradictions, or with `full` the submit check (what
+    must be fixed before it can be sent); row errors are keyed by the rows' stored order."""
+    return validate_report(snapshot(report), report.campaign, report.unit, full=full)
+
+
+def _create_first(session: Session, campaign: Campaign, unit: Unit, user: User) -> CongressReport:
+    """The unit's new draft, or a Conflict when another request created it since we looked."""
+    try:
+        return create_report(session, campaign, unit, user)
+    except IntegrityError:
+        session.rollback()  # the failed INSERT ended the transaction
+        current = get_report(session, campaign, unit)
+        if current is None:  # not the unique key on (campaign, unit): not ours to explain
+            raise
+        raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
+
+
+ROW_FIELDS = ("officers", "recommendations")
+
+
+def _check_row_ids(report: CongressReport | None, values: dict[str, Any], errors: dict[str, str]) -> None:
+    """A row carrying an id updates that row: it must be one of this report's rows, and named once."""
+    for key in ROW_FIELDS:
+        if key not in values:
+            continue
+        own = {row.id for row in getattr(report, key)} if report is not None else set()
+        seen: set[int] = set()
+        for i, row in enumerate(values[key]):
+            row_id = row.get("id")
+            if row_id is None:
+                continue
+            if row_id not in own or row_id in seen:
+                errors[f"{key}-{i}-id"] = _("Dòng này không thuộc báo cáo (có thể đã bị xóa); hãy tải lại trang.")
+            seen.add(row_id)
 
 
 def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
-    existing = list(report.officers)
+    """Rows are matched by their id (checked: this report's): kept ones are updated, new ones added, the
+    ones left out removed. The order typed is the order kept."""
+    by_id = {officer.id: officer for officer in report.officers}
     for position, row in enumerate(rows):
-        officer = existing[position] if position < len(existing) else None
+        officer = by_id.pop(row["id"]) if row.get("id") is not None else None
         if officer is None:
-            officer = Officer(position=position)
+            officer = Officer()
             report.officers.append(officer)
         officer.position = position
-        for key in ("role", "full_name", "gender", "vote_pct"):
+        for key in OFFICER_KEYS:
             setattr(officer, key, row.get(key))
-    for officer in existing[len(rows):]:
+    for officer in by_id.values():
         report.officers.remove(officer)
 
 
 def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:
-    """Update rows in place (they keep their id and follow-up history), add or drop the rest."""
-    existing = list(report.recommendations)
-    for position, row in enumerate(rows):
-        rec = existing[position] if position < len(existing) else None
+    """Matched by id like the officers. Only what the unit writes changes (topic, text, addressee): a
+    row keeps its id, its follow-up status and note and their history, whatever rows around it go."""
+    by_id = {rec.id: rec for rec in report.recommendations}
+    for row in rows:
+        rec = by_id.pop(row["id"]) if row.get("id") is not None else None
         if rec is None:
-            rec = Recommendation(campaign_id=report.campaign_id, unit_id=report.unit_id)
+            rec = Recommendation(campaign_id=report.campaign_id, unit_id=report.unit_id, status="open")
             report.recommendations.append(rec)
-        for key in ("topic", "text", "addressed_to", "resolution_note"):
-            setattr(rec, key, row.get(key))
-        rec.status = row.get("status") or "open"
-    for rec in existing[len(rows):]:
+        for key in RECOMMENDATION_KEYS:
+            if getattr(rec, key) != row.get(key):  # an unchanged row is not rewritten (nor its version)
+                setattr(rec, key, row.get(key))
+    for rec in by_id.values():
         report.recommendations.remove(rec)
 
 

@@ -3,7 +3,6 @@ directive's composition checked as warnings."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -162,28 +161,22 @@ def committees_in_scope(session: Session, campaign: Campaign, scope: Unit) -> li
     ))
 
 
+EXPORT_WIDTHS = {1: 40, 2: 16, 3: 14, 4: 26, 5: 30, 6: 34, 7: 20, 8: 26, 9: 60}
+
+
 def export_xlsx(committees: list[SteeringCommittee]) -> bytes:
-    """One row per member, with the committee's unit, decision and warnings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One row per member, with the committee's unit, decision (its date a real date) and warnings."""
+    from shared.xlsx import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = _("Ban chỉ đạo")
-    header = [_("Đơn vị"), _("Số quyết định"), _("Ngày quyết định"), _("Họ và tên"), _("Chức vụ"), _("Cơ quan"),
-              _("Khối"), _("Vai trò"), _("Cảnh báo cơ cấu")]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    sheet = wb.sheet(_("Ban chỉ đạo"), [_("Đơn vị"), _("Số quyết định"), _("Ngày quyết định"), _("Họ và tên"), _("Chức vụ"),
+                                        _("Cơ quan"), _("Khối"), _("Vai trò"), _("Cảnh báo cơ cấu")],
+                     widths=EXPORT_WIDTHS)
     for c in committees:
         warn = " ".join(warnings(c))
+        decision = [c.unit.name, c.decision_number, c.decision_date]
         if not c.members:
-            ws.append([c.unit.name, c.decision_number or "", format_date(c.decision_date), "", "", "", "", "", warn])
+            sheet.append([*decision, None, None, None, None, None, warn])
         for m in c.members:
-            ws.append([c.unit.name, c.decision_number or "", format_date(c.decision_date), m.full_name, m.title,
-                       m.agency, m.agency_kind_label, m.role_label, warn])
-    for col, width in zip("ABCDEFGHI", (40, 16, 14, 26, 30, 34, 20, 26, 60)):
-        ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            sheet.append([*decision, m.full_name, m.title, m.agency, m.agency_kind_label, m.role_label, warn])
+    return wb.to_bytes()

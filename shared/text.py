@@ -72,10 +72,29 @@ def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def format_percent(part: int | float | None, whole: int | float | None, decimals: int = 1) -> str:
+SHARE_DECIMALS = 1  # shares computed from counts (held, women in the committees...): '65,3 %'
+VOTE_DECIMALS = 2  # vote shares are recorded to two decimals (50,01 % elects, 50,00 % does not): '92,50 %'
+
+
+def format_share(value: int | float | Decimal | None, decimals: int = SHARE_DECIMALS) -> str:
+    """The one way a percentage is printed (pages, exports, API labels, TUI): a value in percent,
+    Vietnamese decimal comma, a fixed number of decimals, a space before the sign: 92.5 -> '92,5 %'.
+    None (no base to compute it from) -> '–'."""
+    if value is None:
+        return "–"
+    return format_number(value, decimals) + " %"
+
+
+def format_vote_share(value: int | float | Decimal | None) -> str:
+    """An officer's vote share, always with its two recorded decimals: '92,50 %'."""
+    return format_share(value, VOTE_DECIMALS) if value is not None else ""
+
+
+def format_percent(part: int | float | None, whole: int | float | None, decimals: int = SHARE_DECIMALS) -> str:
+    """`part` of `whole` as a percentage ('–' when there is no whole)."""
     if not whole:
         return "–"
-    return format_number(100 * (part or 0) / whole, decimals) + " %"
+    return format_share(100 * (part or 0) / whole, decimals)
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:

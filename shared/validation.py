@@ -11,9 +11,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shared import clock
-from shared.i18n import _, lazy_gettext
-from shared.models import FORM_LABELS
+from shared.i18n import N_, _
 from shared.text import clean_text, format_date, format_number, parse_date, parse_number
+from shared.vocabulary import (  # noqa: F401 (re-exported: the report's words, read from here by forms and exports)
+    FIELD_LABELS,
+    FORM_LABELS,
+    GENDER_LABELS,
+    MEETING_MODE_LABELS,
+    OFFICER_COLUMN_LABELS,
+    OFFICER_ROLE_LABELS,
+    REC_STATUS_LABELS,
+    RECOMMENDATION_COLUMN_LABELS,
+    TOPIC_LABELS,
+)
 
 # Scalar fields of a report that a unit fills in (the names shared by forms, exports and API).
 PLAN_FIELDS = (
@@ -64,69 +74,13 @@ INT_FIELDS = COUNT_FIELDS + MONEY_FIELDS
 MAX_COUNT = 10_000_000
 MAX_MONEY = 10**15
 
-MEETING_MODE_LABELS = {
-    "in_person": lazy_gettext("Trực tiếp"),
-    "online": lazy_gettext("Trực tuyến"),
-    "hybrid": lazy_gettext("Kết hợp"),
-}
-OFFICER_ROLE_LABELS = {
-    "chair": lazy_gettext("Chủ tịch"),
-    "vice_chair": lazy_gettext("Phó Chủ tịch"),
-    "inspection_head": lazy_gettext("Chủ nhiệm UBKT"),
-}
-GENDER_LABELS = {"male": lazy_gettext("Nam"), "female": lazy_gettext("Nữ")}
-TOPIC_LABELS = {
-    "jobs": lazy_gettext("Việc làm"),
-    "income": lazy_gettext("Thu nhập, tiền lương"),
-    "housing": lazy_gettext("Nhà ở"),
-    "facilities": lazy_gettext("Thiết chế công đoàn"),
-    "culture": lazy_gettext("Đời sống văn hóa, tinh thần"),
-    "policy": lazy_gettext("Chế độ, chính sách"),
-    "other": lazy_gettext("Khác"),
-}
-REC_STATUS_LABELS = {
-    "open": lazy_gettext("Chưa giải quyết"),
-    "in_progress": lazy_gettext("Đang giải quyết"),
-    "resolved": lazy_gettext("Đã giải quyết"),
-}
 OFFICER_KEYS = ("role", "full_name", "gender", "vote_pct")
-RECOMMENDATION_KEYS = ("topic", "text", "addressed_to", "status", "resolution_note")
-
-# Labels of every field, for messages, the print view and diffs.
-FIELD_LABELS = {
-    "planned_date": lazy_gettext("Ngày dự kiến đại hội"),
-    "form": lazy_gettext("Hình thức đại hội"),
-    "form_override_reason": lazy_gettext("Lý do chọn hình thức khác"),
-    "is_pilot": lazy_gettext("Đại hội điểm"),
-    "meeting_mode": lazy_gettext("Cách thức tổ chức"),
-    "planned_summoned": lazy_gettext("Số đại biểu (đoàn viên) dự kiến triệu tập"),
-    "planned_executive_size": lazy_gettext("Số ủy viên BCH dự kiến"),
-    "held_date": lazy_gettext("Ngày tổ chức đại hội"),
-    "members_total": lazy_gettext("Tổng số đoàn viên"),
-    "summoned": lazy_gettext("Số được triệu tập"),
-    "present": lazy_gettext("Số có mặt"),
-    "executive_size": lazy_gettext("Số ủy viên BCH"),
-    "executive_women": lazy_gettext("Trong đó nữ"),
-    "executive_young": lazy_gettext("Trong đó trẻ"),
-    "executive_party": lazy_gettext("Trong đó đảng viên"),
-    "executive_ethnic_minority": lazy_gettext("Trong đó dân tộc thiểu số"),
-    "executive_reelected": lazy_gettext("Tái cử"),
-    "executive_new": lazy_gettext("Tham gia lần đầu"),
-    "executive_from_plan": lazy_gettext("Trong quy hoạch"),
-    "fulltime_not_reelected_age": lazy_gettext("Chuyên trách không tái cử do tuổi"),
-    "standing_size": lazy_gettext("Số ủy viên BTV"),
-    "inspection_size": lazy_gettext("Số ủy viên UBKT"),
-    "delegates_official": lazy_gettext("Đại biểu chính thức dự đại hội cấp trên"),
-    "delegates_alternate": lazy_gettext("Đại biểu dự khuyết"),
-    "works_count": lazy_gettext("Số công trình, sản phẩm chào mừng"),
-    "works_value_vnd": lazy_gettext("Giá trị công trình, sản phẩm (đồng)"),
-    "exemplary_count": lazy_gettext("Số điển hình tiên tiến được biểu dương"),
-    "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
-    "notes": lazy_gettext("Ghi chú"),
-    "status": lazy_gettext("Trạng thái"),
-    "officers": lazy_gettext("Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT"),
-    "recommendations": lazy_gettext("Kiến nghị, đề xuất"),
-}
+RECOMMENDATION_KEYS = ("topic", "text", "addressed_to")
+# A recommendation's follow-up (status, resolution note, when): written by the follow-up side only
+# (shared.dashboard.update_recommendation), never by the unit's own save.
+FOLLOW_UP_KEYS = ("status", "resolution_note")
+ROW_KEYS = {"officers": OFFICER_KEYS, "recommendations": RECOMMENDATION_KEYS}
+MAX_ID = 2**31 - 1
 
 # Submitting needs the plan and the results a superior unit reviews.
 REQUIRED_ON_SUBMIT = (
@@ -258,12 +212,52 @@ def parse_rows(data: dict, key: str) -> list[dict] | None:
 
 
 def compact_rows(rows: list[dict], keys) -> list[dict]:
-    """Rows without the empty ones (a default status alone does not make a row), reindexed."""
-    return [r for r in rows if any(str(r.get(k) or "").strip() for k in keys if k != "status")]
+    """Rows without the empty ones, reindexed. Only the typed columns count: a row emptied on the page keeps
+    nothing but its id, and is dropped (a saved one is then deleted)."""
+    return [r for r in rows if any(str(r.get(k) or "").strip() for k in keys)]
+
+
+def _parse_row_id(value: Any) -> int | None:
+    """The id a row carries through the form or the API (None: a new row)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("Dòng không hợp lệ."))
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise ValueError(_("Dòng không hợp lệ."))
+    return int(text)
+
+
+# How each column of a row is read, and the columns a stored row cannot lack (their message).
+ROW_COLUMNS = {
+    "officers": (
+        ("id", _parse_row_id),
+        ("role", lambda v: _parse_choice(v, OFFICER_ROLE_LABELS)),
+        ("full_name", lambda v: _text(v, 200)),
+        ("gender", lambda v: _parse_choice(v, GENDER_LABELS)),
+        ("vote_pct", _parse_pct),
+    ),
+    "recommendations": (
+        ("id", _parse_row_id),
+        ("topic", lambda v: _parse_choice(v, TOPIC_LABELS)),
+        ("text", lambda v: _text(v, 2000)),
+        ("addressed_to", lambda v: _text(v, 200)),
+    ),
+}
+ROW_REQUIRED = {
+    "officers": (("role", N_("Hãy chọn chức danh.")), ("full_name", N_("Hãy nhập họ và tên."))),
+    "recommendations": (("topic", N_("Hãy chọn lĩnh vực.")), ("text", N_("Hãy nhập nội dung kiến nghị."))),
+}
 
 
 def parse_report(data: dict) -> tuple[dict[str, Any], dict[str, str]]:
-    """(typed values of the fields present in `data`, errors by field) from raw form or JSON input."""
+    """(typed values of the fields present in `data`, errors by field) from raw form or JSON input.
+
+    These errors are input that cannot be stored at all: letters in a number, a number beyond its column's
+    range, a date that is no date, an unknown choice, text over its length, a row without the columns it
+    cannot lack. A draft with any of them is not saved. Rows keep the `id` they carry (None: a new row);
+    a recommendation's follow-up fields are not read (the unit's save never writes them)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name in DATE_FIELDS:
@@ -296,50 +290,35 @@ def parse_report(data: dict) -> tuple[dict[str, Any], dict[str, str]]:
     if values.get("meeting_mode", "x") is None:
         values["meeting_mode"] = "in_person"
 
-    officers = parse_rows(data, "officers")
-    if officers is not None:
+    for key, columns in ROW_COLUMNS.items():
+        rows = parse_rows(data, key)
+        if rows is None:
+            continue
         parsed = []
-        for i, row in enumerate(compact_rows(officers, OFFICER_KEYS)):
+        for i, row in enumerate(compact_rows(rows, ROW_KEYS[key])):
             out: dict[str, Any] = {}
-            for key, parse in (
-                ("role", lambda v: _parse_choice(v, OFFICER_ROLE_LABELS)),
-                ("full_name", lambda v: _text(v, 200)),
-                ("gender", lambda v: _parse_choice(v, GENDER_LABELS)),
-                ("vote_pct", _parse_pct),
-            ):
+            for column, parse in columns:
                 try:
-                    out[key] = parse(row.get(key))
+                    out[column] = parse(row.get(column))
                 except ValueError as exc:
-                    errors[f"officers-{i}-{key}"] = str(exc)
-                    out[key] = None
+                    errors[f"{key}-{i}-{column}"] = str(exc)
+                    out[column] = None
+            for column, message in ROW_REQUIRED[key]:  # NOT NULL columns: a row without them cannot be stored
+                if out[column] is None and f"{key}-{i}-{column}" not in errors:
+                    errors[f"{key}-{i}-{column}"] = _(message)
             parsed.append(out)
-        values["officers"] = parsed
-    recommendations = parse_rows(data, "recommendations")
-    if recommendations is not None:
-        parsed = []
-        for i, row in enumerate(compact_rows(recommendations, RECOMMENDATION_KEYS)):
-            out = {}
-            for key, parse in (
-                ("topic", lambda v: _parse_choice(v, TOPIC_LABELS)),
-                ("text", lambda v: _text(v, 2000)),
-                ("addressed_to", lambda v: _text(v, 200)),
-                ("status", lambda v: _parse_choice(v, REC_STATUS_LABELS) or "open"),
-                ("resolution_note", lambda v: _text(v, 2000)),
-            ):
-                try:
-                    out[key] = parse(row.get(key))
-                except ValueError as exc:
-                    errors[f"recommendations-{i}-{key}"] = str(exc)
-                    out[key] = None
-            parsed.append(out)
-        values["recommendations"] = parsed
+        values[key] = parsed
     return values, errors
 
 
 def check_report(
     values: dict[str, Any], campaign, unit, *, full: bool, today: dt.date | None = None
 ) -> tuple[dict[str, str], list[str]]:
-    """Rules over typed values (missing keys and None are 'not given')."""
+    """Rules over typed values (missing keys and None are 'not given'): contradictions between fields (parts over
+    their whole, re-elected + new against the executive, a date outside the campaign, a vote share too low
+    to be elected) and, with `full` (the submit check), what a report must hold before it is sent.
+
+    A draft may hold these errors: they block sending, not saving (see shared.reports.save_draft)."""
     errors: dict[str, str] = {}
     warnings: list[str] = []
     today = today or clock.today()
@@ -386,10 +365,6 @@ def check_report(
     if officers is not None:
         chairs = 0
         for i, row in enumerate(officers):
-            if not row.get("full_name") and f"officers-{i}-full_name" not in errors:
-                errors[f"officers-{i}-full_name"] = _("Hãy nhập họ và tên.")
-            if not row.get("role") and f"officers-{i}-role" not in errors:
-                errors[f"officers-{i}-role"] = _("Hãy chọn chức danh.")
             pct = row.get("vote_pct")
             if pct is not None and pct <= ELECTED_ABOVE_PCT:
                 errors[f"officers-{i}-vote_pct"] = _("Người trúng cử phải đạt trên 50 % số phiếu hợp lệ.")
@@ -402,12 +377,6 @@ def check_report(
             errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
     elif full:
         errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
-
-    for i, row in enumerate(v("recommendations") or []):
-        if not row.get("text") and f"recommendations-{i}-text" not in errors:
-            errors[f"recommendations-{i}-text"] = _("Hãy nhập nội dung kiến nghị.")
-        if not row.get("topic") and f"recommendations-{i}-topic" not in errors:
-            errors[f"recommendations-{i}-topic"] = _("Hãy chọn lĩnh vực.")
 
     warnings.extend(_guidance(values, campaign, unit))
     return errors, warnings
@@ -452,6 +421,31 @@ def _guidance(values: dict[str, Any], campaign, unit) -> list[str]:
     elif planned and not held and planned > deadline:
         out.append(_("Ngày dự kiến sau hạn chót %(deadline)s của cấp này.", deadline=format_date(deadline)))
     return out
+
+
+_FORM_ORDER = {name: i for i, name in enumerate((*PLAN_FIELDS, *RESULT_FIELDS[:-5], "officers", "recommendations",
+                                                 *RESULT_FIELDS[-5:]))}
+
+
+def field_label(name: str) -> str:
+    """The label of an error's key: a field, or a row's column ("Kiến nghị, đề xuất – dòng 2: Nội dung")."""
+    key, _sep, rest = name.partition("-")
+    if rest and key in ROW_KEYS:
+        index, _sep, column = rest.partition("-")
+        columns = OFFICER_COLUMN_LABELS if key == "officers" else RECOMMENDATION_COLUMN_LABELS
+        return _("%(rows)s – dòng %(number)s: %(column)s", rows=FIELD_LABELS[key], number=int(index) + 1,
+                 column=columns.get(column) or _("mã dòng"))
+    return str(FIELD_LABELS.get(name, name))
+
+
+def problem_list(errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, label, message) of each error, in the order of the form: what a page lists above the form."""
+    def order(name: str) -> tuple[int, int, str]:
+        key, _sep, rest = name.partition("-")
+        index = rest.partition("-")[0]
+        return _FORM_ORDER.get(key, 999), int(index) if index.isdigit() else -1, name
+
+    return [(name, field_label(name), errors[name]) for name in sorted(errors, key=order)]
 
 
 def validate_report(data: dict, campaign, unit, *, full: bool) -> tuple[dict[str, str], list[str]]:

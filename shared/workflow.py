@@ -11,27 +11,49 @@ from sqlalchemy.orm.exc import StaleDataError
 from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.i18n import _, N_
-from shared.models import STATUS_LABELS, CongressReport, ReportStatusChange, User
+from shared.models import Campaign, CongressReport, ReportStatusChange, Unit, User
 from shared.reports import record_version, snapshot
 from shared.text import clean_text
 from shared.units import is_within
 from shared.validation import validate_report
+from shared.vocabulary import STATUS_LABELS
 
 REPORTING_ROLES = ("reporter", "district", "federation")
 REVIEW_ROLES = ("district", "federation")
+EDITABLE_STATES = ("draft", "returned")
 
 
 def can_see(user: User, report: CongressReport) -> bool:
     return is_within(report.unit, user.unit)
 
 
+def reports_for(user: User, unit_id: int) -> bool:
+    """Whether `user` writes the report of the unit `unit_id`: creates it, saves it, sends it.
+
+    Today only the unit's own officers do. Entry on behalf of a unit (its district typing the results of
+    a union that has no one to log in) is a change of this one rule."""
+    return user.role in REPORTING_ROLES and unit_id == user.unit_id
+
+
+def edit_refusal(user: User, campaign: Campaign, unit_id: int, report: CongressReport | None) -> str | None:
+    """Why `user` may not save the unit's report now (None: they may): the rule of every save, of the
+    form's buttons and of attachments. `report` is None when the unit has none yet (a first save creates it)."""
+    if campaign.closed:  # a closed campaign's reports are a record
+        return _("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
+    if not reports_for(user, unit_id):
+        return _("Chỉ đơn vị báo cáo mới được lập báo cáo của mình.")
+    if report is not None and report.status not in EDITABLE_STATES:
+        return _("Báo cáo này không thể sửa ở trạng thái hiện tại.")
+    return None
+
+
+def may_edit(user: User, campaign: Campaign, unit: Unit, report: CongressReport | None) -> bool:
+    return edit_refusal(user, campaign, unit.id, report) is None
+
+
 def can_edit(user: User, report: CongressReport) -> bool:
-    """A unit's own officer edits its report while it is a draft or returned."""
-    return (
-        user.role in REPORTING_ROLES
-        and report.unit_id == user.unit_id
-        and report.status in ("draft", "returned")
-    )
+    """A unit's own officer edits its report while it is a draft or returned, and its campaign is open."""
+    return edit_refusal(user, report.campaign, report.unit_id, report) is None
 
 
 def is_reviewer(user: User, report: CongressReport) -> bool:
@@ -54,8 +76,6 @@ def _transition(
     checked: dict | None = None,
 ) -> CongressReport:
     """`checked`: the report's snapshot taken just before (a transition changes only its status)."""
-    if report.campaign.closed:  # a closed campaign's reports are a record: no more sending or reviewing
-        raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
     from_status = report.status
     version = report.version
     now = clock.now()
@@ -101,6 +121,11 @@ REFUSALS = {
 }
 
 
+def _require_open(report: CongressReport) -> None:
+    if report.campaign.closed:  # a closed campaign's reports are a record: no more sending or reviewing
+        raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
+
+
 def _require_state(report: CongressReport, allowed: tuple[str, ...], action: str) -> None:
     if report.status not in allowed:
         raise InvalidTransition(_(REFUSALS[action], status=STATUS_LABELS[report.status]))
@@ -119,10 +144,11 @@ def _require_reason(reason: str | None) -> str:
 def submit(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
     if not can_see(user, report):
         raise NotFound(_("Không tìm thấy báo cáo."))
-    if user.role not in REPORTING_ROLES or report.unit_id != user.unit_id:
+    if not reports_for(user, report.unit_id):
         raise Forbidden(_("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình."))
+    _require_open(report)
     check_version(report, expected_version)
-    _require_state(report, ("draft", "returned"), "submit")
+    _require_state(report, EDITABLE_STATES, "submit")
     checked = snapshot(report)
     errors, _warnings = validate_report(checked, report.campaign, report.unit, full=True)
     if errors:
@@ -135,6 +161,7 @@ def _review_guard(session: Session, report: CongressReport, user: User, expected
         raise NotFound(_("Không tìm thấy báo cáo."))
     if not is_reviewer(user, report):
         raise Forbidden(_("Chỉ công đoàn cấp trên trực tiếp mới được duyệt báo cáo này."))
+    _require_open(report)
     check_version(report, expected_version)
 
 

@@ -227,7 +227,8 @@ def test_level_report_draft_in_english(db, party):
         phrase = level_reports.checklist_counts(db, party.campaign, party.t.province).phrase
     assert "I. Progress of the congresses" in text and "Indicator" in text and "To be held" in text
     assert "VII. General assessment" in text and "(Text written by the party committee in the portal.)" in text
-    assert "Date 15/04/2023" in text and "Kính gửi" not in text
+    # The Party layout's header, and the place of the body's scope in the date line.
+    assert "COMMUNIST PARTY OF VIETNAM" in text and "Rạch Giá, 15/04/2023" in text and "Kính gửi" not in text
     assert phrase == "Party committee reports received: 0/3"
 
 

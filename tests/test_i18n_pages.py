@@ -73,12 +73,13 @@ def test_report_form_in_english(client, login_as, world):
 
 def test_rejected_save_keeps_what_was_typed_on_an_english_page(client, db, login_as, world):
     login_as(world.reporter)
-    typed = dict(VALID, present="41", notes="Typed before the error")
+    typed = dict(VALID, present="41 người", notes="Typed before the error")  # letters in a number: not stored
     response = post(client, world.g11, typed)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert stored(db, world.g11) is None
-    assert 'name="present" value="41"' in html and "Typed before the error" in html
+    assert 'name="present" value="41 người"' in html and "Typed before the error" in html
+    assert "Not saved:" in html and "Chưa lưu" not in html
     assert 'id="f-present" name="present"' in html and 'aria-invalid="true"' in html
     assert _span(html, "err-present").strip()  # the message sits next to the field
     assert "Congress plan and results" in html and "Save draft" in html and "Status:" in html
@@ -90,9 +91,14 @@ def test_rejected_save_keeps_what_was_typed_on_an_english_page(client, db, login
 
 def test_rejected_save_shows_the_field_errors_in_english(client, login_as, world):
     login_as(world.reporter)
-    html = post(client, world.g11, dict(VALID, present="41")).get_data(as_text=True)
+    html = post(client, world.g11, dict(VALID, present="bốn mươi")).get_data(as_text=True)
     message = _span(html, "err-present")
     assert message.strip() and not VIETNAMESE.search(message)
+    # a contradiction is saved; the page lists, in English, what must be fixed before sending
+    assert post(client, world.g11, dict(VALID, present="41")).status_code == 303
+    html = _page(client, url(world.g11))
+    assert "To fix before the report can be sent:" in html and "must be fixed before the report can be sent" in html
+    assert not VIETNAMESE.search(_span(html, "err-present"))
 
 
 def test_rejected_upload_and_saved_report_messages_in_english(client, db, login_as, world):

@@ -17,7 +17,7 @@ from sqlalchemy import event, func, select, update
 from shared import admin, clock, data_versions, progress, workflow
 from shared.db import make_engine, make_session_factory
 from shared.models import CongressReport, DataVersion, ProgressSnapshot, Unit
-from shared.reports import get_or_create_report, update_report
+from shared.reports import get_or_create_report, save_draft
 from shared.units import create_unit
 from tests.admin.helpers import csv_bytes
 from tests.report_data import complete_results
@@ -104,7 +104,7 @@ def test_report_edit_and_transitions_reach_a_warm_cache(db, world):
     assert _held(db, c, COUNTRY) == 1
     report = get_or_create_report(db, c, t.g11, t.rep)  # new report (and its first status change)
     db.commit()
-    update_report(db, report, t.rep, {"held_date": "10/04/2023"}, report.version)  # an edit
+    save_draft(db, c, t.g11, t.rep, {"held_date": "10/04/2023"}, report.version)  # an edit
     db.commit()
     assert _held(db, c, COUNTRY) == _held(db, c, t.province) == _held(db, c, t.d1) == 2
     complete_results(report, held=dt.date(2023, 4, 10))

@@ -25,7 +25,6 @@ VALID = {
     "officers-0-gender": "female", "officers-0-vote_pct": "92,5",
     "recommendations-present": "1", "recommendations-0-topic": "income",
     "recommendations-0-text": "Đề nghị điều chỉnh lương tối thiểu vùng", "recommendations-0-addressed_to": "UBND tỉnh",
-    "recommendations-0-status": "open", "recommendations-0-resolution_note": "",
 }
 
 
@@ -57,11 +56,26 @@ def stored(db, unit) -> CongressReport | None:
 
 # ---- every rule: a failing and a passing case -----------------------------------------------
 
-RULES = [
-    # (id, bad changes, field with the error, message fragment, good changes)
+# (id, bad changes, field with the error, message fragment, good changes)
+# Input that cannot be stored at all: "Lưu nháp" keeps nothing, says so plainly, marks the fields.
+UNSTORABLE = [
     ("non_negative", {"members_total": "-3"}, "members_total", "Không được là số âm", {"members_total": "41"}),
     ("integer", {"summoned": "ba mươi"}, "summoned", "số nguyên", {"summoned": "38"}),
     ("grouped_money", {"funding_vnd": "2.000.00"}, "funding_vnd", "số nguyên", {"funding_vnd": "2.500.000"}),
+    ("beyond_the_column", {"funding_vnd": "10000000000000000"}, "funding_vnd", "Không được lớn hơn", {"funding_vnd": "1000"}),
+    ("date_format", {"planned_date": "32/13/2023"}, "planned_date", "dd/mm/yyyy", {"planned_date": "2023-04-20"}),
+    ("vote_pct_range", {"officers-0-vote_pct": "120"}, "officers-0-vote_pct", "từ 0 đến 100", {"officers-0-vote_pct": "100"}),
+    ("officer_name", {"officers-0-full_name": "  "}, "officers-0-full_name", "họ và tên", {"officers-0-full_name": "Lê Văn Bình"}),
+    ("officer_role", {"officers-0-role": "thu_ky"}, "officers-0-role", "không hợp lệ", {"officers-0-role": "chair"}),
+    ("recommendation_text", {"recommendations-0-text": ""}, "recommendations-0-text", "nội dung", {"recommendations-0-text": "Nhà ở xã hội"}),
+    ("recommendation_topic", {"recommendations-0-topic": "xyz"}, "recommendations-0-topic", "không hợp lệ", {"recommendations-0-topic": "housing"}),
+    ("notes_length", {"notes": "a" * 5001}, "notes", "5000 ký tự", {"notes": "a" * 5000}),
+    ("reason_length", {"form": "dai_bieu", "form_override_reason": "x" * 501}, "form_override_reason", "500 ký tự",
+     {"form": "dai_bieu", "form_override_reason": "x" * 500}),
+    ("form_choice", {"form": "hop_mat"}, "form", "không hợp lệ", {"form": "toan_the"}),
+]
+# Contradictions between fields: the draft is saved with them; they are shown and block sending.
+CONTRADICTIONS = [
     ("present_le_summoned", {"present": "41"}, "present", "Không được lớn hơn", {"present": "40"}),
     ("summoned_le_members", {"summoned": "45", "present": "30"}, "summoned", "Không được lớn hơn", {"summoned": "39", "present": "30"}),
     ("women_le_size", {"executive_women": "6"}, "executive_women", "Không được lớn hơn", {"executive_women": "5"}),
@@ -74,39 +88,59 @@ RULES = [
     ("held_in_window", {"held_date": "31/12/2022"}, "held_date", "trong thời gian của đợt", {"held_date": "02/01/2023"}),
     ("held_not_future", {"held_date": "02/06/2023"}, "held_date", "không được sau ngày hôm nay", {"held_date": "01/06/2023"}),
     ("planned_in_window", {"planned_date": "01/11/2023"}, "planned_date", "trong thời gian của đợt", {"planned_date": "30/10/2023"}),
-    ("date_format", {"planned_date": "32/13/2023"}, "planned_date", "dd/mm/yyyy", {"planned_date": "2023-04-20"}),
-    ("vote_pct_range", {"officers-0-vote_pct": "120"}, "officers-0-vote_pct", "từ 0 đến 100", {"officers-0-vote_pct": "100"}),
     ("elected_above_half", {"officers-0-vote_pct": "50"}, "officers-0-vote_pct", "trên 50", {"officers-0-vote_pct": "50,01"}),
-    ("officer_name", {"officers-0-full_name": "  "}, "officers-0-full_name", "họ và tên", {"officers-0-full_name": "Lê Văn Bình"}),
-    ("officer_role", {"officers-0-role": "thu_ky"}, "officers-0-role", "không hợp lệ", {"officers-0-role": "chair"}),
     ("one_chair", {"officers-1-role": "chair", "officers-1-full_name": "Trần Văn C", "officers-1-vote_pct": "70"}, "officers", "một Chủ tịch",
      {"officers-1-role": "vice_chair", "officers-1-full_name": "Trần Văn C", "officers-1-vote_pct": "70"}),
-    ("recommendation_text", {"recommendations-0-text": ""}, "recommendations-0-text", "nội dung", {"recommendations-0-text": "Nhà ở xã hội"}),
-    ("recommendation_topic", {"recommendations-0-topic": "xyz"}, "recommendations-0-topic", "không hợp lệ", {"recommendations-0-topic": "housing"}),
-    ("notes_length", {"notes": "a" * 5001}, "notes", "5000 ký tự", {"notes": "a" * 5000}),
-    ("reason_length", {"form": "dai_bieu", "form_override_reason": "x" * 501}, "form_override_reason", "500 ký tự",
-     {"form": "dai_bieu", "form_override_reason": "x" * 500}),
     ("form_override_needs_reason", {"form": "dai_bieu"}, "form_override_reason", "lý do",
      {"form": "dai_bieu", "form_override_reason": "Đơn vị phân tán ở nhiều địa bàn."}),
-    ("form_choice", {"form": "hop_mat"}, "form", "không hợp lệ", {"form": "toan_the"}),
 ]
 
 
-@pytest.mark.parametrize("bad, field, message, good", [r[1:] for r in RULES], ids=[r[0] for r in RULES])
-def test_each_rule_rejects_bad_input_next_to_its_field_and_accepts_good_input(
+def _error_of(html: str, field: str) -> str:
+    return html.split(f'id="err-{field}">', 1)[1].split("</span>", 1)[0]
+
+
+@pytest.mark.parametrize("bad, field, message, good", [r[1:] for r in UNSTORABLE], ids=[r[0] for r in UNSTORABLE])
+def test_input_that_cannot_be_stored_keeps_the_draft_unsaved_and_says_so(
     client, db, login_as, setup, bad, field, message, good
 ):
     login_as(setup.reporter)
     resp = post(client, setup.g11, dict(VALID, **bad))
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    span = html.split(f'id="err-{field}">', 1)[1].split("</span>", 1)[0]
-    assert message.lower() in span.lower(), span
+    assert message.lower() in _error_of(html, field).lower()
+    banner = html.split('id="form-message"', 1)[1].split("</div>", 1)[0]
+    assert "Chưa lưu:" in banner and f'href="#f-{field}"' in banner  # plainly, with the field named
     assert stored(db, setup.g11) is None  # nothing saved
 
     resp = post(client, setup.g11, dict(VALID, **good))
     assert resp.status_code == 303, resp.get_data(as_text=True)[:3000]
     assert stored(db, setup.g11) is not None
+
+
+@pytest.mark.parametrize("bad, field, message, good", [r[1:] for r in CONTRADICTIONS], ids=[r[0] for r in CONTRADICTIONS])
+def test_a_contradiction_is_saved_shown_and_blocks_only_sending(client, db, login_as, setup, bad, field, message, good):
+    login_as(setup.reporter)
+    resp = post(client, setup.g11, dict(VALID, **bad))
+    assert resp.status_code == 303  # "Lưu nháp" saved the draft
+    report = stored(db, setup.g11)
+    assert report is not None and report.status == "draft"
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Đã lưu bản nháp. Còn" in page and "phải sửa trước khi gửi" in page
+    assert message.lower() in _error_of(page, field).lower()  # marked on the form
+    blockers = page.split('id="send-blockers"', 1)[1].split("</div>", 1)[0]
+    assert f'data-field="{field}"' in blockers and "Cần sửa trước khi gửi báo cáo" in blockers
+
+    resp = post(client, setup.g11, dict(VALID, **bad), action="submit", version=report.version)
+    assert resp.status_code == 303 and "check=send" in resp.headers["Location"]
+    assert stored(db, setup.g11).status == "draft"  # not sent
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "chưa gửi được" in page and f'data-field="{field}"' in page
+
+    resp = post(client, setup.g11, dict(VALID, **good), version=stored(db, setup.g11).version)
+    assert resp.status_code == 303
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'id="send-blockers"' not in page and _error_of(page, field) == ""
 
 
 def test_submit_requires_the_results_and_a_chair(client, db, login_as, setup):
@@ -115,14 +149,14 @@ def test_submit_requires_the_results_and_a_chair(client, db, login_as, setup):
     assert post(client, setup.g11, plan_only).status_code == 303
     version = stored(db, setup.g11).version
     resp = post(client, setup.g11, dict(plan_only, **{"officers-present": "1"}), action="submit", version=version)
-    assert resp.status_code == 422
-    html = resp.get_data(as_text=True)
+    assert resp.status_code == 303  # the draft is kept, the send refused: the page says what it needs
+    html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert 'id="err-held_date">Bắt buộc nhập trước khi gửi báo cáo.' in html
     assert "Hãy nhập Chủ tịch công đoàn được bầu." in html
     report = stored(db, setup.g11)
-    assert report.status == "draft" and report.held_date is None  # nothing changed
+    assert report.status == "draft" and report.held_date is None
 
-    resp = post(client, setup.g11, VALID, action="submit", version=version)
+    resp = post(client, setup.g11, VALID, action="submit", version=report.version)
     assert resp.status_code == 303
     report = stored(db, setup.g11)
     assert report.status == "submitted"
@@ -435,3 +469,147 @@ def test_a_report_of_another_campaign_stays_on_that_campaign(client, db, factory
     db.expire_all()
     saved = db.scalars(select(CongressReport).where(CongressReport.unit_id == setup.g11.id)).all()
     assert [r.campaign_id for r in saved] == [setup.campaign.id] != [newer.id]
+
+
+# ---- one save use case: the portal answers what shared.reports.save_draft decides ----------------
+
+
+def test_a_closed_campaigns_draft_cannot_be_saved_or_sent_from_the_form(client, db, login_as, setup):
+    login_as(setup.reporter)
+    assert post(client, setup.g11, dict(VALID, notes="trước khi đóng")).status_code == 303
+    version = stored(db, setup.g11).version
+    setup.campaign.closed = True
+    db.commit()
+    for action in ("save", "submit"):
+        resp = post(client, setup.g11, dict(VALID, notes="sau khi đóng"), action=action, version=version)
+        assert resp.status_code == 403 and "Đợt đại hội đã kết thúc" in resp.get_data(as_text=True)
+    report = stored(db, setup.g11)
+    assert (report.notes, report.version, report.status) == ("trước khi đóng", version, "draft")
+
+
+def test_a_concurrent_first_save_from_the_form_is_the_conflict_page(client, db, login_as, setup, monkeypatch):
+    import shared.reports as reports
+    from shared.db import make_session_factory
+
+    login_as(setup.reporter)
+    original = reports.get_report
+
+    def look_then_lose_the_race(session, campaign, unit):
+        monkeypatch.setattr(reports, "get_report", original)
+        other = make_session_factory(db.get_bind())()
+        reports.create_report(other, other.merge(campaign), other.merge(unit), other.merge(setup.reporter)).notes = "Máy kia"
+        other.commit()
+        other.close()
+        return None
+
+    token = csrf_token(client, url(setup.g11))
+    monkeypatch.setattr(reports, "get_report", look_then_lose_the_race)
+    resp = client.post(url(setup.g11), data=dict(VALID, csrf_token=token, action="save", version="", notes="Máy này"))
+    assert resp.status_code == 409
+    html = resp.get_data(as_text=True)
+    assert "Máy này" in html and "Máy kia" in html
+    assert stored(db, setup.g11).notes == "Máy kia"
+
+
+# ---- rows keep their identity through the form --------------------------------------------------------
+
+
+def _form_rows(html: str, key: str) -> list[str]:
+    """The ids the form's hidden fields carry, row by row."""
+    import re
+
+    return re.findall(rf'name="{key}-\d+-id" value="(\d*)"', html)
+
+
+def _two_followed_up_recommendations(client, db, factory, setup):
+    from shared import dashboard
+    from shared.models import Recommendation
+
+    rows = {"recommendations-0-topic": "housing", "recommendations-0-text": "Nhà ở xã hội",
+            "recommendations-1-topic": "income", "recommendations-1-text": "Tăng lương tối thiểu"}
+    assert post(client, setup.g11, {**VALID, **rows}).status_code == 303
+    report = stored(db, setup.g11)
+    first, second = report.recommendations
+    second = db.get(Recommendation, second.id)
+    dashboard.update_recommendation(db, second, factory.user("coordinator", setup.province), status="in_progress",
+                                    resolution_note="Đang làm việc với Sở Lao động.", expected_version=second.version)
+    db.commit()
+    return first.id, second.id
+
+
+def test_deleting_the_first_of_two_recommendations_keeps_the_second_whole(client, db, factory, login_as, setup):
+    from shared.models import AuditLog, Recommendation
+
+    login_as(setup.reporter)
+    first_id, second_id = _two_followed_up_recommendations(client, db, factory, setup)
+    page = client.get(url(setup.g11)).get_data(as_text=True)
+    assert _form_rows(page, "recommendations") == [str(first_id), str(second_id)]
+    assert 'name="recommendations-0-status"' not in page and 'name="recommendations-0-resolution_note"' not in page
+    # the page as the browser posts it, then "Xóa dòng" on the first row (no JavaScript), then "Lưu nháp"
+    posted = {**VALID, "recommendations-0-id": str(first_id), "recommendations-0-topic": "housing",
+              "recommendations-0-text": "Nhà ở xã hội", "recommendations-1-id": str(second_id),
+              "recommendations-1-topic": "income", "recommendations-1-text": "Tăng lương tối thiểu"}
+    page = post(client, setup.g11, posted, action="remove_recommendation-0").get_data(as_text=True)
+    assert _form_rows(page, "recommendations") == [str(second_id)]  # the remaining row kept its own id
+    remaining = {k: v for k, v in posted.items() if not k.startswith("recommendations-")}
+    remaining.update({"recommendations-present": "1", "recommendations-0-id": str(second_id),
+                      "recommendations-0-topic": "income", "recommendations-0-text": "Tăng lương tối thiểu"})
+    assert post(client, setup.g11, remaining, version=stored(db, setup.g11).version).status_code == 303
+    db.expire_all()
+    assert db.get(Recommendation, first_id) is None
+    kept = db.get(Recommendation, second_id)
+    assert (kept.status, kept.resolution_note) == ("in_progress", "Đang làm việc với Sở Lao động.")
+    assert db.scalars(select(AuditLog.action).where(AuditLog.object_type == "recommendation",
+                                                    AuditLog.object_id == second_id)).all() == ["recommendation.update"]
+
+
+def test_a_units_resave_of_a_returned_report_keeps_the_coordinators_follow_up(client, db, factory, login_as, setup):
+    from shared import workflow
+    from shared.models import Recommendation
+
+    login_as(setup.reporter)
+    first_id, second_id = _two_followed_up_recommendations(client, db, factory, setup)
+    report = stored(db, setup.g11)
+    workflow.submit(db, report, setup.reporter)
+    workflow.return_report(db, report, factory.user("district", setup.d1), "Bổ sung kiến nghị")
+    db.commit()
+    page = client.get(url(setup.g11)).get_data(as_text=True)
+    ids = _form_rows(page, "recommendations")
+    # an old page (or a hand-made post) that still sends the follow-up fields changes nothing of them
+    posted = {**VALID, "recommendations-0-id": ids[0], "recommendations-0-topic": "housing",
+              "recommendations-0-text": "Nhà ở xã hội", "recommendations-1-id": ids[1],
+              "recommendations-1-topic": "income", "recommendations-1-text": "Tăng lương tối thiểu vùng",
+              "recommendations-1-status": "open", "recommendations-1-resolution_note": ""}
+    resp = post(client, setup.g11, posted, action="submit", version=stored(db, setup.g11).version)
+    assert resp.status_code == 303
+    db.expire_all()
+    kept = db.get(Recommendation, second_id)
+    assert (kept.text, kept.status, kept.resolution_note) == (
+        "Tăng lương tối thiểu vùng", "in_progress", "Đang làm việc với Sở Lao động.")
+    assert stored(db, setup.g11).status == "submitted"
+
+
+def test_officer_rows_keep_their_ids_through_added_and_removed_rows(client, db, login_as, setup):
+    from shared.models import Officer
+
+    login_as(setup.reporter)
+    two = {**VALID, "officers-1-role": "vice_chair", "officers-1-full_name": "Trần Văn Công", "officers-1-vote_pct": "80"}
+    assert post(client, setup.g11, two).status_code == 303
+    hoa, cong = stored(db, setup.g11).officers
+    page = client.get(url(setup.g11)).get_data(as_text=True)
+    assert _form_rows(page, "officers") == [str(hoa.id), str(cong.id)]
+    posted = {**two, "officers-0-id": str(hoa.id), "officers-1-id": str(cong.id)}
+    page = post(client, setup.g11, posted, action="add_officer").get_data(as_text=True)
+    assert _form_rows(page, "officers") == [str(hoa.id), str(cong.id), ""]  # the new row has no id yet
+    page = post(client, setup.g11, posted, action="remove_officer-0").get_data(as_text=True)
+    assert _form_rows(page, "officers") == [str(cong.id)]
+    token = csrf_token(client, url(setup.g11))  # the same with htmx: the rows endpoint swaps the table only
+    block = client.post(url(setup.g11, "/rows"), data=dict(posted, action="remove_officer-0"),
+                        headers={"HX-Request": "true", "HX-Target": "officers", "X-CSRFToken": token})
+    assert _form_rows(block.get_data(as_text=True), "officers") == [str(cong.id)]
+    only_cong = {k: v for k, v in posted.items() if not k.startswith("officers-")}
+    only_cong.update({"officers-present": "1", "officers-0-id": str(cong.id), "officers-0-role": "vice_chair",
+                      "officers-0-full_name": "Trần Văn Công", "officers-0-vote_pct": "80"})
+    assert post(client, setup.g11, only_cong, version=stored(db, setup.g11).version).status_code == 303
+    db.expire_all()
+    assert [(o.id, o.full_name) for o in db.scalars(select(Officer))] == [(cong.id, "Trần Văn Công")]

@@ -3,6 +3,8 @@
 Revision ID: 0001
 Revises: 
 Create Date: 2026-11-26 08:01:07.703198
+
+Downgrade loses: everything (every table is dropped).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -3,6 +3,12 @@
 Revision ID: 0002c
 Revises: 0002x
 Create Date: 2026-11-26 08:16:30.055897
+
+Downgrade loses: the party bodies, level reports, steering committees and their members, guidance
+documents with their files, receipts and targets, congress works and exemplary entries; campaigns'
+level_report_grace_days; the party_committee accounts (the old role CHECK cannot hold them) with their
+notifications and API tokens, and their name on the records they touched (audit trail, report
+history, reminders, attachments), which is set to NULL.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -202,19 +208,21 @@ def upgrade() -> None:
 
 
 
+# What the downgrade deletes besides the tables and columns it drops (tests/test_migrations.py checks
+# that exactly these rows, and the rows that depended on them, are all it loses).
+DOWNGRADE_DELETES = {"users": "role = 'party_committee'"}
+# The references to users in the tables that stay: nullable ones forget a deleted account, the rows of
+# the others belong to it and go with it.
+USER_REFERENCES_NULLED = [
+    ("audit_log", "user_id"), ("congress_reports", "reviewed_by_id"), ("congress_reports", "updated_by_id"),
+    ("reminders", "sent_by_id"), ("attachments", "uploaded_by_id"), ("report_status_changes", "user_id"),
+    ("report_versions", "user_id"),
+]
+USER_ROWS_DELETED = ["api_tokens", "notifications"]
+
+
 def downgrade() -> None:
-    # Party-committee accounts cannot exist under the old CHECK: drop them (their trail keeps no user).
-    party_users = "SELECT id FROM users WHERE role = 'party_committee'"
-    op.execute(f"UPDATE audit_log SET user_id = NULL WHERE user_id IN ({party_users})")
-    op.execute(f"DELETE FROM notifications WHERE user_id IN ({party_users})")
-    op.execute("DELETE FROM users WHERE role = 'party_committee'")
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_users_role'), ROLES_OLD)
-
-    with op.batch_alter_table('campaigns', schema=None) as batch_op:
-        batch_op.drop_column('level_report_grace_days')
-
+    # The tables of this revision first: several of them reference the accounts deleted below.
     with op.batch_alter_table('document_targets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_targets_unit_id'))
 
@@ -250,3 +258,18 @@ def downgrade() -> None:
 
     op.drop_table('steering_committees')
     op.drop_table('party_bodies')
+
+    # Party-committee accounts cannot exist under the old CHECK. Explicit rather than ON DELETE: SQLite
+    # runs the revisions with foreign keys off (batch mode), where no cascade fires.
+    party_users = f"SELECT id FROM users WHERE {DOWNGRADE_DELETES['users']}"
+    for table, column in USER_REFERENCES_NULLED:
+        op.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({party_users})")
+    for table in USER_ROWS_DELETED:
+        op.execute(f"DELETE FROM {table} WHERE user_id IN ({party_users})")
+    op.execute(f"DELETE FROM users WHERE {DOWNGRADE_DELETES['users']}")
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_users_role'), ROLES_OLD)
+
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_column('level_report_grace_days')

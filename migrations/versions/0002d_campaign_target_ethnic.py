@@ -2,6 +2,8 @@
 
 Revision ID: 0002d
 Revises: 0002c
+
+Downgrade loses: campaigns' target share of ethnic minority members (target_ethnic_pct).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -2,6 +2,8 @@
 
 Revision ID: 0002x
 Revises: 0001
+
+Downgrade loses nothing: indexes only.
 """
 from alembic import op
 

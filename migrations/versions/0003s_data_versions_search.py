@@ -2,6 +2,9 @@
 
 Revision ID: 0003s
 Revises: 0002d
+
+Downgrade loses nothing typed: the data-version tokens (caches start cold) and SQLite's search
+index, which the upgrade rebuilds from `units`.
 """
 import secrets
 

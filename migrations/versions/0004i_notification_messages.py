@@ -2,6 +2,9 @@
 
 Revision ID: 0004i
 Revises: 0003s
+
+Downgrade loses: the message id and parameters of notifications; their Vietnamese text stays in
+`text`, so they read in Vietnamese only.
 """
 from alembic import op
 import sqlalchemy as sa

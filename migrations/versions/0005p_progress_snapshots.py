@@ -2,6 +2,8 @@
 
 Revision ID: 0005p
 Revises: 0004i
+
+Downgrade loses nothing typed: the stored progress copies, recomputed when next read.
 """
 from alembic import op
 import sqlalchemy as sa

@@ -11,34 +11,13 @@ from sqlalchemy.orm import aliased
 from portal import db
 from portal.access import me
 from portal.admin import bp
-from shared.i18n import lazy_gettext
+from shared import audit
 from shared.models import AuditLog, Unit, User
 from shared.text import nfc, parse_date, parse_id
 from shared.units import in_subtree
+from shared.vocabulary import ACTION_LABELS
 
 PAGE = 50
-
-ACTION_LABELS = {
-    "auth.login": lazy_gettext("Đăng nhập"),
-    "units.import": lazy_gettext("Nhập đơn vị từ tệp"),
-    "unit.create": lazy_gettext("Tạo đơn vị"),
-    "unit.update": lazy_gettext("Sửa đơn vị"),
-    "unit.move": lazy_gettext("Chuyển đơn vị"),
-    "unit.deactivate": lazy_gettext("Ngừng hoạt động đơn vị"),
-    "unit.activate": lazy_gettext("Kích hoạt lại đơn vị"),
-    "user.create": lazy_gettext("Tạo tài khoản"),
-    "user.update": lazy_gettext("Sửa tài khoản"),
-    "user.deactivate": lazy_gettext("Khóa tài khoản"),
-    "user.activate": lazy_gettext("Mở khóa tài khoản"),
-    "user.reset_password": lazy_gettext("Đặt lại mật khẩu"),
-    "user.force_password_change": lazy_gettext("Buộc đổi mật khẩu"),
-    "user.password_change": lazy_gettext("Tự đổi mật khẩu"),
-    "campaign.create": lazy_gettext("Tạo đợt đại hội"),
-    "campaign.update": lazy_gettext("Sửa đợt đại hội"),
-    "campaign.close": lazy_gettext("Đóng đợt đại hội"),
-    "campaign.reopen": lazy_gettext("Mở lại đợt đại hội"),
-}
-
 
 def _scoped():
     """Entries about units in the actor's subtree; the system administrator also sees unit-less ones."""
@@ -79,6 +58,8 @@ def audit_log():
     rows = db.session().execute(stmt.order_by(AuditLog.id.desc()).limit(PAGE + 1)).all()
     more = len(rows) > PAGE
     rows = rows[:PAGE]
+    # Each entry as people read it: the same labels and field descriptions as a report's own trail.
+    rows = [(entry, audit.describe(entry), username, unit_code, unit_name) for entry, username, unit_code, unit_name in rows]
     context = dict(rows=rows, filters=f, errors=errors, actions=sorted(ACTION_LABELS), labels=ACTION_LABELS,
                    next_before=rows[-1][0].id if more and rows else None)
     status = 422 if errors else 200

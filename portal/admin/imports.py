@@ -1,14 +1,14 @@
 """Upload of a unit spreadsheet (check first, then import), and the XLSX template."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 
 from portal import db
 from portal.access import me
 from portal.admin import attempt, bp, ip
 from portal.admin.forms import ImportForm
 from shared.i18n import _
-from shared.imports import import_units, template_workbook
+from shared.imports import Limits, import_units, template_workbook
 from shared.reports import campaigns_newest_open_first
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +36,7 @@ def import_page():
             form, import_units, db.session(), upload.stream, filename=upload.filename or "tep.xlsx",
             actor=actor, scope=actor.unit, dry_run=form.mode.data == "dry_run",
             valid_only=form.mode.data == "valid_only", deactivate_missing=form.deactivate_missing.data,
-            campaign=campaigns.get(form.campaign.data), ip=ip(),
+            campaign=campaigns.get(form.campaign.data), ip=ip(), limits=Limits.from_config(current_app.config),
         )
         if report is not None and report.applied:
             db.commit()

@@ -43,22 +43,34 @@ def _field_schema(name: str) -> dict:
     return _nullable({"type": "string", "pattern": NO_NUL})
 
 
-def _rows(keys: dict) -> dict:
-    return {"type": "array", "items": {"type": "object", "properties": keys}}
+def _rows(keys: dict, description: str) -> dict:
+    return {"type": "array", "description": description,
+            "items": {"type": "object", "additionalProperties": False, "properties": keys}}
 
 
+ROW_ID = _nullable({
+    "type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+    "description": "`id` của dòng đã lưu (lấy từ GET): sửa đúng dòng đó (phải thuộc báo cáo này, nếu không: 422). "
+                   "Không có `id`: dòng mới. Dòng đã lưu không gửi lại: bị xóa.",
+})
 OFFICER = {
+    "id": ROW_ID,
     "role": {"type": "string", "enum": list(validation.OFFICER_ROLE_LABELS)},
     "full_name": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
     "gender": _nullable({"type": "string", "enum": list(validation.GENDER_LABELS)}),
     "vote_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
 }
 RECOMMENDATION = {
+    "id": ROW_ID,
     "topic": {"type": "string", "enum": list(validation.TOPIC_LABELS)},
     "text": {"type": "string", "maxLength": 2000, "pattern": NO_NUL},
     "addressed_to": _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL}),
+}
+# What the report returns of a recommendation: the unit's fields and the follow-up side's (read-only here).
+RECOMMENDATION_OUT = {
+    **RECOMMENDATION,
     "status": {"type": "string", "enum": list(validation.REC_STATUS_LABELS)},
-    "resolution_note": _nullable({"type": "string", "maxLength": 2000, "pattern": NO_NUL}),
+    "resolution_note": _nullable({"type": "string"}),
 }
 
 
@@ -154,8 +166,8 @@ def spec() -> dict:
             "reviewed_at": _nullable({"type": "string"}),
             "updated_at": _nullable({"type": "string"}),
             **report_fields,
-            "officers": {"type": "array", "items": {"type": "object"}},
-            "recommendations": {"type": "array", "items": {"type": "object"}},
+            "officers": {"type": "array", "items": {"type": "object", "properties": OFFICER}},
+            "recommendations": {"type": "array", "items": {"type": "object", "properties": RECOMMENDATION_OUT}},
         },
     }
     page = lambda item: {  # noqa: E731
@@ -365,18 +377,36 @@ def spec() -> dict:
                     "responses": {"200": _json(_ref("Report")), **READ_ERRORS},
                 },
                 "put": {
-                    "summary": "Lưu bản nháp báo cáo (cần If-Match hoặc version)",
+                    "summary": "Lưu bản nháp báo cáo",
+                    "description": (
+                        "Chỉ các trường gửi lên được thay đổi. `version` (hoặc If-Match) là phiên bản máy khách "
+                        "đã thấy; không gửi nghĩa là chưa thấy báo cáo nào: nếu báo cáo đã có thì 409 kèm bản hiện "
+                        "tại (cũng như khi hai lần lưu đầu tiên trùng nhau). Bản nháp được lưu cả khi còn mâu "
+                        "thuẫn giữa các số liệu (ngày ngoài đợt, phần lớn hơn tổng...): chúng nằm trong `errors` "
+                        "của câu trả lời và chặn việc gửi, không chặn việc lưu. Chỉ dữ liệu không thể lưu (chữ "
+                        "trong ô số, số vượt giới hạn, lựa chọn không có) bị từ chối với 422. Mỗi dòng "
+                        "(`officers`, `recommendations`) mang `id` của nó. `status` và `resolution_note` của kiến "
+                        "nghị do bên theo dõi kiến nghị ghi: gửi kèm bị từ chối (422)."
+                    ),
                     "parameters": [UNIT_ID, CAMPAIGN,
                                    {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": {"version": {"type": "integer"}, **report_fields,
-                                       "officers": _rows(OFFICER), "recommendations": _rows(RECOMMENDATION)},
+                        "properties": {
+                            "version": {"type": "integer"}, **report_fields,
+                            "officers": _rows(OFFICER, "Cả danh sách: dòng không gửi lại bị xóa"),
+                            "recommendations": _rows(RECOMMENDATION, "Cả danh sách: dòng không gửi lại bị xóa; "
+                                                     "không có status, resolution_note"),
+                        },
                     }}}},
                     "responses": {"200": _json({"allOf": [_ref("Report"), {
-                        "type": "object", "required": ["warnings"],
-                        "properties": {"warnings": {"type": "array", "items": {"type": "string"}}},
+                        "type": "object", "required": ["errors", "warnings"],
+                        "properties": {
+                            "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                                       "description": "Lỗi còn trong bản nháp (đã lưu), phải sửa trước khi gửi"},
+                            "warnings": {"type": "array", "items": {"type": "string"}},
+                        },
                     }]}), **WRITE_ERRORS},
                 },
             },

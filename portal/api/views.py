@@ -6,7 +6,6 @@ import datetime as dt
 from functools import cache
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from portal import db
@@ -15,10 +14,11 @@ from portal.extensions import csrf
 from portal.i18n import refresh_language
 from shared import readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
-from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.errors import Conflict, DomainError, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import User
-from shared.reports import EDITABLE_FIELDS, create_report, get_report, update_report
+from shared.reports import EDITABLE_FIELDS, ROW_FIELDS, get_report, save_draft
+from shared.validation import FOLLOW_UP_KEYS, ROW_KEYS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -323,47 +323,39 @@ def report(unit_id: int):
 
 @bp.put("/units/<int:unit_id>/report")
 def save_report(unit_id: int):
-    """Draft save: only the fields given change. The version (If-Match or "version") is required
-    once the report exists; the first save of a unit that has none creates its draft."""
-    body = _json_body({"version", *EDITABLE_FIELDS, *ROW_KEYS})
+    """Draft save (shared.reports.save_draft): only the fields given change. `version` (or If-Match) is the
+    version the client saw; none means it saw no report, and a report that exists then is a 409. The
+    answer carries `errors` (contradictions the draft holds: they block sending) and `warnings`."""
+    body = _json_body({"version", *EDITABLE_FIELDS, *ROW_FIELDS})
     data = {k: v for k, v in body.items() if k != "version"}
     _check_report_body(data)
     session = db.session()
     account = user()
     campaign = _campaign()
     unit = _visible_unit(session, account, unit_id)
-    report = get_report(session, campaign, unit)
-    expected = _expected_version(body, required=report is not None)
-    if campaign.closed:
-        raise Forbidden(_("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được."))
-    if report is None and not (account.role in workflow.REPORTING_ROLES and unit.id == account.unit_id):
-        raise Forbidden(_("Chỉ đơn vị báo cáo mới được lập báo cáo của mình."))
-    try:
-        if report is None:
-            report = create_report(session, campaign, unit, account)  # none a moment ago (looked above)
-            # Version 1 is the draft just created here; one that another request created (and saved) since
-            # our read is newer, and writing over it blindly would lose that save: 409 instead.
-            expected = 1
-        warnings = update_report(session, report, account, data, expected)
-        db.commit()
-    except (Conflict, IntegrityError) as exc:  # a stale version, or a concurrent first save
-        session.rollback()
-        current = get_report(session, campaign, unit)
-        message = getattr(exc, "message", None) or _("Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại.")
-        raise Conflict(message, current=current) from None
-    return _report_response(report, warnings=warnings)
-
-
-ROW_KEYS = {"officers", "recommendations"}
+    saved = save_draft(session, campaign, unit, account, data, _expected_version(body, required=False))
+    db.commit()
+    return _report_response(saved.report, errors=saved.errors, warnings=saved.warnings)
 
 
 def _check_report_body(data: dict) -> None:
-    """Unknown names and malformed rows are refused rather than silently dropped."""
+    """Unknown names and malformed rows are refused rather than silently dropped; so are a
+    recommendation's follow-up fields, which only the follow-up side writes."""
     fields = {}
-    for key in ROW_KEYS & set(data):
+    for key in ROW_FIELDS:
+        if key not in data:
+            continue
         rows = data[key]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             fields[key] = _("Phải là danh sách các đối tượng.")
+            continue
+        for i, row in enumerate(rows):
+            for name in row:
+                if name in FOLLOW_UP_KEYS and key == "recommendations":
+                    fields[f"{key}-{i}-{name}"] = _("Tình trạng và kết quả giải quyết do bên theo dõi kiến nghị ghi, "
+                                                    "không gửi kèm báo cáo.")
+                elif name != "id" and name not in ROW_KEYS[key]:
+                    fields[f"{key}-{i}-{name}"] = _("Trường không được hỗ trợ.")
     if fields:
         raise DomainError(_("Báo cáo có trường không hợp lệ."), fields=fields)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from shared.models import LEVEL_LABELS, LEVEL_ORDER, Campaign
 from shared.progress import Counts
+from shared.text import format_share
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
@@ -59,7 +60,7 @@ def cumulative_chart(
     def y(share: float) -> float:
         return round(TOP + chart.plot_h * (1 - share), 1)
 
-    chart.y_ticks = [(y(p / 100), f"{p} %") for p in (0, 25, 50, 75, 100)]
+    chart.y_ticks = [(y(p / 100), format_share(p, 0)) for p in (0, 25, 50, 75, 100)]
     month = dt.date(start.year, start.month, 1)
     while month <= end:
         if month >= start:

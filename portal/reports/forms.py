@@ -14,8 +14,8 @@ from shared.text import format_date, format_number, parse_id
 from shared.validation import (
     DATE_FIELDS,
     MONEY_FIELDS,
-    OFFICER_KEYS,
     RECOMMENDATION_KEYS,
+    ROW_KEYS,
     compact_rows,
     parse_rows,
 )
@@ -30,20 +30,19 @@ class AttachmentForm(FlaskForm):
 
 def report_input(form: MultiDict, compact: bool = True) -> dict[str, Any]:
     """What the user typed, as strings keyed by report field names; rows as lists of dicts
-    (empty rows dropped unless `compact` is False).
+    (empty rows dropped unless `compact` is False), each with the `id` its hidden field carries.
 
-    Only the fields on the page are taken: ids in hidden fields (unit, report) are never read.
+    Only the fields on the page are taken: ids in hidden fields (unit, report) are never read, and a
+    row's follow-up (status, resolution note) is not the unit's to post: it is dropped here.
     """
     data: dict[str, Any] = {name: form.get(name, "") for name in EDITABLE_FIELDS if name in form}
     if "is_pilot" in form:  # a hidden "0" precedes the checkbox, so unchecking is seen
         data["is_pilot"] = "on" if "on" in form.getlist("is_pilot") else ""
     flat = form.to_dict(flat=True)
-    if "officers-present" in form:
-        rows = parse_rows(flat, "officers") or []
-        data["officers"] = compact_rows(rows, OFFICER_KEYS) if compact else rows
-    if "recommendations-present" in form:
-        rows = parse_rows(flat, "recommendations") or []
-        data["recommendations"] = compact_rows(rows, RECOMMENDATION_KEYS) if compact else rows
+    for key, columns in ROW_KEYS.items():
+        if f"{key}-present" in form:
+            rows = [{k: v for k, v in row.items() if k in columns or k == "id"} for row in parse_rows(flat, key) or []]
+            data[key] = compact_rows(rows, columns) if compact else rows
     return data
 
 
@@ -53,7 +52,7 @@ def apply_row_action(data: dict[str, Any], action: str) -> bool:
         rows = data.setdefault(key, [])
         singular = key[:-1]
         if action == f"add_{singular}":
-            rows.append({"status": "open"} if key == "recommendations" else {})
+            rows.append({})  # a new row: no id until it is saved
             return True
         if action.startswith(f"remove_{singular}-"):
             index = action.rsplit("-", 1)[1]
@@ -81,11 +80,11 @@ def report_display(report) -> dict[str, Any]:
         return {"officers": [], "recommendations": [], "meeting_mode": "in_person"}
     data: dict[str, Any] = {name: _display(name, getattr(report, name)) for name in EDITABLE_FIELDS}
     data["officers"] = [
-        {"role": o.role, "full_name": o.full_name, "gender": o.gender or "",
+        {"id": str(o.id), "role": o.role, "full_name": o.full_name, "gender": o.gender or "",
          "vote_pct": "" if o.vote_pct is None else format_number(o.vote_pct, 2).replace(",00", "")}
         for o in report.officers
     ]
     data["recommendations"] = [
-        {k: getattr(r, k) or "" for k in RECOMMENDATION_KEYS} for r in report.recommendations
+        {"id": str(r.id), **{k: getattr(r, k) or "" for k in RECOMMENDATION_KEYS}} for r in report.recommendations
     ]
     return data

@@ -17,7 +17,6 @@ from flask import (
 )
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from portal import db
 from portal.access import me, visible_unit_or_404
@@ -25,15 +24,22 @@ from portal.campaigns import selected_campaign
 from portal.reports.forms import AttachmentForm, apply_row_action, report_display, report_input
 from shared import attachments as attachment_store
 from shared import workflow
+from shared.audit import describe_value
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition
-from shared.i18n import _, lazy_gettext
-from shared.models import FORM_LABELS, STATUS_LABELS, Attachment, AuditLog, CongressReport, Unit, User
-from shared.reports import get_or_create_report, get_report, report_warnings, update_report
-from shared.text import format_date, format_number, parse_date, parse_id
+from shared.history import report_trail
+from shared.i18n import _, ngettext
+from shared.models import Attachment, CongressReport, Unit, User
+from shared.reports import (
+    get_or_create_report,
+    get_report,
+    report_problems,
+    report_warnings,
+    save_and_submit,
+    save_draft,
+)
+from shared.text import parse_id
 from shared.validation import (
-    DATE_FIELDS,
     FIELD_LABELS,
-    INT_FIELDS,
     GENDER_LABELS,
     MEETING_MODE_LABELS,
     OFFICER_KEYS,
@@ -42,6 +48,7 @@ from shared.validation import (
     REC_STATUS_LABELS,
     TOPIC_LABELS,
     compact_rows,
+    problem_list,
     suggested_form,
     validate_report,
 )
@@ -53,27 +60,10 @@ LABELS = dict(
     OFFICER_ROLE_LABELS=OFFICER_ROLE_LABELS, REC_STATUS_LABELS=REC_STATUS_LABELS, TOPIC_LABELS=TOPIC_LABELS,
     KIND_LABELS=attachment_store.KIND_LABELS,
 )
-ACTION_LABELS = {
-    "report.save": lazy_gettext("Lưu báo cáo"),
-    "report.submit": lazy_gettext("Gửi báo cáo"),
-    "report.return": lazy_gettext("Trả lại"),
-    "report.approve": lazy_gettext("Phê duyệt"),
-    "report.reopen": lazy_gettext("Mở lại"),
-    "attachment.add": lazy_gettext("Thêm tài liệu"),
-    "attachment.delete": lazy_gettext("Xóa tài liệu"),
-}
 
 
 def _upload_dir() -> str:
     return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
-
-
-def _may_edit(user: User, unit: Unit, report: CongressReport | None, campaign=None) -> bool:
-    if campaign is not None and campaign.closed:
-        return False
-    if report is not None:
-        return workflow.can_edit(user, report)
-    return user.role in workflow.REPORTING_ROLES and unit.id == user.unit_id
 
 
 def _load(unit_id: int):
@@ -83,64 +73,17 @@ def _load(unit_id: int):
     return unit, campaign, get_report(db.session(), campaign, unit)
 
 
-CHOICE_LABELS = {"form": FORM_LABELS, "meeting_mode": MEETING_MODE_LABELS, "status": STATUS_LABELS}
-
-
-def _describe(key: str, value) -> str:
-    """A stored or typed value as a user reads it: dd/mm/yyyy, labels instead of codes."""
-    if value is None or value == "":
-        return _("(trống)")
-    if isinstance(value, list):
-        return _("%(count)s dòng", count=len(value))
-    if isinstance(value, bool) or key == "is_pilot":
-        return _("có") if value in (True, "on") else _("không")
-    if key in CHOICE_LABELS:
-        return CHOICE_LABELS[key].get(value, str(value))
-    if key in DATE_FIELDS and isinstance(value, str):
-        try:
-            return format_date(parse_date(value))
-        except ValueError:
-            return value
-    if key in INT_FIELDS and isinstance(value, int):
-        return format_number(value)
-    return str(value)
-
-
-def _trail(report: CongressReport | None) -> list[dict]:
-    """The last audit entries of the report: who, when, what, and each changed field old -> new."""
-    if report is None:
-        return []
-    rows = db.session().execute(
-        select(AuditLog, User)
-        .outerjoin(User, User.id == AuditLog.user_id)
-        .where(AuditLog.object_type == "congress_report", AuditLog.object_id == report.id)
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-        .limit(30)
-    ).all()
-    trail = []
-    for entry, who in rows:
-        changes = []
-        for key, change in (entry.changes or {}).items():
-            label = FIELD_LABELS.get(key, _("Lý do") if key == "reason" else _("Tài liệu") if key == "attachment" else key)
-            if isinstance(change, list) and len(change) == 2:
-                changes.append(f"{label}: {_describe(key, change[0])} → {_describe(key, change[1])}")
-            else:
-                changes.append(f"{label}: {_describe(key, change)}")
-        trail.append(dict(
-            at=entry.at, action=entry.action, action_label=ACTION_LABELS.get(entry.action, entry.action),
-            who=(who.full_name or who.username) if who else "", changes=changes,
-        ))
-    return trail
-
-
-def _context(unit, campaign, report, raw, errors=None, warnings=None, message=None):
+def _context(unit, campaign, report, raw, errors=None, warnings=None, message=None, problems=None, unsaved=False):
+    """`problems`: (key, label, message) listed above the form: what was not saved (`unsaved`), or what a
+    saved draft must fix before it can be sent."""
     user = me()
     if warnings is None:
         warnings = report_warnings(report) if report is not None else []
     return dict(
         unit=unit, campaign=campaign, report=report, raw=raw, errors=errors or {}, warnings=warnings,
-        message=message, editable=_may_edit(user, unit, report, campaign), suggested=suggested_form(campaign, unit),
-        trail=_trail(report), upload_form=AttachmentForm(), **LABELS,
+        message=message, problems=problems or [], unsaved=unsaved,
+        editable=workflow.may_edit(user, campaign, unit, report), suggested=suggested_form(campaign, unit),
+        trail=report_trail(db.session(), report), upload_form=AttachmentForm(), **LABELS,
     )
 
 
@@ -164,49 +107,63 @@ def show(unit_id: int):
     raw = report_display(report)
     if not raw.get("form"):
         raw["form"] = suggested_form(campaign, unit)  # preselected; another choice needs a reason
-    return render_template("reports/edit.html", **_context(unit, campaign, report, raw))
+    context = _context(unit, campaign, report, raw)
+    if report is not None and context["editable"]:
+        # A saved draft may hold contradictions: marked on the form and listed, since they block sending.
+        # After a send that could not go (?check=send), the full check: what the send needs.
+        errors, warnings = report_problems(report, full=request.args.get("check") == "send")
+        context.update(errors=errors, warnings=warnings, problems=problem_list(errors))
+    return render_template("reports/edit.html", **context)
 
 
 @bp.post("")
 def save(unit_id: int):
+    """"Lưu nháp" and "Gửi báo cáo" (and the no-JavaScript row buttons, which save nothing): every rule
+    is shared.reports.save_draft's (and save_and_submit's); this view maps its answers to pages."""
     unit, campaign, report = _load(unit_id)
     user = me()
-    if not _may_edit(user, unit, report, campaign):
-        abort(403)
     action = request.form.get("action", "save")
     typed = report_input(request.form, compact=False)
     if apply_row_action(typed, action):  # without JavaScript: a row added or removed, nothing saved yet
+        if not workflow.may_edit(user, campaign, unit, report):
+            abort(403)
         errors, warnings = _check_typed(typed, campaign, unit)
         return render_template("reports/edit.html", **_context(unit, campaign, report, typed, errors, warnings))
     data = report_input(request.form)
     version = request.form.get("version", "")
-    # A form opened before the report existed carries no version: if it exists now, that is a conflict.
-    expected = parse_id(version) if parse_id(version) is not None else (0 if report is not None else None)
+    use_case = save_and_submit if action == "submit" else save_draft
     session = db.session()
     try:
-        if report is None:
-            report = get_or_create_report(session, campaign, unit, user)
-            expected = 1  # as in the API: a draft created by another request since our read is a conflict
-        update_report(session, report, user, data, expected)
-        if action == "submit":
-            workflow.submit(session, report, user, expected_version=report.version)
-    except (Conflict, IntegrityError):  # IntegrityError: another browser created the report meanwhile
+        saved = use_case(session, campaign, unit, user, data, parse_id(version))
+    except Conflict:
         session.rollback()
         return _conflict(unit, campaign, data)
-    except (Forbidden, InvalidTransition) as exc:
+    except Forbidden as exc:
+        session.rollback()
+        return render_template("errors/error.html", code=403, message=exc.message), 403
+    except InvalidTransition as exc:
         session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("reports.show", unit_id=unit.id), code=303)
-    except DomainError as exc:
+    except DomainError as exc:  # input that cannot be stored: nothing saved, everything typed shown again
         session.rollback()
         report = get_report(session, campaign, unit)
-        _errors, warnings = validate_report(data, campaign, unit, full=False)
-        context = _context(unit, campaign, report, data, exc.fields, warnings, exc.message)
+        errors, warnings = validate_report(data, campaign, unit, full=False)
+        errors.update(exc.fields)
+        context = _context(unit, campaign, report, data, errors, warnings, exc.message,
+                           problems=problem_list(exc.fields), unsaved=True)
         context["posted_version"] = version
         return render_template("reports/edit.html", **context), 422
     db.commit()
-    if action == "submit":
+    if saved.sent:
         flash(_("Đã gửi báo cáo lên công đoàn cấp trên."), "success")
+    elif action == "submit":
+        flash(_("Đã lưu bản nháp nhưng chưa gửi được: hãy sửa các mục được liệt kê rồi gửi lại."), "error")
+        return redirect(url_for("reports.show", unit_id=unit.id, check="send"), code=303)
+    elif saved.errors:
+        flash(ngettext("Đã lưu bản nháp. Còn %(num)s lỗi phải sửa trước khi gửi báo cáo.",
+                       "Đã lưu bản nháp. Còn %(num)s lỗi phải sửa trước khi gửi báo cáo.", len(saved.errors)),
+              "warning")
     else:
         flash(_("Đã lưu báo cáo (bản nháp)."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id), code=303)
@@ -224,8 +181,14 @@ def _conflict(unit, campaign, data):
         if name in data and name not in ("officers", "recommendations", "status"):
             mine, theirs = str(data.get(name) or "").strip(), str(current.get(name) or "").strip()
             if mine or theirs:
-                rows.append((name, _describe(name, mine), _describe(name, theirs), mine != theirs))
+                rows.append((name, describe_value(name, mine), describe_value(name, theirs), mine != theirs))
     rows.sort(key=lambda row: not row[3])  # what differs first
+    # "Keep mine" re-posts the user's rows; a row the other save deleted goes back in as a new row.
+    for key in ("officers", "recommendations"):
+        kept = {str(row["id"]) for row in current[key]}
+        for row in data.get(key) or []:
+            if str(row.get("id") or "") not in kept:
+                row.pop("id", None)
     context = _context(unit, campaign, report, data)
     context.update(rows=rows, current=current, current_version=report.version)
     return render_template("reports/conflict.html", **context), 409
@@ -260,7 +223,7 @@ def validate_fields(unit_id: int):
     for key in ("officers", "recommendations"):
         names.append(key)
         for i, row in enumerate(typed.get(key) or []):
-            names.extend(f"{key}-{i}-{field}" for field in row)
+            names.extend(f"{key}-{i}-{field}" for field in row if field != "id")
     return render_template(
         "reports/_validation.html", names=names, errors=errors, warnings=warnings, unit=unit, report=report
     )
@@ -270,7 +233,7 @@ def validate_fields(unit_id: int):
 def rows(unit_id: int):
     """htmx: add or remove an officer or recommendation row; returns the re-rendered table."""
     unit, campaign, report = _load(unit_id)
-    if not _may_edit(me(), unit, report, campaign):
+    if not workflow.may_edit(me(), campaign, unit, report):
         abort(403)
     data = report_input(request.form, compact=False)
     action = request.form.get("action", "")
@@ -297,7 +260,7 @@ def print_view(unit_id: int):
 def upload(unit_id: int):
     unit, campaign, report = _load(unit_id)
     user = me()
-    if not _may_edit(user, unit, report, campaign):
+    if not workflow.may_edit(user, campaign, unit, report):
         abort(403)
     form = AttachmentForm()
     session = db.session()

@@ -388,6 +388,45 @@ def test_audit_log_filters_and_scope(client, factory, login_as, t, db):
     assert "Không có mục nào" in html
 
 
+def _text_of_rows(html: str) -> str:
+    """What the audit table says to a reader: its cells' text, without tags and attributes."""
+    rows = html.split('id="audit-rows"', 1)[1].split("</table>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rows))
+
+
+def test_the_audit_log_reads_like_the_reports_own_trail(app, client, db, factory, login_as, t, today):
+    """Labels and field descriptions, not action codes, object types or Python dumps of rows."""
+    from shared.reports import save_draft
+
+    today(dt.date(2023, 6, 1))
+    campaign = db.scalar(select(Campaign))
+    reporter = factory.user("reporter", t.g11, username="coso11")
+    report = save_draft(db, campaign, t.g11, reporter, {
+        "present": 30, "planned_date": "2023-04-15",
+        "officers": [{"role": "chair", "full_name": "Lê Văn An", "gender": "male", "vote_pct": 92.5}],
+    }, None).report
+    db.commit()
+    save_draft(db, campaign, t.g11, reporter, {"present": 36, "officers": []}, report.version)
+    db.commit()
+    login_as(factory.user("admin", t.province))
+    other = factory.user("district", t.d1, username="rachgia")
+    resp = _post(client, f"/admin/users/{other.id}/edit", {"full_name": "Rạch Giá", "role": "observer", "unit_code": "D1"})
+    assert resp.status_code == 303
+    html = client.get("/admin/audit").get_data(as_text=True)
+    text = _text_of_rows(html)
+    assert "Lưu báo cáo" in text and "Báo cáo đại hội" in text and "Sửa tài khoản" in text
+    assert "Số có mặt: 30 → 36" in text and "Ngày dự kiến đại hội: (trống) → 15/04/2023" in text
+    assert "Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT: xóa “Chủ tịch: Lê Văn An (Nam, 92,50 %)”" in text
+    assert "Vai trò: Công đoàn cấp trên cơ sở → Theo dõi" in text
+    for code in ("report.save", "congress_report", "user.update", "{'", "'role'", "present:", "None"):
+        assert code not in text, code
+    # the same words as the report's own trail under its form
+    unit_client = app.test_client()
+    login(unit_client, "coso11")
+    trail = unit_client.get(f"/units/{t.g11.id}/report").get_data(as_text=True).split('id="audit-trail"', 1)[1]
+    assert "Số có mặt: 30 → 36" in trail and "Chủ tịch: Lê Văn An (Nam, 92,50 %)" in trail
+
+
 # ---- import page -------------------------------------------------------------------------------
 
 

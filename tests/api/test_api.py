@@ -424,17 +424,30 @@ def test_a_stale_put_is_409_with_the_current_version(world, api):
     assert api.get(f"/units/{world.g11.id}/report", world.district1).json["members_total"] == 41
 
 
-def test_a_put_without_version_on_an_existing_report_is_400(world, api):
-    api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40})
+def test_a_put_without_version_on_an_existing_report_is_a_conflict_with_the_current_one(world, api):
+    """No version: the client saw no report (as a form opened before the first save). One exists: 409."""
+    v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
     resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 41})
-    assert resp.status_code == 400 and "version" in resp.json["error"]["fields"]
+    assert resp.status_code == 409 and resp.json["error"]["code"] == "conflict"
+    assert resp.json["error"]["current_version"] == v and resp.json["error"]["current"]["members_total"] == 40
 
 
-def test_invalid_report_data_is_422_with_the_fields_and_nothing_is_saved(world, api):
+def test_a_draft_with_contradictions_is_saved_and_the_answer_says_what_blocks_sending(world, api):
     v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
     resp = api.put(f"/units/{world.g11.id}/report", world.reporter11,
                    json={"version": v, "executive_size": 5, "executive_women": 9, "members_total": 50})
-    assert resp.status_code == 422 and "executive_women" in resp.json["error"]["fields"]
+    assert resp.status_code == 200, resp.json
+    assert (resp.json["executive_women"], resp.json["members_total"]) == (9, 50)
+    assert "Không được lớn hơn" in resp.json["errors"]["executive_women"] and isinstance(resp.json["warnings"], list)
+    sent = api.post(f"/units/{world.g11.id}/report/submit", world.reporter11, json={"version": resp.json["version"]})
+    assert sent.status_code == 422 and "executive_women" in sent.json["error"]["fields"]  # the full check
+
+
+def test_input_that_cannot_be_stored_is_422_with_the_fields_and_nothing_is_saved(world, api):
+    v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"members_total": 40}).json["version"]
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11,
+                   json={"version": v, "members_total": 50, "summoned": "bốn mươi", "form": "hop_mat"})
+    assert resp.status_code == 422 and set(resp.json["error"]["fields"]) == {"summoned", "form"}
     resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": v, "khong_co": 1})
     assert resp.status_code == 422 and set(resp.json["error"]["fields"]) == {"khong_co"}
     resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": v, "officers": 3})
@@ -447,7 +460,8 @@ def test_officers_are_saved_from_a_json_list(world, api):
         "officers": [{"role": "chair", "full_name": "Nguyễn Thị Hoa", "gender": "female", "vote_pct": 92.5}],
     })
     assert resp.status_code == 200, resp.json
-    assert resp.json["officers"] == [{"role": "chair", "full_name": "Nguyễn Thị Hoa", "gender": "female", "vote_pct": 92.5}]
+    officer = resp.json["officers"][0]
+    assert officer == {"id": officer["id"], "role": "chair", "full_name": "Nguyễn Thị Hoa", "gender": "female", "vote_pct": 92.5}
 
 
 def test_only_the_units_own_officer_may_save_and_other_units_are_404(world, api):
@@ -472,6 +486,98 @@ def test_a_submitted_report_cannot_be_saved_and_a_closed_campaign_is_read_only(w
     world.campaign.closed = True
     world.session.commit()
     assert api.put(f"/units/{world.g12.id}/report", world.reporter12, json={"notes": "x"}).status_code == 403
+
+
+def test_a_closed_campaigns_draft_cannot_be_saved_or_sent(world, api):
+    v = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"notes": "trước khi đóng"}).json["version"]
+    world.campaign.closed = True
+    world.session.commit()
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": v, "notes": "sau khi đóng"})
+    assert resp.status_code == 403 and "Đợt đại hội đã kết thúc" in resp.json["error"]["message"]
+    assert api.post(f"/units/{world.g11.id}/report/submit", world.reporter11, json={"version": v}).status_code == 403
+    report = api.get(f"/units/{world.g11.id}/report", world.reporter11).json
+    assert (report["notes"], report["version"], report["status"]) == ("trước khi đóng", v, "draft")
+
+
+def test_a_concurrent_first_save_is_a_409_with_the_report_the_other_request_made(world, api, monkeypatch):
+    import shared.reports as reports
+    from shared.db import make_session_factory
+
+    original = reports.get_report
+
+    def look_then_lose_the_race(session, campaign, unit):
+        monkeypatch.setattr(reports, "get_report", original)
+        other = make_session_factory(world.session.get_bind())()
+        reports.create_report(other, other.merge(campaign), other.merge(unit), other.merge(world.reporter11)).notes = "máy kia"
+        other.commit()
+        other.close()
+        return None  # what this request saw a moment before the other's insert
+
+    monkeypatch.setattr(reports, "get_report", look_then_lose_the_race)
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"notes": "máy này"})
+    assert resp.status_code == 409 and resp.json["error"]["code"] == "conflict"
+    assert resp.json["error"]["current"]["notes"] == "máy kia"
+    assert api.get(f"/units/{world.g11.id}/report", world.reporter11).json["notes"] == "máy kia"
+
+
+# ---- rows keep their identity ----------------------------------------------------------------------
+
+
+def _two_recommendations(world, api):
+    from shared import dashboard
+    from shared.models import Recommendation
+
+    saved = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"recommendations": [
+        {"topic": "housing", "text": "Nhà ở xã hội"}, {"topic": "income", "text": "Tăng lương tối thiểu"}]}).json
+    first, second = saved["recommendations"]
+    s = world.session
+    rec = s.get(Recommendation, second["id"])
+    dashboard.update_recommendation(s, rec, world.coordinator, status="in_progress",
+                                    resolution_note="Đang làm việc với Sở Lao động.", expected_version=rec.version)
+    s.commit()
+    return saved["version"], first, second
+
+
+def test_deleting_the_first_of_two_recommendations_keeps_the_seconds_id_status_and_history(world, api):
+    from sqlalchemy import select
+
+    from shared.models import AuditLog
+
+    version, first, second = _two_recommendations(world, api)
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"version": version, "recommendations": [
+        {"id": second["id"], "topic": "income", "text": "Tăng lương tối thiểu"}]})
+    assert resp.status_code == 200, resp.json
+    (kept,) = resp.json["recommendations"]
+    assert (kept["id"], kept["status"], kept["resolution_note"]) == (
+        second["id"], "in_progress", "Đang làm việc với Sở Lao động.")
+    history = world.session.scalars(select(AuditLog.action).where(
+        AuditLog.object_type == "recommendation", AuditLog.object_id == second["id"])).all()
+    assert history == ["recommendation.update"]
+
+
+def test_the_unit_cannot_send_the_follow_up_fields_and_its_resave_keeps_them(world, api):
+    version, first, second = _two_recommendations(world, api)
+    path = f"/units/{world.g11.id}/report"
+    resp = api.put(path, world.reporter11, json={"version": version, "recommendations": [
+        first, {**second, "status": "open", "resolution_note": ""}]})
+    assert resp.status_code == 422
+    assert set(resp.json["error"]["fields"]) >= {"recommendations-1-status", "recommendations-1-resolution_note"}
+    rows = [{k: r[k] for k in ("id", "topic", "text", "addressed_to")} for r in (first, second)]
+    rows[1]["text"] = "Tăng lương tối thiểu vùng"
+    resp = api.put(path, world.reporter11, json={"version": version, "recommendations": rows})
+    assert resp.status_code == 200, resp.json
+    kept = resp.json["recommendations"][1]
+    assert (kept["text"], kept["status"], kept["resolution_note"]) == (
+        "Tăng lương tối thiểu vùng", "in_progress", "Đang làm việc với Sở Lao động.")
+
+
+def test_a_row_id_of_another_units_report_is_refused(world, api):
+    theirs = api.put(f"/units/{world.g12.id}/report", world.reporter12, json={"recommendations": [
+        {"topic": "jobs", "text": "Của đơn vị khác"}]}).json["recommendations"][0]
+    resp = api.put(f"/units/{world.g11.id}/report", world.reporter11, json={"recommendations": [
+        {"id": theirs["id"], "topic": "jobs", "text": "Chiếm dòng"}]})
+    assert resp.status_code == 422 and "recommendations-0-id" in resp.json["error"]["fields"]
+    assert api.get(f"/units/{world.g12.id}/report", world.reporter12).json["recommendations"][0]["text"] == "Của đơn vị khác"
 
 
 def test_guessing_passwords_for_a_token_is_rate_limited_with_a_json_429(world, client):

@@ -105,6 +105,7 @@ def test_units_download_the_blank_report_forms(party, as_user, factory):
     resp = c.get("/party/documents/templates/bao-cao-ket-qua-dai-hoi.docx")
     assert resp.status_code == 200
     doc = Docx(io.BytesIO(resp.data))
-    labels = [row.cells[0].text for row in doc.tables[0].rows]
+    grid = next(t for t in doc.tables if t.style.name == "Table Grid")  # after the header block
+    labels = [row.cells[0].text for row in grid.rows]
     assert "  trong quy hoạch, đề án nhân sự" in labels and "Cán bộ chuyên trách không tái cử do tuổi" in labels
     assert c.get("/party/documents/templates/khong-co.docx").status_code == 404

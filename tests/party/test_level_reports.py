@@ -146,8 +146,9 @@ def test_due_date_is_the_level_deadline_plus_the_grace_period(party, db, today):
 
 
 def _docx_tables(data: bytes):
+    """The gridded tables of figures (the header and signature blocks are borderless layout tables)."""
     doc = Docx(io.BytesIO(data))
-    return [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    return [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables if t.style.name == "Table Grid"]
 
 
 def test_docx_draft_carries_the_live_progress_figures_of_the_scope(demo, db, client, login_as):
@@ -184,8 +185,13 @@ def test_docx_draft_includes_the_narrative_written_in_the_portal(party, as_user,
     c = as_user(party.pc1)
     c.post_form(_url(party.bodies.d1, "/start"))
     c.post_form(_url(party.bodies.d1, "/narrative"), {"version": _version(db, party.campaign, party.bodies.d1), "lessons": "Chọn đại hội điểm sớm."})
-    text = "\n".join(p.text for p in Docx(io.BytesIO(c.get(_url(party.bodies.d1, "/draft.docx")).data)).paragraphs)
-    assert "Chọn đại hội điểm sớm." in text and "Thành ủy Rạch Giá".upper() in text
+    doc = Docx(io.BytesIO(c.get(_url(party.bodies.d1, "/draft.docx")).data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    header = "\n".join(cell.text for cell in doc.tables[0].rows[0].cells)
+    assert "Chọn đại hội điểm sớm." in text
+    # The Party layout's header: the superior organisation, the body, the Party's name, the place and date.
+    assert "ĐẢNG BỘ TỈNH THỬ NGHIỆM\nTHÀNH ỦY RẠCH GIÁ\n*" in header and "ĐẢNG CỘNG SẢN VIỆT NAM" in header
+    assert "Rạch Giá, ngày " in header
 
 
 def test_a_refused_submission_keeps_the_saved_narrative_on_screen(party, as_user, db):

@@ -147,7 +147,7 @@ def test_diff_values_are_formatted_for_reading():
     assert history.display("is_pilot", True) == "Có"
     assert history.display("form", "dai_bieu") == "Đại hội đại biểu"
     assert history.display("officers", [{"role": "chair", "full_name": "Lê Văn An", "gender": "male", "vote_pct": 92.5}]) == (
-        "Chủ tịch: Lê Văn An (Nam, 92,5 %)"
+        "Chủ tịch: Lê Văn An (Nam, 92,50 %)"
     )
 
 

@@ -128,6 +128,10 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "reports.delete_attachment": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.rows": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.validate_fields": {"POST": ("-ooooool", "-ooxxxxl")},
+    "calendar.index": {"GET": ("oooooool", None)},
+    "calendar.feed": {"GET": ("nnnnnnnn", None)},  # an unknown secret; the feed tests cover real ones
+    "calendar.new_feed": {"POST": ("-------l", None)},
+    "calendar.revoke_feed": {"POST": ("-------l", None)},
 }
 
 
@@ -180,6 +184,8 @@ def _args(w, rule, role: str, scope: str) -> dict | None:
             values[arg] = (w.report_out if out else w.report_in).id
         elif arg == "attachment_id":
             values[arg] = (w.att_out if out else w.att_in).id
+        elif arg == "secret":
+            values[arg] = "khong-co-dia-chi-nay"
         elif arg == "filename":
             values[arg] = "css/app.css"
         else:

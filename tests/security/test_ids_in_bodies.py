@@ -118,3 +118,34 @@ def test_recommendation_of_another_district_cannot_be_updated(app, db, w):
     db.expire_all()
     from shared.models import Recommendation
     assert db.get(Recommendation, w.rec_out.id).status == "open"
+
+
+def test_a_row_id_of_another_districts_report_cannot_be_written_by_a_units_save(app, db, w):
+    """The report's own rows carry ids through the form and the API; a row id of another report (here
+    Giồng Riềng's recommendation and officer) is refused, and that row stays as it was."""
+    from shared import workflow
+    from shared.models import Officer, Recommendation
+
+    reporter = w.users["reporter"]
+    workflow.return_report(db, w.report_in, w.users["district"], "Bổ sung kiến nghị")
+    db.commit()
+    officer_out = db.scalar(select(Officer).where(Officer.report_id == w.report_out.id))
+    c = client_of(app, reporter)
+    version = str(db.get(CongressReport, w.report_in.id).version)
+    form = {"csrf_token": c.csrf, "action": "save", "version": version,
+            "recommendations-present": "1", "recommendations-0-id": str(w.rec_out.id),
+            "recommendations-0-topic": "jobs", "recommendations-0-text": "Ghi đè",
+            "officers-present": "1", "officers-0-id": str(officer_out.id), "officers-0-role": "chair",
+            "officers-0-full_name": "Ghi đè", "officers-0-vote_pct": "90"}
+    resp = c.post(f"/units/{w.g11.id}/report", data=form)
+    assert resp.status_code == 422
+    token = w.tokens["reporter"]
+    resp = app.test_client().put(f"/api/v1/units/{w.g11.id}/report", headers={"Authorization": f"Bearer {token}"},
+                                 json={"version": int(version), "recommendations": [
+                                     {"id": w.rec_out.id, "topic": "jobs", "text": "Ghi đè"}]})
+    assert resp.status_code == 422 and "recommendations-0-id" in resp.json["error"]["fields"]
+    db.expire_all()
+    assert db.get(Recommendation, w.rec_out.id).text == "Tăng lương tối thiểu"
+    assert db.get(Recommendation, w.rec_out.id).report_id == w.report_out.id
+    assert db.get(Officer, officer_out.id).full_name == "Nguyễn Thị Lan"
+    assert db.get(CongressReport, w.report_in.id).version == int(version)

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Label, Static
 from shared.i18n import N_, _
 from shared.models import FORM_LABELS, STATUS_LABELS
 from shared.text import format_date, format_datetime, format_number
+from shared.vocabulary import OFFICER_ROLE_LABELS as OFFICER_ROLES
 from tui.screens.base import LiveScreen
 from tui.widgets.banner import ErrorBanner
 
@@ -32,7 +33,6 @@ ROWS = (
     ("works_count", N_("Công trình, sản phẩm chào mừng")),
     ("funding_vnd", N_("Kinh phí hỗ trợ (đồng)")),
 )
-OFFICER_ROLES = {"chair": N_("Chủ tịch"), "vice_chair": N_("Phó chủ tịch"), "inspection_head": N_("Chủ nhiệm UBKT")}
 
 
 def _value(name: str, value) -> str:
@@ -64,7 +64,7 @@ def summary(report: dict | None) -> str:
     lines += [f"{label:<{width}}  {_value(name, report.get(name))}" for name, label in rows]
     if report.get("officers"):
         lines += ["", _("Nhân sự chủ chốt:")]
-        lines += [f"  {_(OFFICER_ROLES[o['role']]) if o['role'] in OFFICER_ROLES else o['role']}: {o['full_name']}"
+        lines += [f"  {OFFICER_ROLES[o['role']] if o['role'] in OFFICER_ROLES else o['role']}: {o['full_name']}"
                   for o in report["officers"]]
     if report.get("notes"):
         lines += ["", _("Ghi chú: %(notes)s", notes=report["notes"])]
