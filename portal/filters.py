@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
+from portal import fields
 from shared import models, text
 
 
@@ -32,3 +33,4 @@ def init_app(app: Flask) -> None:
         ROLE_LABELS=models.ROLE_LABELS,
         FORM_LABELS=models.FORM_LABELS,
     )
+    env.globals.update(DATE_INPUT=fields.DATE_INPUT, NUMBER_INPUT=fields.NUMBER_INPUT)  # typed boxes' attributes

@@ -6,14 +6,13 @@ report's field name (rows as `officers-0-vote_pct`, `recommendations-1-text`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shared import clock
 from shared.i18n import N_, _
-from shared.text import clean_text, format_date, format_number, parse_date
+from shared.text import clean_text, format_date, format_number, parse_date, parse_number
 from shared.vocabulary import (  # noqa: F401 (re-exported: the report's words, read from here by forms and exports)
     FIELD_LABELS,
     FORM_LABELS,
@@ -137,8 +136,6 @@ SIZE_RULES: dict[str, SizeRule] = {
 QUORUM_SHARE = (2, 3)  # at least two thirds of those summoned
 ELECTED_ABOVE_PCT = Decimal(50)
 
-_GROUPED = re.compile(r"^\d{1,3}([.\s]\d{3})+$")
-
 
 def congress_form(level: str, members: int | None, threshold: int) -> str:
     """The congress form the rules call for: a grassroots union with at least `threshold` members (the
@@ -154,30 +151,7 @@ def suggested_form(campaign, unit) -> str:
 
 
 def _parse_int(value: Any, maximum: int) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("Phải là số nguyên không âm."))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    else:
-        text = str(value).strip()
-        if not text:
-            return None
-        if _GROUPED.match(text):
-            text = re.sub(r"[.\s]", "", text)
-        if not (text.isascii() and text.isdigit()):
-            if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
-                raise ValueError(_("Không được là số âm."))
-            raise ValueError(_("Phải là số nguyên không âm."))
-        number = int(text)
-    if number < 0:
-        raise ValueError(_("Không được là số âm."))
-    if number > maximum:
-        raise ValueError(_("Không được lớn hơn %(maximum)s.", maximum=format_number(maximum)))
-    return number
+    return parse_number(value, maximum=maximum)  # 15.000.000, 15,000,000, 15 000 000: the one number parser
 
 
 def _parse_date(value: Any) -> dt.date | None:

@@ -3,36 +3,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.fields import DateField, NumberField
 from shared.i18n import _, lazy_gettext
 from shared.models import ROLE_LABELS, SECTOR_LABELS
-from shared.text import parse_date
-
-
-class DateField(StringField):
-    """A dd/mm/yyyy text box (what users type everywhere in the portal); `.data` is a date."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        try:
-            self.data = parse_date(self.raw)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from None
-
-    def _value(self):
-        if getattr(self, "raw", None) is not None:
-            return self.raw
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
 
 
 class UnitForm(FlaskForm):
     code = StringField(lazy_gettext("Mã đơn vị"), validators=[DataRequired(lazy_gettext("Hãy nhập mã đơn vị.")), Length(max=40)])
     name = StringField(lazy_gettext("Tên đơn vị"), validators=[DataRequired(lazy_gettext("Hãy nhập tên đơn vị.")), Length(max=255)])
     sector = SelectField(lazy_gettext("Khu vực"), choices=list(SECTOR_LABELS.items()))
-    members_count = IntegerField(lazy_gettext("Số đoàn viên"), default=0, validators=[Optional(), NumberRange(min=0, message=lazy_gettext("Không được âm."))])
+    members_count = NumberField(lazy_gettext("Số đoàn viên"), default=0, signed=True, validators=[Optional(), NumberRange(min=0, message=lazy_gettext("Không được âm."))])
     contact_email = StringField(lazy_gettext("Email người liên hệ"), validators=[Optional(), Length(max=255)])
     contact_phone = StringField(lazy_gettext("Điện thoại người liên hệ"), validators=[Optional(), Length(max=40)])
 
@@ -67,11 +50,11 @@ class CampaignForm(FlaskForm):
     deadline_grassroots = DateField(lazy_gettext("Hạn chót cấp cơ sở"))
     deadline_district = DateField(lazy_gettext("Hạn chót cấp huyện và tương đương"))
     deadline_province = DateField(lazy_gettext("Hạn chót cấp tỉnh"))
-    members_threshold = IntegerField(lazy_gettext("Ngưỡng đoàn viên tổ chức đại hội đại biểu"), validators=_number(1, 100_000))
-    youth_age = IntegerField(lazy_gettext("Tuổi trẻ (dưới)"), validators=_number(18, 60))
-    target_women_pct = IntegerField(lazy_gettext("Chỉ tiêu nữ trong BCH (%)"), validators=_number(0, 100))
-    target_young_pct = IntegerField(lazy_gettext("Chỉ tiêu trẻ trong BCH (%)"), validators=_number(0, 100))
-    target_party_pct = IntegerField(lazy_gettext("Chỉ tiêu đảng viên trong BCH (%)"), validators=_number(0, 100))
+    members_threshold = NumberField(lazy_gettext("Ngưỡng đoàn viên tổ chức đại hội đại biểu"), validators=_number(1, 100_000))
+    youth_age = NumberField(lazy_gettext("Tuổi trẻ (dưới)"), validators=_number(18, 60))
+    target_women_pct = NumberField(lazy_gettext("Chỉ tiêu nữ trong BCH (%)"), validators=_number(0, 100))
+    target_young_pct = NumberField(lazy_gettext("Chỉ tiêu trẻ trong BCH (%)"), validators=_number(0, 100))
+    target_party_pct = NumberField(lazy_gettext("Chỉ tiêu đảng viên trong BCH (%)"), validators=_number(0, 100))
 
     def data_for_domain(self) -> dict:
         return {name: self[name].data for name in (

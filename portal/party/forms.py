@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from portal.fields import NumberField
 from shared.i18n import lazy_gettext
 from shared.models import AGENCY_KIND_LABELS, DOCUMENT_KIND_LABELS, EXEMPLARY_KIND_LABELS, LEVEL_LABELS, STEERING_ROLE_LABELS
+from shared.validation import MAX_MONEY
 
 
 try:  # WTForms 3.3 deprecates (value, label) tuples; older releases have no SelectChoice.
@@ -56,7 +58,7 @@ class MemberForm(FlaskForm):
 
 class WorkForm(FlaskForm):
     name = StringField(lazy_gettext("Tên công trình, sản phẩm"))
-    value_vnd = IntegerField(lazy_gettext("Giá trị (đồng)"), validators=[Optional()])
+    value_vnd = NumberField(lazy_gettext("Giá trị (đồng)"), validators=[Optional()], maximum=MAX_MONEY, signed=True)
     completed_on = StringField(lazy_gettext("Ngày hoàn thành"))
 
 

@@ -245,7 +245,8 @@ def reminders_page():
     page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     if request.method == "GET":
         form = ReminderForm(request.args, meta={"csrf": False})
-        form.validate()
+        if "days" in request.args:  # a first open shows the default (7 days) and no "enter a number" error
+            form.validate()
         return render_template("review/reminders.html", **_reminder_context(form, campaign, page))
     form = ReminderForm()
     unit_ids = [n for n in map(parse_id, request.form.getlist("unit")) if n is not None]

@@ -85,6 +85,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "reports.download": {"GET": ("oooooool", "ooonnnnl")},
     "reports.print_view": {"GET": ("oooooool", "ooonnnnl")},
     "assets.htmx": {"GET": ("oooooooo", None)},
+    "assets.favicon": {"GET": ("oooooooo", None)},
     "admin.campaign_close": {"POST": ("-xxxxxxl", None)},
     "admin.campaign_reopen": {"POST": ("-xxxxxxl", None)},
     "admin.unit_activate": {"POST": ("-x-xxxxl", "-x-xxxxl")},
