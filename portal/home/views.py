@@ -10,6 +10,7 @@ from portal.party import views as party_views
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.reports.views import own_report
 from shared import clock
+from shared.deadlines import deadline_status
 from shared.next_step import next_step
 from shared.progress import progress_by_level, progress_overview
 
@@ -27,9 +28,11 @@ def index():
     if user.role == "reporter":
         # One unit: a card with its state, deadline and one next step instead of a table of one row.
         report = own_report(user, campaign)
-        deadline = campaign.deadline_for(scope.level)
+        held = report is not None and report.held_date is not None and report.held_date <= clock.today()
+        late = held and report.held_date > campaign.deadline_for(scope.level)
         context.update(my_report=report, my_step=next_step(report, editable=not campaign.closed),
-                       my_deadline=deadline, my_days_left=(deadline - clock.today()).days)
+                       my_deadline=deadline_status(campaign.deadline_for(scope.level), clock.today(), 1,
+                                                   int(held), int(late)))
     elif scope.level == "province":
         # Per child subtree for a province; a district's children are grassroots unions, listed (paged)
         # with their own congress on the unit page instead of one dashboard row each.
