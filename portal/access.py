@@ -14,7 +14,7 @@ from shared import units as unit_queries
 from shared.models import Unit, User
 
 # Everything else needs a logged-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx"}
+PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "health.healthz", "health.readyz"}
 
 
 class SessionUser(UserMixin):

@@ -131,24 +131,23 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
         click.echo(_("Đã tạo tài khoản %(username)s (%(role)s).", username=user.username, role=role))
 
 
-@main.command(help=N_("Chạy cổng thông tin bằng waitress (dùng cho vận hành)."))
+@main.command(help=N_("Chạy cổng thông tin cho vận hành: waitress (một tiến trình) hoặc gunicorn (--workers N, Linux)."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    run_server(_app({"SERVER_THREADS": threads}), host, port, threads)  # the pool holds one connection per thread
+@option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help=N_("Số luồng của mỗi tiến trình."))
+@option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+        help=N_("Số tiến trình (gunicorn, chỉ trên Linux); 1: waitress."))
+def serve(host: str, port: int, threads: int, workers: int) -> None:
+    from portal.serve import serve as run
+
+    run(_app({"SERVER_THREADS": threads}), host, port, threads, workers)  # the pool holds one connection per thread
 
 
 def run_server(app, host: str, port: int, threads: int) -> None:
-    """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their bare Flask
-    floor through this too, so both run on the same server configuration)."""
-    from waitress import create_server
+    """Serve a WSGI app with waitress as `daihoi serve` does (kept for the benchmarks' floors)."""
+    from portal.serve import run_waitress
 
-    # Bound before the message, so "running at" is true and --port 0 shows the port it got.
-    server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
-    url = f"http://{host}:{server.effective_port}"
-    click.echo(_("daihoi đang chạy tại %(url)s (Ctrl+C để dừng)", url=url))
-    server.run()
+    run_waitress(app, host, port, threads)
 
 
 from portal.review.cli import mail, remind  # noqa: E402

@@ -1,0 +1,104 @@
+"""`daihoi serve`: waitress in one process (the default, and the Windows path), or N preforked gunicorn
+workers on Linux, each with its own connection pool; graceful shutdown on SIGTERM either way."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+import click
+
+from shared.i18n import _
+
+GRACEFUL_SECONDS = 30  # how long a stopping server lets in-flight requests finish
+
+
+class ServeRefused(click.ClickException):
+    """The configuration cannot serve as asked (said in Vietnamese, without a traceback)."""
+
+
+def check_workers(app, workers: int) -> None:
+    """More than one process counts login failures per process unless Redis holds the counters: in
+    production that would multiply the login limits, so it is refused."""
+    if workers > 1 and app.config.get("ENV") == "production" and not app.config.get("REDIS_URL"):
+        raise ServeRefused(_(
+            "Không khởi động ở chế độ production với %(workers)s tiến trình khi chưa đặt DAIHOI_REDIS_URL: "
+            "giới hạn đăng nhập sai phải dùng chung giữa các tiến trình và máy chủ (ví dụ "
+            "DAIHOI_REDIS_URL=redis://127.0.0.1:6379/0), hoặc chạy với --workers 1.", workers=workers))
+
+
+def announce(host: str, port: int) -> None:
+    # Tests, benchmarks and scripts wait for this line: it is printed once the socket listens, with the
+    # port really bound (so `--port 0` tells which one it got).
+    click.echo(_("daihoi đang chạy tại %(url)s (Ctrl+C để dừng)", url=f"http://{host}:{port}"))
+    sys.stdout.flush()
+
+
+def serve(app, host: str, port: int, threads: int, workers: int = 1) -> None:
+    """Serve the portal app: waitress for one worker (or on Windows), gunicorn for several."""
+    check_workers(app, workers)
+    if workers <= 1 or os.name == "nt":
+        run_waitress(app, host, port, threads)
+    else:
+        run_gunicorn(app, host, port, threads, workers)
+
+
+def run_waitress(app, host: str, port: int, threads: int) -> None:
+    """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their floors through this
+    too, so both run on the same server configuration). SIGTERM stops accepting and lets running requests end
+    (up to GRACEFUL_SECONDS) before the process exits."""
+    from waitress import create_server
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
+    announce(host, server.effective_port)
+
+    def _stop(_signum, _frame):
+        raise SystemExit(0)  # waitress's run() closes its sockets, then waits for its threads
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    finally:
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=GRACEFUL_SECONDS)
+
+
+def run_gunicorn(app, host: str, port: int, threads: int, workers: int, *,
+                 on_fork: Callable[[], None] | None = None) -> None:
+    """N preforked gunicorn workers with `threads` threads each. The app is built once in the master; the
+    master then drops every database connection it opened (the production checks read the users table),
+    and each worker throws its inherited pool away after the fork, so no socket is ever shared between
+    processes. SIGTERM: workers finish their requests (up to GRACEFUL_SECONDS); SIGHUP: new workers."""
+    from gunicorn.app.base import BaseApplication
+
+    def _drop_pool(close: bool) -> None:
+        engine = app.extensions.get("daihoi.engine") if hasattr(app, "extensions") else None
+        if engine is not None:
+            engine.dispose(close=close)  # close=False in a child: the parent's sockets are left alone
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}", "workers": workers, "threads": max(1, threads),
+                "worker_class": "gthread", "preload_app": True, "graceful_timeout": GRACEFUL_SECONDS,
+                "timeout": 120, "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                "proc_name": "daihoi", "when_ready": _ready, "post_fork": _post_fork,
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    def _ready(server) -> None:
+        _drop_pool(close=True)
+        bound = server.LISTENERS[0].sock.getsockname()[1] if server.LISTENERS else port
+        announce(host, bound)
+
+    def _post_fork(_server, _worker) -> None:
+        _drop_pool(close=False)
+        if on_fork is not None:
+            on_fork()
+
+    _Gunicorn().run()
