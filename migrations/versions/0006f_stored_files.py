@@ -88,7 +88,7 @@ def downgrade() -> None:
     files = _files(conn)
     for key, path in files:
         rows = conn.execute(sa.select(chunks.c.data).where(chunks.c.storage_key == key).order_by(chunks.c.seq))
-        first = rows.first()
+        first = rows.fetchone()
         elsewhere = Path(os.environ.get("DAIHOI_FILES_DIR") or "/nonexistent") / key
         if first is None and not elsewhere.is_file():
             continue  # nothing stored: its file was missing already
