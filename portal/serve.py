@@ -11,7 +11,7 @@ import click
 
 from shared.i18n import _
 
-GRACEFUL_SECONDS = 30  # how long a stopping server lets in-flight requests finish
+GRACEFUL_SECONDS = 30  # how long a stopping server lets in-flight requests finish (DAIHOI_GRACEFUL_SECONDS)
 
 
 class ServeRefused(click.ClickException):
@@ -38,13 +38,14 @@ def announce(host: str, port: int) -> None:
 def serve(app, host: str, port: int, threads: int, workers: int = 1) -> None:
     """Serve the portal app: waitress for one worker (or on Windows), gunicorn for several."""
     check_workers(app, workers)
+    grace = float(app.config.get("GRACEFUL_SECONDS") or GRACEFUL_SECONDS)
     if workers <= 1 or os.name == "nt":
-        run_waitress(app, host, port, threads)
+        run_waitress(app, host, port, threads, grace=grace)
     else:
-        run_gunicorn(app, host, port, threads, workers)
+        run_gunicorn(app, host, port, threads, workers, grace=grace)
 
 
-def run_waitress(app, host: str, port: int, threads: int) -> None:
+def run_waitress(app, host: str, port: int, threads: int, *, grace: float = GRACEFUL_SECONDS) -> None:
     """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their floors through this
     too, so both run on the same server configuration). SIGTERM stops accepting and lets running requests end
     (up to GRACEFUL_SECONDS) before the process exits."""
@@ -61,10 +62,10 @@ def run_waitress(app, host: str, port: int, threads: int) -> None:
     try:
         server.run()
     finally:
-        server.task_dispatcher.shutdown(cancel_pending=False, timeout=GRACEFUL_SECONDS)
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace)
 
 
-def run_gunicorn(app, host: str, port: int, threads: int, workers: int, *,
+def run_gunicorn(app, host: str, port: int, threads: int, workers: int, *, grace: float = GRACEFUL_SECONDS,
                  on_fork: Callable[[], None] | None = None) -> None:
     """N preforked gunicorn workers with `threads` threads each. The app is built once in the master; the
     master then drops every database connection it opened (the production checks read the users table),
@@ -81,7 +82,7 @@ def run_gunicorn(app, host: str, port: int, threads: int, workers: int, *,
         def load_config(self) -> None:
             settings = {
                 "bind": f"{host}:{port}", "workers": workers, "threads": max(1, threads),
-                "worker_class": "gthread", "preload_app": True, "graceful_timeout": GRACEFUL_SECONDS,
+                "worker_class": "gthread", "preload_app": True, "graceful_timeout": max(1, round(grace)),
                 "timeout": 120, "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
                 "proc_name": "daihoi", "when_ready": _ready, "post_fork": _post_fork,
             }

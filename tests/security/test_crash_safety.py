@@ -31,8 +31,10 @@ SECRET = "crash-test-secret-0123456789abcdef0123456789"
 class Server:
     """`python -m portal.cli serve` on a free local port, in its own process."""
 
-    def __init__(self, database_url: str, threads: int = 2, module: str = "portal.cli", env: dict | None = None):
+    def __init__(self, database_url: str, threads: int = 2, module: str = "portal.cli", env: dict | None = None,
+                 args: tuple[str, ...] = ()):
         self.database_url = database_url
+        self.args = args  # more `serve` options, e.g. ("--workers", "2")
         self.threads = threads
         self.module = module  # tests.security.paused_server: the same command with a pause hook
         self.extra_env = env or {}
@@ -44,7 +46,7 @@ class Server:
         env.update(DAIHOI_DATABASE_URL=self.database_url, DAIHOI_SECRET_KEY=SECRET, PYTHONUNBUFFERED="1",
                    PYTHONPATH=str(ROOT), **self.extra_env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", self.module, "serve", "--port", "0", "--threads", str(self.threads)],
+            [sys.executable, "-m", self.module, "serve", "--port", "0", "--threads", str(self.threads), *self.args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         lines: queue.Queue[str] = queue.Queue()
