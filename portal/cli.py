@@ -138,16 +138,21 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
 @option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
         help=N_("Số tiến trình (gunicorn, chỉ trên Linux); 1: waitress."))
 def serve(host: str, port: int, threads: int, workers: int) -> None:
-    from portal.serve import serve as run
+    from portal import serve as serving
 
-    run(_app({"SERVER_THREADS": threads}), host, port, threads, workers)  # the pool holds one connection per thread
+    app = _app({"SERVER_THREADS": threads})  # the pool holds one connection per thread (per worker)
+    serving.check_workers(app, workers)
+    if serving.uses_gunicorn(workers):
+        serving.run_gunicorn(app, host, port, threads, workers, grace=serving.grace_of(app))
+    else:
+        run_server(app, host, port, threads)
 
 
 def run_server(app, host: str, port: int, threads: int) -> None:
-    """Serve a WSGI app with waitress as `daihoi serve` does (kept for the benchmarks' floors)."""
-    from portal.serve import run_waitress
+    """Serve a WSGI app with waitress in one process, as `daihoi serve` does without --workers."""
+    from portal import serve as serving
 
-    run_waitress(app, host, port, threads)
+    serving.run_waitress(app, host, port, threads, grace=serving.grace_of(app))
 
 
 from portal.review.cli import mail, remind  # noqa: E402

@@ -35,20 +35,27 @@ def announce(host: str, port: int) -> None:
     sys.stdout.flush()
 
 
+def uses_gunicorn(workers: int) -> bool:
+    return workers > 1 and os.name != "nt"
+
+
+def grace_of(app) -> float:
+    return float(app.config.get("GRACEFUL_SECONDS") or GRACEFUL_SECONDS)
+
+
 def serve(app, host: str, port: int, threads: int, workers: int = 1) -> None:
-    """Serve the portal app: waitress for one worker (or on Windows), gunicorn for several."""
+    """Serve a WSGI app as `daihoi serve` does: waitress for one worker (or on Windows), gunicorn for several
+    (the benchmarks serve their floors through this too, so both run on the same configuration)."""
     check_workers(app, workers)
-    grace = float(app.config.get("GRACEFUL_SECONDS") or GRACEFUL_SECONDS)
-    if workers <= 1 or os.name == "nt":
-        run_waitress(app, host, port, threads, grace=grace)
+    if uses_gunicorn(workers):
+        run_gunicorn(app, host, port, threads, workers, grace=grace_of(app))
     else:
-        run_gunicorn(app, host, port, threads, workers, grace=grace)
+        run_waitress(app, host, port, threads, grace=grace_of(app))
 
 
 def run_waitress(app, host: str, port: int, threads: int, *, grace: float = GRACEFUL_SECONDS) -> None:
-    """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their floors through this
-    too, so both run on the same server configuration). SIGTERM stops accepting and lets running requests end
-    (up to GRACEFUL_SECONDS) before the process exits."""
+    """Serve a WSGI app with waitress in one process. SIGTERM stops accepting and lets running requests end
+    (up to `grace` seconds) before the process exits; an answer still being written may be cut."""
     from waitress import create_server
 
     server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
