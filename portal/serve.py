@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 
 import click
@@ -54,22 +55,53 @@ def serve(app, host: str, port: int, threads: int, workers: int = 1) -> None:
 
 
 def run_waitress(app, host: str, port: int, threads: int, *, grace: float = GRACEFUL_SECONDS) -> None:
-    """Serve a WSGI app with waitress in one process. SIGTERM stops accepting and lets running requests end
-    (up to `grace` seconds) before the process exits; an answer still being written may be cut."""
+    """Serve a WSGI app with waitress in one process. SIGTERM (or Ctrl+C) closes the listening socket, then
+    keeps serving the connections it has until their running requests are answered (up to `grace`
+    seconds), and exits."""
     from waitress import create_server
 
     server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
     announce(host, server.effective_port)
+    stopping: list[float] = []
 
     def _stop(_signum, _frame):
-        raise SystemExit(0)  # waitress's run() closes its sockets, then waits for its threads
+        stopping.append(time.monotonic())
 
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, _stop)
+    for name in ("SIGTERM", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+    from waitress import wasyncore
+
+    use_poll = server.adj.asyncore_use_poll
+    sockets = server.map if hasattr(server, "map") else server._map  # several listeners, or one
     try:
-        server.run()
+        while not stopping:
+            wasyncore.loop(timeout=0.5, map=sockets, use_poll=use_poll, count=1)
+        _stop_listening(sockets)
+        deadline = stopping[0] + grace
+        while _busy(server, sockets) and time.monotonic() < deadline:
+            wasyncore.loop(timeout=0.1, map=sockets, use_poll=use_poll, count=1)
     finally:
-        server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(sockets)
+
+
+def _stop_listening(sockets: dict) -> None:
+    from waitress import wasyncore
+    from waitress.server import BaseWSGIServer
+
+    for dispatcher in list(sockets.values()):
+        if isinstance(dispatcher, BaseWSGIServer):
+            wasyncore.dispatcher.close(dispatcher)  # the listening socket only; its connections stay
+
+
+def _busy(server, sockets: dict) -> bool:
+    """A request is running or queued, or an answer is still being written."""
+    from waitress.channel import HTTPChannel
+
+    tasks = server.task_dispatcher
+    return bool(tasks.active_count or tasks.queue or any(
+        isinstance(d, HTTPChannel) and (d.requests or d.total_outbufs_len) for d in list(sockets.values())))
 
 
 def run_gunicorn(app, host: str, port: int, threads: int, workers: int, *, grace: float = GRACEFUL_SECONDS,
