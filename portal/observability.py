@@ -43,9 +43,14 @@ def _user_id() -> int | None:
     return None
 
 
+QUIET_ENDPOINTS = {"health.healthz", "health.readyz"}  # a proxy's probes every few seconds: logged when they fail
+
+
 def _finish(response):
     rid = g.get("request_id") or uuid.uuid4().hex
     response.headers[HEADER] = rid
+    if request.endpoint in QUIET_ENDPOINTS and response.status_code < 400:
+        return response
     started = g.get("request_started")
     rule = request.url_rule
     log.info(json.dumps({
