@@ -69,7 +69,10 @@ def run_waitress(app, host: str, port: int, threads: int, *, grace: float = GRAC
 
     for name in ("SIGTERM", "SIGINT"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+            try:
+                signal.signal(getattr(signal, name), _stop)
+            except ValueError:  # not the main thread (an embedding program): it stops the server its own way
+                break
     from waitress import wasyncore
 
     use_poll = server.adj.asyncore_use_poll
