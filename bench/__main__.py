@@ -345,7 +345,7 @@ class Bench:
 
 
 # Groups measured in modules of their own, each a `run(bench)` that records its rows on `bench`.
-MODULES = {"api": "bench.api", "submit": "bench.submit", "tui": "bench.tui", "import": "bench.imports"}
+MODULES = {"api": "bench.api", "submit": "bench.submit", "mixed": "bench.mixed", "tui": "bench.tui", "import": "bench.imports"}
 GROUPS = ("progress", "lists", "memory", *MODULES)
 
 

@@ -15,7 +15,7 @@ READY = re.compile(r"đang chạy tại (http://127\.0\.0\.1:\d+)")
 
 class ServerProcess:
     """`python -m MODULE ARGS...` whose first line with "đang chạy tại URL" says it listens
-    (what `daihoi serve` and bench.hello_server print)."""
+    (what `daihoi serve` and bench.write_floor print)."""
 
     def __init__(self, *argv: str, env: dict[str, str] | None = None):
         self.argv = argv

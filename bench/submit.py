@@ -1,20 +1,29 @@
-"""`--only submit`: report submission throughput over HTTP against the production server
-configuration, and a check that no acknowledged report was lost or duplicated.
+"""`--only submit` and `--only mixed`: the write path through the production server, against its floor.
 
-`daihoi serve` (waitress, 8 threads) runs in a process of its own on the benchmark's database; 8
-client threads, one API token each (a reporter of its own grassroots units), each create a full report
-with one `PUT /api/v1/units/<id>/report` and send it with `POST .../submit`, for units that had no
-report in the campaign. The floor is a bare Flask "hello" route served by the same waitress
-configuration (bench/hello_server.py), the same 8 clients, measured before and after. Clients and
-servers share the machine's cores, as they do in every figure here.
+**submit.** `daihoi serve` runs in processes of its own on the benchmark's database, with 1 worker (waitress)
+and with 2 workers (gunicorn), 8 threads each; 8 client threads, one API token each (a reporter of its own
+grassroots unit), each create a full report with `PUT /api/v1/units/<id>/report` and send it with
+`POST .../submit`, for units that had no report in the campaign. The floor (bench/write_floor.py) is a
+Flask app served by the same `portal.serve` configuration that performs the same two transactions in
+hand-written SQL (report row, officers and recommendations, version rows, status changes, audit entries,
+notification rows, data-version token) and commits; the same clients run against it, floor and portal
+alternately, in one run. Reported: requests/s, p50/p95/p99 latency of a request as the client saw it,
+server CPU per request (the server's whole process tree: gunicorn's master and workers), and the share
+of a core the client threads took (they run on the same 2 cores).
 
 Afterwards each acknowledged report must exist exactly once, submitted, at the version the client was
-told, with one version row per version, one status change and one audit entry for its submit. Then
-every row the run added (ids above those before it, in every table) is deleted, so the data set is
-the same for the next benchmark and the next run.
+told, with one version row per version, one status change and one audit entry for its submit (the
+floor's reports: once, submitted). Then every row the run added (ids above those before it, in every
+table) is deleted, so the data set is the same for the next benchmark and the next run.
+
+**mixed.** 8 clients save and send as above while 8 coordinators of the 8 biggest provinces poll `GET /`
+(a logged-in browser session) and `GET /api/v1/progress` (a bearer token) in a process of their own;
+the readers are first measured alone (idle) for their p50, then under the writers.
 """
 from __future__ import annotations
 
+import os
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -24,98 +33,151 @@ from sqlalchemy import func, select, text
 
 CLIENTS = 8
 PER_CLIENT = 25  # reports each client saves and submits (fewer if the data set has too few free units)
-HELLO_PER_CLIENT = 300
-TARGET_RATIO = 0.40
+WARMUP = 2  # reports each client sends first, not measured: a new process compiles templates, opens connections
+WORKERS = (1, 2)
+THREADS = 8
+CPU_RATIO_MAX = 3.0
+P95_MAX_MS = 250.0
+SCALE_MIN = 1.4  # requests/s with 2 workers over 1 worker, PostgreSQL
+READERS = 8
+READER_P95_MAX_MS = 100.0
+READER_IDLE_RATIO_MAX = 2.0
+READER_IDLE_REQUESTS = 40  # per reader, alone
 
 
 def run(bench) -> None:
     from bench.__main__ import Row
     from bench.servers import ServerProcess
 
-    units = _free_units(bench, CLIENTS * PER_CLIENT)
-    per_client = len(units) // CLIENTS
-    if per_client == 0:
-        raise SystemExit(f"submit: cần ít nhất {CLIENTS} CĐCS chưa có báo cáo, chỉ có {len(units)}.")
-    units = units[: per_client * CLIENTS]
+    runs = [(workers, kind) for workers in WORKERS for kind in ("floor", "portal")]
+    units = _free_units(bench, CLIENTS * (PER_CLIENT + WARMUP) * len(runs))
+    per_client = len(units) // (CLIENTS * len(runs)) - WARMUP
+    if per_client <= 0:
+        raise SystemExit(f"submit: cần ít nhất {CLIENTS * len(runs)} CĐCS chưa có báo cáo, chỉ có {len(units)}.")
     body = _report_body(bench)
     before = _table_state(bench)
+    results: dict[tuple[int, str], Load] = {}
+    problems: list[str] = []
     try:
         secrets = _reporters(bench, units)
-        bodies = [_for_unit(body, bench.campaign, unit) for unit in units]
-        plans = [list(zip(units[i::CLIENTS], secrets[i::CLIENTS], bodies[i::CLIENTS])) for i in range(CLIENTS)]
-        cpu: dict[str, CpuShare] = {}
-        with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
-            with CpuShare(hello, cpu, "hello"):
-                floor_before = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
-        env = {"DAIHOI_DATABASE_URL": bench.url, "DAIHOI_SECRET_KEY": "bench-" + "x" * 32}
-        acks: list[dict] = []
-        with ServerProcess("portal.cli", "serve", "--port", "0", "--threads", str(CLIENTS), env=env) as portal:
-            with CpuShare(portal, cpu, "submit"):
-                figure = _throughput(CLIENTS, lambda i, http: _submit_client(portal.url, http, plans[i], acks))
-            log = portal.output()
-        with ServerProcess("bench.hello_server", str(CLIENTS)) as hello:
-            floor_after = _throughput(CLIENTS, lambda i, http: _hello_client(hello.url, http))
-        problems = _check(bench, units, acks)
+        batch = CLIENTS * (per_client + WARMUP)
+        for i, (workers, kind) in enumerate(runs):
+            chunk = units[i * batch:(i + 1) * batch]
+            keys = secrets[i * batch:(i + 1) * batch]
+            plans = [list(zip(chunk[c::CLIENTS], keys[c::CLIENTS],
+                              [_for_unit(body, bench.campaign, u) for u in chunk[c::CLIENTS]])) for c in range(CLIENTS)]
+            warmup, plans = [p[:WARMUP] for p in plans], [p[WARMUP:] for p in plans]
+            env = {"DAIHOI_DATABASE_URL": bench.url, "DAIHOI_SECRET_KEY": "bench-" + "x" * 32}
+            argv = (("bench.write_floor",) if kind == "floor" else ("portal.cli", "serve", "--port", "0")) + (
+                "--workers", str(workers), "--threads", str(THREADS))
+            prefix = "/floor" if kind == "floor" else "/api/v1"
+            acks: list[dict] = []
+            with ServerProcess(*argv, env=env) as server:
+                _throughput(CLIENTS, lambda c, http: _submit_client(server.url + prefix, http, warmup[c], acks))
+                load = Load(server)
+                with load:
+                    load.run(lambda c, http: _submit_client(server.url + prefix, http, plans[c], acks, load))
+                log = server.output()
+            results[(workers, kind)] = load
+            found = _check(bench, chunk, acks) if kind == "portal" else _check_floor(bench, chunk, acks)
+            problems += [f"{kind}, {workers} worker: {p}" for p in found]
+            if found and log:
+                print(log[-3000:])
     finally:
         _restore(bench, before)
-    floor = (floor_before + floor_after) / 2
-    ratio = figure / floor
-    name = (f"nộp báo cáo: {CLIENTS} client × {per_client} (PUT + submit) qua waitress, "
-            f"so với route 'hello' ({floor_before:.0f} / {floor_after:.0f} req/s trước / sau)")
-    if len(cpu) == 2:
-        name += (f"; CPU mỗi request: máy chủ {cpu['submit'].server_ms(len(units) * 2):.2f} / "
-                 f"{cpu['hello'].server_ms(CLIENTS * HELLO_PER_CLIENT):.2f} ms, client "
-                 f"{cpu['submit'].client_ms(len(units) * 2):.2f} / {cpu['hello'].client_ms(CLIENTS * HELLO_PER_CLIENT):.2f} ms "
-                 f"(client 'hello' dùng {cpu['hello'].client_share:.0%} một lõi)")
-    bench.record(Row("submit", name, figure, floor, f">= {TARGET_RATIO:.0%} hello", ratio >= TARGET_RATIO,
-                     unit="req/s"))
-    n = len(units)
-    bench.record(Row("submit", f"không mất, không trùng: {n} báo cáo được xác nhận, kiểm tra trong CSDL",
-                     n - len(problems), float(n), "tất cả khớp", not problems, unit="báo cáo"))
+    engine = bench.engine.dialect.name
+    for workers in WORKERS:
+        portal, floor = results[(workers, "portal")], results[(workers, "floor")]
+        n = len(portal.latencies)
+        label = f"lưu + gửi báo cáo, {CLIENTS} client × {per_client} (PUT + submit), {workers} worker ({THREADS} luồng)"
+        cpu, floor_cpu = portal.server_cpu_ms(), floor.server_cpu_ms()
+        bench.record(Row("submit", f"{label}: CPU máy chủ mỗi request (sàn: cùng giao dịch bằng SQL viết tay)",
+                         cpu, floor_cpu, f"<= {CPU_RATIO_MAX:g}x sàn", cpu <= CPU_RATIO_MAX * floor_cpu))
+        bench.record(Row("submit", f"{label}: p95 mỗi request (p50 {portal.p(50):.0f} / p99 {portal.p(99):.0f} ms; "
+                                   f"sàn p50 {floor.p(50):.0f} / p99 {floor.p(99):.0f} ms)",
+                         portal.p(95), floor.p(95), f"<= {P95_MAX_MS:g} ms", portal.p(95) <= P95_MAX_MS))
+        bench.record(Row("submit", f"{label}: thông lượng ({n} request; client dùng {portal.client_share:.0%} / "
+                                   f"{floor.client_share:.0%} một lõi khi đo dự án / sàn)",
+                         portal.rate, floor.rate, "để biết", None, unit="req/s"))
+    if engine == "postgresql":
+        one, two = results[(1, "portal")].rate, results[(2, "portal")].rate
+        bench.record(Row("submit", f"2 worker so với 1 worker (PostgreSQL, 2 lõi dùng chung với client): "
+                                   f"{two:.0f} / {one:.0f} req/s; sàn {results[(2, 'floor')].rate:.0f} / "
+                                   f"{results[(1, 'floor')].rate:.0f} req/s",
+                         two / one, SCALE_MIN, f">= {SCALE_MIN:g}x", two / one >= SCALE_MIN, unit="x"))
+    total = len(units[:CLIENTS * (per_client + WARMUP) * len(runs)])
+    bench.record(Row("submit", f"không mất, không trùng: {total} báo cáo được xác nhận (dự án và sàn), kiểm tra trong CSDL",
+                     total - len(problems), float(total), "tất cả khớp", not problems, unit="báo cáo"))
     for problem in problems[:20]:
         print(f"          {problem}")
-    if problems and log:
-        print(log[-3000:])
 
 
-class CpuShare:
-    """CPU time of the server process and of this (client) process over a `with` block, where /proc
-    says it. The 8 client threads share one Python process (and its GIL): when the client process
-    uses about a whole core, the figure measures the client rather than the server."""
+class Load:
+    """Clients started together against one server: latencies, requests/s, CPU of the server's process
+    tree and of this (client) process over the run."""
 
-    def __init__(self, server, into: dict, key: str):
-        self.server, self.into, self.key = server, into, key
+    def __init__(self, server):
+        self.server = server
+        self.latencies: list[float] = []
+        self.lock = threading.Lock()
+        self.rate = 0.0
 
     def __enter__(self):
-        self.start = (_process_cpu(self.server.proc.pid), time.process_time(), time.perf_counter())
+        self.start = (_tree_cpu(self.server.proc.pid), time.process_time(), time.perf_counter())
         return self
 
     def __exit__(self, *exc) -> None:
-        server = _process_cpu(self.server.proc.pid)
-        if server is None or self.start[0] is None:
-            return
-        self.server_s = server - self.start[0]
+        self.server_s = _tree_cpu(self.server.proc.pid) - self.start[0]
         self.client_s = time.process_time() - self.start[1]
         self.client_share = self.client_s / (time.perf_counter() - self.start[2])
-        self.into[self.key] = self
 
-    def server_ms(self, requests: int) -> float:
-        return self.server_s / requests * 1000
+    def timed(self, call: Callable[[], httpx.Response]) -> httpx.Response:
+        t0 = time.perf_counter()
+        resp = call()
+        elapsed = (time.perf_counter() - t0) * 1000
+        with self.lock:
+            self.latencies.append(elapsed)
+        return resp
 
-    def client_ms(self, requests: int) -> float:
-        return self.client_s / requests * 1000
+    def run(self, work: Callable[[int, httpx.Client], int]) -> None:
+        self.rate = _throughput(CLIENTS, work)
+
+    def p(self, q: int) -> float:
+        return _percentile(self.latencies, q)
+
+    def server_cpu_ms(self) -> float:
+        return self.server_s / max(1, len(self.latencies)) * 1000
 
 
-def _process_cpu(pid: int) -> float | None:
-    """User + system CPU seconds of a process (Linux), else None."""
-    import os
+def _percentile(samples: list[float], q: int) -> float:
+    if not samples:
+        return float("nan")
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def _tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += cpu.get(p, 0.0)
+        todo += children.get(p, [])
+    return total
 
 
 def _free_units(bench, n: int) -> list:
@@ -206,26 +268,22 @@ def _throughput(clients: int, work: Callable[[int, httpx.Client], int]) -> float
     return sum(counts) / elapsed
 
 
-def _hello_client(url: str, http: httpx.Client) -> int:
-    for _ in range(HELLO_PER_CLIENT):
-        r = http.get(f"{url}/hello")
-        assert r.status_code == 200 and r.text == "hello", r.status_code
-    return HELLO_PER_CLIENT
-
-
-def _submit_client(url: str, http: httpx.Client, plan: list, acks: list[dict]) -> int:
-    """Save then submit each of this client's reports; note what the server acknowledged."""
+def _submit_client(url: str, http: httpx.Client, plan: list, acks: list[dict], load: Load | None = None) -> int:
+    """Save then submit each of this client's reports (`url`: the API's or the floor's prefix); note what
+    the server acknowledged."""
     requests = 0
+    timed = load.timed if load is not None else (lambda call: call())
     for unit, secret, body in plan:
         headers = {"Authorization": f"Bearer {secret}"}
-        report_url = f"{url}/api/v1/units/{unit.id}/report"
-        saved = http.put(report_url, json=body, headers=headers)
+        report_url = f"{url}/units/{unit.id}/report"
+        saved = timed(lambda: http.put(report_url, json=body, headers=headers))
         requests += 1
         ack = {"unit": unit.id, "save": saved.status_code, "saved_version": None, "submit": None, "version": None,
                "error": None}
         if saved.status_code == 200:
             ack["saved_version"] = saved.json()["version"]
-            sent = http.post(f"{report_url}/submit", json={"version": ack["saved_version"]}, headers=headers)
+            sent = timed(lambda: http.post(f"{report_url}/submit", json={"version": ack["saved_version"]},
+                                           headers=headers))
             requests += 1
             ack["submit"] = sent.status_code
             if sent.status_code == 200:
@@ -295,6 +353,26 @@ def _check(bench, units: list, acks: list[dict]) -> list[str]:
                      for what, (got, want) in expected.items() if got != want]
     acked = {a["unit"] for a in acks}
     problems += [f"đơn vị {u}: có báo cáo nhưng không client nào được xác nhận" for u in by_unit if u not in acked]
+    return problems
+
+
+def _check_floor(bench, units: list, acks: list[dict]) -> list[str]:
+    """The floor's reports: each acknowledged one exists once, submitted, at the acknowledged version."""
+    from shared.models import CongressReport
+
+    problems = [f"đơn vị {a['unit']}: lưu {a['save']}, gửi {a['submit']}: {a['error']}" for a in acks if a["error"]]
+    bench.session.expire_all()
+    rows = bench.session.execute(
+        select(CongressReport.unit_id, CongressReport.status, CongressReport.version)
+        .where(CongressReport.campaign_id == bench.campaign.id, CongressReport.unit_id.in_([u.id for u in units]))
+    ).all()
+    seen: dict[int, list] = {}
+    for row in rows:
+        seen.setdefault(row.unit_id, []).append(row)
+    for ack in acks:
+        found = seen.get(ack["unit"], [])
+        if ack["version"] is not None and [(r.status, r.version) for r in found] != [("submitted", ack["version"])]:
+            problems.append(f"đơn vị {ack['unit']}: {[(r.status, r.version) for r in found]}")
     return problems
 
 

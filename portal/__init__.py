@@ -74,4 +74,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    from portal import files, health, observability
+
+    files.init_app(app)
+    health.init_app(app)
+    observability.init_app(app)
     return app

@@ -15,7 +15,8 @@ from shared.models import Unit, User
 
 # Everything else needs a logged-in user.
 # The calendar feed is read by phone calendars, which cannot log in: its secret address is the key.
-PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "assets.favicon", "calendar.feed"}
+PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "assets.favicon", "calendar.feed",
+                    "health.healthz", "health.readyz"}
 
 
 class SessionUser(UserMixin):

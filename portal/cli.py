@@ -152,24 +152,28 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
         click.echo(_("Đã tạo tài khoản %(username)s (%(role)s).", username=user.username, role=role))
 
 
-@main.command(help=N_("Chạy cổng thông tin bằng waitress (dùng cho vận hành)."))
+@main.command(help=N_("Chạy cổng thông tin cho vận hành: waitress (một tiến trình) hoặc gunicorn (--workers N, Linux)."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    run_server(_app({"SERVER_THREADS": threads}), host, port, threads)  # the pool holds one connection per thread
+@option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help=N_("Số luồng của mỗi tiến trình."))
+@option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+        help=N_("Số tiến trình (gunicorn, chỉ trên Linux); 1: waitress."))
+def serve(host: str, port: int, threads: int, workers: int) -> None:
+    from portal import serve as serving
+
+    app = _app({"SERVER_THREADS": threads})  # the pool holds one connection per thread (per worker)
+    serving.check_workers(app, workers)
+    if serving.uses_gunicorn(workers):
+        serving.run_gunicorn(app, host, port, threads, workers, grace=serving.grace_of(app))
+    else:
+        run_server(app, host, port, threads)
 
 
 def run_server(app, host: str, port: int, threads: int) -> None:
-    """Serve a WSGI app with waitress as `daihoi serve` does (the benchmarks serve their bare Flask
-    floor through this too, so both run on the same server configuration)."""
-    from waitress import create_server
+    """Serve a WSGI app with waitress in one process, as `daihoi serve` does without --workers."""
+    from portal import serve as serving
 
-    # Bound before the message, so "running at" is true and --port 0 shows the port it got.
-    server = create_server(app, host=host, port=port, threads=threads, ident="daihoi")
-    url = f"http://{host}:{server.effective_port}"
-    click.echo(_("daihoi đang chạy tại %(url)s (Ctrl+C để dừng)", url=url))
-    server.run()
+    serving.run_waitress(app, host, port, threads, grace=serving.grace_of(app))
 
 
 from portal.review.cli import mail, remind  # noqa: E402

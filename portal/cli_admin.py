@@ -156,15 +156,18 @@ def import_template_command(output: Path) -> None:
 @command("backup", help=N_("Sao lưu cơ sở dữ liệu (SQLite: sao lưu trực tuyến; PostgreSQL: pg_dump)."))
 @option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=N_("Tệp sao lưu."))
 def backup_command(output: Path) -> None:
-    from shared.backup import backup
+    from shared.backup import backup, files_beside
     from shared.errors import DomainError
 
+    config = _app().config
     try:
-        path = backup(_app().config["DATABASE_URL"], output)
+        path = backup(config["DATABASE_URL"], output, config.get("FILES_DIR"))
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     size = f"{path.stat().st_size:,}".replace(",", ".")
     click.echo(_("Đã sao lưu vào %(path)s (%(size)s byte).", path=path, size=size))
+    if config.get("FILES_DIR"):
+        click.echo(_("Các tệp đã tải lên được chép vào %(path)s.", path=files_beside(path)))
 
 
 @command("restore", help=N_("Khôi phục bản sao lưu vào cơ sở dữ liệu trống."))
@@ -173,8 +176,11 @@ def restore_command(file: Path) -> None:
     from shared.backup import restore
     from shared.errors import DomainError
 
+    config = _app().config
     try:
-        restore(_app().config["DATABASE_URL"], file)
+        copied = restore(config["DATABASE_URL"], file, config.get("FILES_DIR"))
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(_("Đã khôi phục từ %(path)s.", path=file))
+    if copied:
+        click.echo(_("Đã khôi phục %(count)s tệp đã tải lên.", count=copied))

@@ -1,17 +1,16 @@
-"""Report attachments: type checked by content, stored outside the web root under a random key."""
+"""Report attachments: type checked by content, bytes in the file store (shared.storage) under a random key."""
 from __future__ import annotations
 
 import hashlib
 import os
-import secrets
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from shared import audit, clock
+from shared import audit, clock, storage
 from shared.errors import DomainError, Forbidden
 from shared.i18n import _, lazy_gettext
 from shared.models import Attachment, CongressReport, User
@@ -32,13 +31,17 @@ TYPES = {
 }
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-_CHUNK = 64 * 1024
 
 
-def sniff(path: Path) -> str | None:
-    """The file's real type from its bytes: pdf, docx, xlsx, jpg, png, or None."""
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+def sniff(source: Path | BinaryIO) -> str | None:
+    """The file's real type from its bytes: pdf, docx, xlsx, jpg, png, or None. `source` is a path or a
+    seekable binary file (left at its start)."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as fh:
+            return sniff(fh)
+    source.seek(0)
+    head = source.read(8)
+    source.seek(0)
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
@@ -47,10 +50,12 @@ def sniff(path: Path) -> str | None:
         return "png"
     if head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(path) as zf:
+            with zipfile.ZipFile(source) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
             return None
+        finally:
+            source.seek(0)
         if "[Content_Types].xml" in names:
             if any(n.startswith("word/") for n in names):
                 return "docx"
@@ -72,10 +77,10 @@ def store(
     stream: BinaryIO,
     filename: str | None,
     kind: str,
-    upload_dir: str | Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Attachment:
-    """Copy the upload under a random key, check size and content, then record it (flushes)."""
+    """Copy the upload aside (a temporary file: bounded memory), check size and content, then record it
+    and put its bytes in the file store under a random key, in the same transaction (flushes)."""
     from shared.workflow import can_edit
 
     if not can_edit(user, report):
@@ -87,32 +92,24 @@ def store(
     if ext is None:
         message = _("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG.")
         raise DomainError(message, fields={"file": message})
-    folder = Path(upload_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(20)
-    tmp = folder / (key + ".part")
     digest = hashlib.sha256()
     size = 0
-    try:
-        with open(tmp, "wb") as out:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    message = _("Tệp quá lớn: tối đa %(size)s MB.", size=format_number(max_bytes / 1024 / 1024, 0))
-                    raise DomainError(message, fields={"file": message})
-                digest.update(chunk)
-                out.write(chunk)
+    with tempfile.TemporaryFile() as copy:
+        while chunk := stream.read(storage.CHUNK_SIZE):
+            size += len(chunk)
+            if size > max_bytes:
+                message = _("Tệp quá lớn: tối đa %(size)s MB.", size=format_number(max_bytes / 1024 / 1024, 0))
+                raise DomainError(message, fields={"file": message})
+            digest.update(chunk)
+            copy.write(chunk)
         if size == 0:
             raise DomainError(_("Tệp rỗng."), fields={"file": _("Tệp rỗng.")})
-        real = sniff(tmp)
+        real = sniff(copy)
         if real is None or real != ext:
             message = _("Nội dung tệp không đúng định dạng PDF, DOCX, XLSX, JPG hoặc PNG như tên tệp.")
             raise DomainError(message, fields={"file": message})
-        os.replace(tmp, folder / key)
-        discard_on_rollback(session, folder / key)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        key = storage.new_key()
+        storage.of(session).put(session, key, copy)
     attachment = Attachment(
         report=report, kind=kind, filename=name, content_type=TYPES[real], size=size,
         sha256=digest.hexdigest(), storage_key=key, uploaded_at=clock.now(), uploaded_by_id=user.id,
@@ -126,32 +123,9 @@ def store(
     return attachment
 
 
-_NEW_FILES = "daihoi.new_files"
-
-
-def discard_on_rollback(session: Session, path: Path) -> None:
-    """A file written for a row of this transaction goes if the transaction rolls back (a refused
-    form, a conflict, a failed flush), so that a failed upload leaves no orphan file behind."""
-    session.info.setdefault(_NEW_FILES, []).append(path)
-
-
-@event.listens_for(Session, "after_rollback")
-def _discard_new_files(session: Session) -> None:
-    for path in session.info.pop(_NEW_FILES, []):
-        path.unlink(missing_ok=True)
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_new_files(session: Session) -> None:
-    session.info.pop(_NEW_FILES, None)
-
-
-def path_of(attachment: Attachment, upload_dir: str | Path) -> Path:
-    return Path(upload_dir) / attachment.storage_key
-
-
 def delete(session: Session, attachment: Attachment, user: User) -> None:
-    """Remove the record now; the file goes once the caller has committed (see `purge`)."""
+    """Remove the record and its bytes in the caller's transaction (a file in a directory store goes once
+    the caller has committed)."""
     from shared.workflow import can_edit
 
     report = attachment.report
@@ -161,11 +135,6 @@ def delete(session: Session, attachment: Attachment, user: User) -> None:
         session, user, "attachment.delete", "congress_report", report.id, unit_id=report.unit_id,
         changes={"attachment": [attachment.filename, None]},
     )
+    storage.of(session).delete(session, attachment.storage_key)
     session.delete(attachment)
     session.flush()
-
-
-def purge(storage_key: str, upload_dir: str | Path) -> None:
-    path = Path(upload_dir) / storage_key
-    if path.exists():
-        path.unlink()

@@ -1,4 +1,6 @@
-"""Backups: SQLite through its online backup API, PostgreSQL through pg_dump / psql."""
+"""Backups: SQLite through its online backup API, PostgreSQL through pg_dump / psql. Uploaded files are in
+the database by default, so they come along; kept in a directory (DAIHOI_FILES_DIR), they are copied into
+`<backup>.files/` beside the backup file, and a restore puts them into the target's file store."""
 from __future__ import annotations
 
 import os
@@ -55,9 +57,27 @@ def _tool(name: str) -> str:
     return path
 
 
-def backup(url: str, output: str | Path) -> Path:
-    """Write a consistent copy of the database to `output` while the portal keeps running."""
-    output = Path(output)
+def files_beside(backup_file: str | Path) -> Path:
+    """Where a backup keeps the files of a directory file store."""
+    return Path(str(backup_file) + ".files")
+
+
+def backup(url: str, output: str | Path, files_dir: str | Path | None = None) -> Path:
+    """Write a consistent copy of the database to `output` while the portal keeps running; then, with a
+    directory file store, copy its files beside it (a file deleted between the two steps is missing)."""
+    output = _backup_database(url, Path(output))
+    if files_dir and Path(files_dir).is_dir():
+        target = files_beside(output)
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir()
+        for path in Path(files_dir).iterdir():
+            if path.is_file() and not path.name.endswith(".part"):
+                shutil.copy2(path, target / path.name)
+    return output
+
+
+def _backup_database(url: str, output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     if make_url(url).get_backend_name() == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
@@ -98,10 +118,36 @@ def _is_empty(url: str) -> bool:
         engine.dispose()
 
 
-def restore(url: str, source: str | Path) -> None:
-    """Load a backup made by `backup` into an empty database of the same kind."""
+def restore(url: str, source: str | Path, files_dir: str | Path | None = None) -> int:
+    """Load a backup made by `backup` into an empty database of the same kind, and the files kept beside
+    it (if any) into the target's file store (`files_dir`, else the database). Returns how many files."""
     _restore(url, Path(source))
+    copied = _restore_files(url, files_beside(source), files_dir)
     _renew_data_versions(url)
+    return copied
+
+
+def _restore_files(url: str, folder: Path, files_dir: str | Path | None) -> int:
+    from shared import storage
+    from shared.db import make_session_factory
+
+    if not folder.is_dir():
+        return 0
+    store = storage.from_setting(files_dir)
+    engine = make_engine(url)
+    copied = 0
+    try:
+        with make_session_factory(engine)() as session:
+            present = store.keys(session)
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.name not in present:
+                    with open(path, "rb") as fh:
+                        store.put(session, path.name, fh)
+                    session.commit()  # one file at a time: bounded memory and transaction size
+                    copied += 1
+    finally:
+        engine.dispose()
+    return copied
 
 
 def _renew_data_versions(url: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -350,7 +351,7 @@ class Recommendation(Base):
 
 
 class Attachment(Base):
-    """A file attached to a report, stored outside the web root under `storage_key`."""
+    """A file attached to a report; its bytes are in the file store (shared.storage) under `storage_key`."""
 
     __tablename__ = "attachments"
 
@@ -503,7 +504,7 @@ class CalendarFeed(Base):
 
 
 class StoredFile(Base):
-    """An uploaded file (signed scan, guidance document) kept under UPLOAD_FOLDER by `storage_key`."""
+    """An uploaded file (signed scan, guidance document); its bytes are in the file store under `storage_key`."""
 
     __tablename__ = "stored_files"
 
@@ -515,6 +516,18 @@ class StoredFile(Base):
     storage_key: Mapped[str] = mapped_column(String(100), unique=True)
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class FileChunk(Base):
+    """The bytes of an uploaded file (an attachment or a stored file, by its `storage_key`), in chunks of at
+    most `shared.storage.CHUNK_SIZE`: every app server reaches them, and a download streams them a few at a
+    time, with bounded memory, on SQLite and PostgreSQL alike (no large objects)."""
+
+    __tablename__ = "file_chunks"
+
+    storage_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PartyBody(Base):

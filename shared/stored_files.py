@@ -1,13 +1,14 @@
-"""Uploaded files of the party features: type checked by magic bytes, stored outside the web root."""
+"""Uploaded files of the party features: type checked by magic bytes, bytes in the file store (shared.storage)."""
 from __future__ import annotations
 
 import hashlib
-import uuid
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from shared import attachments, clock
+from shared import attachments, clock, storage
 from shared.errors import DomainError
 from shared.i18n import _
 from shared.models import StoredFile, User
@@ -21,42 +22,36 @@ LABELS = {PDF: "PDF", DOCX: "DOCX", XLSX: "XLSX"}
 MAX_SIZE = 10 * 1024 * 1024
 
 
-def sniff(path: Path) -> str | None:
+def sniff(source: Path | BinaryIO) -> str | None:
     """The content type the bytes really are, whatever the name or the browser says (the check
     report attachments use)."""
-    kind = attachments.sniff(path)
+    kind = attachments.sniff(source)
     return {"pdf": PDF, "docx": DOCX, "xlsx": XLSX}.get(kind or "")
 
 
 def store(
-    session: Session, folder: str | Path, *, filename: str, data: bytes, allowed: tuple[str, ...], user: User | None
+    session: Session, *, filename: str, data: bytes, allowed: tuple[str, ...], user: User | None
 ) -> StoredFile:
-    """Check the bytes, write them under `folder` with a random key, add the row (flushes)."""
+    """Check the bytes, put them in the file store under a random key and add the row, in the caller's
+    transaction (flushes)."""
     if not data:
         raise DomainError(_("Tệp rỗng."), fields={"file": _("Hãy chọn một tệp.")})
     if len(data) > MAX_SIZE:
         raise DomainError(_("Tệp quá lớn."), fields={"file": _("Tối đa %(size)s MB.", size=MAX_SIZE // (1024 * 1024))})
-    key = uuid.uuid4().hex
-    path = Path(folder) / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    kind = sniff(path)
+    source = io.BytesIO(data)
+    kind = sniff(source)
     if kind not in allowed:
-        path.unlink()
         wanted = ", ".join(LABELS[a] for a in allowed)
         raise DomainError(_("Loại tệp không được chấp nhận."), fields={"file": _("Chỉ nhận tệp %(types)s.", types=wanted)})
     name = clean_text(Path((filename or "").replace("\\", "/")).name)[:200] or "tep"
     if not name.lower().endswith(EXTENSIONS[kind]):
         name = name.rsplit(".", 1)[0] + EXTENSIONS[kind]
+    key = storage.new_key()
+    storage.of(session).put(session, key, source)
     row = StoredFile(
         filename=name, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key, uploaded_at=clock.now(), uploaded_by_id=user.id if user else None,
     )
-    attachments.discard_on_rollback(session, path)
     session.add(row)
     session.flush()
     return row
-
-
-def path_of(folder: str | Path, stored: StoredFile) -> Path:
-    return Path(folder) / stored.storage_key

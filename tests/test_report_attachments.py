@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from shared import storage
 from shared.models import Attachment, AuditLog
 from tests.conftest import csrf_token
 
@@ -59,8 +60,8 @@ def test_a_unit_uploads_a_document_and_downloads_it_as_attachment(client, db, lo
     assert resp.status_code == 303
     att = db.scalar(select(Attachment))
     assert att.filename == name and att.content_type == ctype and att.size == len(content)
-    stored_file = app.config["UPLOAD_FOLDER"] + "/" + att.storage_key
-    assert open(stored_file, "rb").read() == content  # stored under the random key, not the name
+    stored = b"".join(storage.DATABASE.stream(app.extensions["daihoi.engine"], att.storage_key))
+    assert stored == content  # in the database under the random key, not the name
     assert name not in att.storage_key
     page = client.get(f"/units/{setup.g11.id}/report").get_data(as_text=True)
     assert name in page
@@ -94,8 +95,7 @@ def test_size_limit_is_configurable(client, db, login_as, setup, app):
     assert resp.status_code == 422
     assert "Tệp quá lớn" in resp.get_data(as_text=True)
     assert db.scalar(select(Attachment)) is None
-    import os
-    assert os.listdir(app.config["UPLOAD_FOLDER"]) == []  # the partial file is gone
+    assert storage.DATABASE.keys(db) == set()  # nothing of the refused file is kept
 
 
 def test_download_is_scoped_and_delete_removes_the_file(client, db, factory, login_as, setup, app):
@@ -119,7 +119,7 @@ def test_download_is_scoped_and_delete_removes_the_file(client, db, factory, log
     assert client.post(path + "/delete", data={"csrf_token": token}).status_code == 303
     db.expire_all()
     assert db.scalar(select(Attachment)) is None
-    assert __import__("os").listdir(app.config["UPLOAD_FOLDER"]) == []
+    assert storage.DATABASE.keys(db) == set()  # the bytes went with the row
 
 
 def test_an_upload_over_the_request_limit_gets_a_vietnamese_page(client, login_as, setup, app):
@@ -137,13 +137,34 @@ def test_a_stored_file_whose_transaction_rolls_back_is_removed(db, setup, tmp_pa
 
     report = get_or_create_report(db, setup.campaign, setup.g11, setup.reporter)
     db.commit()
-    kept = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "a.pdf", "minutes", tmp_path)
+    kept = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "a.pdf", "minutes")
     db.commit()
-    dropped = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "b.pdf", "minutes", tmp_path)
-    party_file = stored_files.store(db, tmp_path / "party", filename="c.pdf", data=PDF,
-                                    allowed=(stored_files.PDF,), user=setup.reporter)
-    dropped_key, party_key = dropped.storage_key, party_file.storage_key
-    assert (tmp_path / dropped_key).exists() and (tmp_path / "party" / party_key).exists()
+    dropped = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "b.pdf", "minutes")
+    party_file = stored_files.store(db, filename="c.pdf", data=PDF, allowed=(stored_files.PDF,), user=setup.reporter)
+    assert {dropped.storage_key, party_file.storage_key} <= storage.DATABASE.keys(db)
     db.rollback()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [kept.storage_key]
-    assert not (tmp_path / "party" / party_key).exists()
+    assert storage.DATABASE.keys(db) == {kept.storage_key}
+
+
+def test_with_a_files_directory_a_rolled_back_file_is_removed_and_a_deleted_one_goes_at_commit(db, setup, tmp_path):
+    """DAIHOI_FILES_DIR (a filesystem every server mounts): files are written before the commit, so a
+    rollback must remove them again, and a deletion must wait for the commit."""
+    from shared import attachments
+    from shared.reports import get_or_create_report
+
+    store = storage.DirectoryStore(tmp_path / "files")
+    db.info["daihoi.file_store"] = store
+    report = get_or_create_report(db, setup.campaign, setup.g11, setup.reporter)
+    db.commit()
+    kept = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "a.pdf", "minutes")
+    db.commit()
+    dropped = attachments.store(db, report, setup.reporter, io.BytesIO(PDF), "b.pdf", "minutes")
+    assert store.path(dropped.storage_key).read_bytes() == PDF
+    db.rollback()
+    assert sorted(p.name for p in (tmp_path / "files").iterdir()) == [kept.storage_key]
+    assert storage.DATABASE.keys(db) == set()  # nothing in the database with a directory store
+
+    attachments.delete(db, db.get(Attachment, kept.id), setup.reporter)
+    assert store.path(kept.storage_key).exists()  # still there until the commit
+    db.commit()
+    assert not store.path(kept.storage_key).exists()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from portal import db
+from portal import db, files
 from portal.access import me, roles_required, visible_unit_or_404
 from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
@@ -26,20 +25,10 @@ bp = Blueprint("party", __name__, url_prefix="/party", template_folder="template
 LEVEL_REPORT_ROLES = level_reports.AUTHOR_ROLES + level_reports.RECEIVER_ROLES
 
 
-def upload_folder() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    return Path(base) / "party"
-
-
 def _send_stored(stored: StoredFile):
     """Always as an attachment, with the type we checked on upload; never rendered inline."""
-    resp = send_file(
-        stored_files.path_of(upload_folder(), stored), mimetype=stored.content_type,
-        as_attachment=True, download_name=stored.filename, max_age=0,
-    )
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return files.send(db.session(), key=stored.storage_key, filename=stored.filename,
+                      content_type=stored.content_type, size=stored.size)
 
 
 def _date_field(form_field, errors: dict) -> object:
@@ -168,7 +157,7 @@ def level_report_scan(body_id: int):
     try:
         if upload is None or not getattr(upload, "filename", ""):
             raise DomainError(_("Hãy chọn tệp PDF."), fields={"scan": _("Hãy chọn tệp PDF.")})
-        stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
+        stored = stored_files.store(session, filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
         level_reports.attach_scan(session, me(), report, stored)
     except DomainError as exc:
         _failed(exc)
@@ -464,7 +453,7 @@ def document_new():
         upload = form.file.data
         stored = None
         if upload is not None and getattr(upload, "filename", ""):
-            stored = stored_files.store(session, upload_folder(), filename=upload.filename, data=upload.read(),
+            stored = stored_files.store(session, filename=upload.filename, data=upload.read(),
                                         allowed=(stored_files.PDF, stored_files.DOCX, stored_files.XLSX), user=me())
         doc = documents.publish(
             session, me(), kind=form.kind.data, title=form.title.data, body=form.body.data,

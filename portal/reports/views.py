@@ -1,8 +1,6 @@
 """A unit's congress report: plan, results, submit, attachments, print view, audit trail."""
 from __future__ import annotations
 
-import os
-
 from flask import (
     Blueprint,
     abort,
@@ -12,13 +10,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from portal import db
+from portal import db, files
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import selected_campaign
 from portal.reports.forms import AttachmentForm, apply_row_action, report_display, report_input
@@ -62,8 +59,6 @@ LABELS = dict(
 )
 
 
-def _upload_dir() -> str:
-    return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
 
 
 def _load(unit_id: int):
@@ -271,7 +266,7 @@ def upload(unit_id: int):
                 report = get_or_create_report(session, campaign, unit, user)
             attachment_store.store(
                 session, report, user, form.file.data.stream, form.file.data.filename, form.kind.data,
-                _upload_dir(), current_app.config.get("MAX_ATTACHMENT_BYTES", attachment_store.DEFAULT_MAX_BYTES),
+                current_app.config.get("MAX_ATTACHMENT_BYTES", attachment_store.DEFAULT_MAX_BYTES),
             )
         except DomainError as exc:
             session.rollback()
@@ -304,28 +299,18 @@ def _attachment_or_404(unit_id: int, attachment_id: int) -> tuple[Unit, Attachme
 @bp.get("/attachments/<int:attachment_id>")
 def download(unit_id: int, attachment_id: int):
     _unit, attachment = _attachment_or_404(unit_id, attachment_id)
-    path = attachment_store.path_of(attachment, _upload_dir())
-    if not path.exists():
-        abort(404)
-    response = send_file(
-        path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return files.send(db.session(), key=attachment.storage_key, filename=attachment.filename,
+                      content_type=attachment.content_type, size=attachment.size)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
 def delete_attachment(unit_id: int, attachment_id: int):
     unit, attachment = _attachment_or_404(unit_id, attachment_id)
-    key = attachment.storage_key
     try:
         attachment_store.delete(db.session(), attachment, me())
     except Forbidden:
         abort(403)
     db.commit()
-    attachment_store.purge(key, _upload_dir())
     flash(_("Đã xóa tài liệu."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
 

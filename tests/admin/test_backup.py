@@ -102,3 +102,125 @@ def test_postgresql_backup_restores_into_a_new_database(database_url, some_data,
         with server.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+# ---- uploaded files come along (issue 16, item 8) ------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 2000 + b"\n%%EOF\n"  # ~500 KB: 2 chunks
+
+
+@pytest.fixture
+def attachment(db, factory, today):
+    """A report of G11 with a signed minutes PDF, uploaded by its reporter."""
+    import datetime as dt
+    import io
+
+    from shared import attachments
+    from shared.reports import get_or_create_report
+
+    today(dt.date(2023, 6, 1))
+    t = factory.tree()
+    c = factory.campaign()
+    reporter = factory.user("reporter", t.g11, username="coso11")
+    report = get_or_create_report(db, c, t.g11, reporter)
+    db.commit()
+    att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes")
+    db.commit()
+    return f"/units/{t.g11.id}/report/attachments/{att.id}"
+
+
+def _download_from(url: str, path: str, files_dir=None) -> bytes:
+    """Log in to a portal on the restored database as the reporter and download the attachment."""
+    from portal import create_app
+    from tests.conftest import login
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "FILES_DIR": files_dir})
+    try:
+        client = app.test_client()
+        assert login(client, "coso11").status_code == 302
+        resp = client.get(path)
+        assert resp.status_code == 200, resp.status_code
+        assert resp.headers["Content-Disposition"].startswith("attachment")
+        return resp.data
+    finally:
+        app.extensions["daihoi.engine"].dispose()
+
+
+def test_a_restored_sqlite_backup_serves_every_download(database_url, attachment, monkeypatch, tmp_path):
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite run only (the PostgreSQL round trip is the next test)")
+    runner = CliRunner()
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    backup_file = tmp_path / "sao-luu.sqlite3"
+    assert runner.invoke(main, ["backup", "-o", str(backup_file)]).exit_code == 0
+    target = f"sqlite:///{tmp_path / 'moi.sqlite3'}"
+    upgrade(target)
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", target)
+    result = runner.invoke(main, ["restore", str(backup_file)])
+    assert result.exit_code == 0, result.output
+    assert _download_from(target, attachment) == PDF
+
+
+@pytest.mark.postgres
+def test_a_restored_postgresql_backup_serves_every_download(database_url, attachment, monkeypatch, tmp_path):
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("needs TEST_DATABASE_URL on PostgreSQL")
+    if not shutil.which("pg_dump") or not shutil.which("psql"):
+        pytest.skip("pg_dump/psql not installed")
+    runner = CliRunner()
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    backup_file = tmp_path / "sao-luu.sql"
+    assert runner.invoke(main, ["backup", "-o", str(backup_file)]).exit_code == 0
+    name = f"restore_{uuid.uuid4().hex[:10]}"
+    base = make_url(database_url)
+    server = make_engine(base.set(query={}).render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        monkeypatch.setenv("DAIHOI_DATABASE_URL", target)
+        result = runner.invoke(main, ["restore", str(backup_file)])
+        assert result.exit_code == 0, result.output
+        assert _download_from(target, attachment) == PDF
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def test_files_kept_in_a_directory_travel_beside_the_backup(database_url, db, factory, today, monkeypatch, tmp_path):
+    """DAIHOI_FILES_DIR: the backup copies the directory to <backup>.files/, and a restore on another host
+    puts the files into that host's store (here: the database, its default)."""
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite run only: the directory copy does not depend on the engine")
+    import datetime as dt
+    import io
+
+    from shared import attachments, storage
+    from shared.reports import get_or_create_report
+
+    today(dt.date(2023, 6, 1))
+    t = factory.tree()
+    reporter = factory.user("reporter", t.g11, username="coso11")
+    report = get_or_create_report(db, factory.campaign(), t.g11, reporter)
+    db.commit()
+    db.info["daihoi.file_store"] = storage.DirectoryStore(tmp_path / "files")
+    att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes")
+    db.commit()
+    path = f"/units/{t.g11.id}/report/attachments/{att.id}"
+
+    runner = CliRunner()
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", database_url)
+    monkeypatch.setenv("DAIHOI_FILES_DIR", str(tmp_path / "files"))
+    backup_file = tmp_path / "sao-luu.sqlite3"
+    result = runner.invoke(main, ["backup", "-o", str(backup_file)])
+    assert result.exit_code == 0 and "sao-luu.sqlite3.files" in result.output, result.output
+    assert (tmp_path / "sao-luu.sqlite3.files" / att.storage_key).read_bytes() == PDF
+
+    target = f"sqlite:///{tmp_path / 'moi.sqlite3'}"
+    upgrade(target)
+    monkeypatch.setenv("DAIHOI_DATABASE_URL", target)
+    monkeypatch.delenv("DAIHOI_FILES_DIR")
+    result = runner.invoke(main, ["restore", str(backup_file)])
+    assert result.exit_code == 0 and "1 tệp" in result.output, result.output
+    assert _download_from(target, path) == PDF

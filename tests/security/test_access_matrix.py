@@ -86,6 +86,8 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "reports.print_view": {"GET": ("oooooool", "ooonnnnl")},
     "assets.htmx": {"GET": ("oooooooo", None)},
     "assets.favicon": {"GET": ("oooooooo", None)},
+    "health.healthz": {"GET": ("oooooooo", None)},  # for the proxy: no login, no data
+    "health.readyz": {"GET": ("oooooooo", None)},
     "admin.campaign_close": {"POST": ("-xxxxxxl", None)},
     "admin.campaign_reopen": {"POST": ("-xxxxxxl", None)},
     "admin.unit_activate": {"POST": ("-x-xxxxl", "-x-xxxxl")},

@@ -20,7 +20,8 @@ AGENCY = next(iter(AGENCY_KIND_LABELS))
 ROLES = ("admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee", "anonymous")
 
 
-def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
+def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
+    """The data set; uploaded files go to the session's file store (`upload_dir` is no longer used)."""
     t = factory.tree()
     w = SimpleNamespace(**vars(t))
     w.campaign = c = factory.campaign()
@@ -52,7 +53,7 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
         report.officers.append(Officer(position=0, role="chair", full_name="Nguyễn Thị Lan", gender="female", vote_pct=Decimal("92.5")))
         db.flush()
         record_version(db, report, reporter)
-        att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes", upload_dir)
+        att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes")
         workflow.submit(db, report, reporter)
         rec = Recommendation(report_id=report.id, campaign_id=c.id, unit_id=unit.id, topic="income", text="Tăng lương tối thiểu")
         db.add(rec)
@@ -71,16 +72,15 @@ def build(db, factory, upload_dir: str | Path) -> SimpleNamespace:
     w.token_out = tokens.issue(db, w.dist2)[1].id
     # documents: one for Rạch Giá only, one for Giồng Riềng only
     fed = w.users["federation"]
-    folder = Path(upload_dir) / "party"
     def doc(target):
-        stored = stored_files.store(db, folder, filename="cong-van.pdf", data=PDF, allowed=(stored_files.PDF,), user=fed)
+        stored = stored_files.store(db, filename="cong-van.pdf", data=PDF, allowed=(stored_files.PDF,), user=fed)
         return documents.publish(db, fed, kind="guidance", title="Công văn hướng dẫn", body="Nội dung",
                                  levels=["district", "grassroots"], targets=[target], ack_by=None, file=stored)
     w.doc_in, w.doc_out = doc(t.d1), doc(t.d2)
     # level reports with a scan
     for key, author in (("d1", w.users["party_committee"]), ("d2", w.pc2)):
         lr = level_reports.start(db, author, c, bodies[key])
-        stored = stored_files.store(db, folder, filename="scan.pdf", data=PDF, allowed=(stored_files.PDF,), user=author)
+        stored = stored_files.store(db, filename="scan.pdf", data=PDF, allowed=(stored_files.PDF,), user=author)
         level_reports.attach_scan(db, author, lr, stored)
     # steering committees and emulation entries
     admin = w.users["admin"]
