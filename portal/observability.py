@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from sqlalchemy import inspect
 
 log = logging.getLogger("daihoi.access")
 HEADER = "X-Request-Id"
@@ -33,13 +34,15 @@ def _start() -> None:
 
 
 def _user_id() -> int | None:
-    # Only a user this request has loaded already: logging must not cost a query.
+    # Only a user this request has loaded already, read from its identity key: logging must not cost a
+    # query, and after a failed flush (a stale save: 409) an expired attribute would have to load one
+    # through a session that refuses until rolled back.
     for name in ("_login_user", "api_user"):
         user = g.get(name)
-        if user is not None and getattr(user, "is_authenticated", True):
-            uid = getattr(user, "id", None)
-            if isinstance(uid, int):
-                return uid
+        row = getattr(user, "__dict__", {}).get("user", user)  # portal.access.SessionUser wraps the row
+        state = inspect(row, raiseerr=False) if row is not None else None
+        if state is not None and state.identity:
+            return state.identity[0]
     return None
 
 
