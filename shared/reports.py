@@ -151,9 +151,14 @@ def update_report(
     """
     from shared import workflow  # workflow imports this module (record_version, snapshot)
 
-    if not workflow.can_edit(user, report):
+    # Guards in the workflow's order: whose report, then the version, then the state. A save based on a
+    # version that another client has since sent (submitted) is a stale save (409, with the current
+    # report), not a refusal to edit: the client learns what happened instead of "forbidden".
+    if user.role not in workflow.REPORTING_ROLES or report.unit_id != user.unit_id:
         raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn."))
     workflow.check_version(report, expected_version)
+    if not workflow.can_edit(user, report):
+        raise Forbidden(_("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc không thuộc đơn vị của bạn."))
     values, errors = parse_report(data)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ("officers", "recommendations")}
     merged = {name: getattr(report, name) for name in EDITABLE_FIELDS}

@@ -7,18 +7,9 @@ import unicodedata
 from decimal import Decimal
 
 from shared.i18n import _, N_
+from shared.parsing import parse_date, parse_id  # noqa: F401  (the one parser of ids and dates, used from here too)
 
 _SPACES = re.compile(r"\s+")
-
-
-def parse_id(value: str | None) -> int | None:
-    """A whole number typed as ASCII digits that fits a database INTEGER, else None. (str.isdigit() also
-    accepts "²", which int() refuses, and an id of 20 digits overflows PostgreSQL.) Also good as
-    `request.args.get(name, type=parse_id)` for ids and page numbers."""
-    text = (value or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > 2**31 - 1:
-        return None
-    return int(text)
 
 
 def nfc(value: str | None) -> str | None:
@@ -87,19 +78,6 @@ def format_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y %H:%M")
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """Accept dd/mm/yyyy (as shown to users) and ISO yyyy-mm-dd; raise ValueError otherwise."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."))
 
 
 def days_phrase(days_left: int | None) -> str:
