@@ -118,3 +118,38 @@ def test_the_command_line_explains_the_refusal_without_a_traceback(database_url,
 def test_a_strong_key_and_no_demo_passwords_start_in_production(make_app, instance):
     app = make_app(ENV="production", SECRET_KEY=STRONG)
     assert app.test_client().get("/login").status_code == 200
+
+
+def test_no_product_path_can_store_a_default_password():
+    """The premise of the fast check: what check_password refuses, no user or administrator can set."""
+    from shared.accounts import check_password, default_passwords
+    from shared.errors import DomainError
+
+    for password in default_passwords():
+        with pytest.raises(DomainError):
+            check_password(password, "bat-ky-ai")
+
+
+def test_every_writer_of_a_password_hash_is_known():
+    """The other premise: outside the loaders (demo, benchmark data), a hash is written only by the account
+    functions that audit it (PASSWORD_SET_ACTIONS). A new writer must audit too, and be listed here."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writers = set()
+    for folder in ("shared", "portal", "tui"):
+        for path in (root / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for func in [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]:
+                for node in ast.walk(func):
+                    targets = node.targets if isinstance(node, ast.Assign) else []
+                    keywords = node.keywords if isinstance(node, ast.Call) else []
+                    if any(isinstance(t, ast.Attribute) and t.attr == "password_hash" for t in targets) or \
+                            any(k.arg == "password_hash" for k in keywords):
+                        writers.add(f"{path.relative_to(root).as_posix()}:{func.name}")
+    assert writers == {
+        "shared/accounts.py:create_account", "shared/accounts.py:create_user", "shared/accounts.py:reset_password",
+        "shared/accounts.py:change_own_password", "shared/demo.py:_party_bodies", "shared/demo.py:load_demo",
+        "shared/generate.py:generate", "shared/generate.py:account",
+    }, sorted(writers)
