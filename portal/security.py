@@ -102,9 +102,7 @@ def init_app(app: Flask) -> None:
     user_logged_in.connect(_stamp_login, app)
     # First of all hooks: Flask-WTF's CSRF check (registered earlier) reads the form too.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_bad_input)
-    app.register_error_handler(
-        InvalidInput, lambda e: (render_template("errors/error.html", code=400, message=e.description), 400)
-    )
+    app.register_error_handler(InvalidInput, _invalid_input)
     app.before_request(_expire_idle_session)
     app.after_request(_security_headers)
 
@@ -263,6 +261,16 @@ def _refuse_bad_input():
         if any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True)):
             raise InvalidInput(BAD_INPUT_MESSAGE)
     return None
+
+
+def _invalid_input(exc: InvalidInput):
+    if request.path.startswith("/api/"):
+        # The guard runs before routing errors are answered, so an unrouted /api/ path has no blueprint
+        # yet: the API's clients still get its JSON error.
+        from portal.api.views import error
+
+        return error(400, exc.description)
+    return render_template("errors/error.html", code=400, message=exc.description), 400
 
 
 class InvalidInput(BadRequest):

@@ -13,7 +13,7 @@ from portal import db
 from portal.api.openapi import spec
 from portal.extensions import csrf
 from portal.i18n import refresh_language
-from portal.security import record_failed_credentials
+from portal.security import InvalidInput, record_failed_credentials
 from shared import parsing, readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
@@ -60,6 +60,8 @@ def _domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     status = exc.code or 500
+    if isinstance(exc, InvalidInput):  # the app's input guard says what was wrong (a NUL, a malformed form)
+        return error(status, exc.description)
     return error(status, HTTP_MESSAGES.get(status) or _("Đã có lỗi."))
 
 

@@ -296,3 +296,11 @@ def test_a_stale_api_save_after_another_clients_submit_is_a_409(app, db, factory
     assert "thay đổi" in stale.json["error"]["message"]
     # With the current version the answer is the state's: a sent report is not edited.
     assert a.put(url, json={"version": sent.json["version"], "notes": "Bổ sung"}, headers=ha).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/api/v1/units/-5/report?x=%00", "/api/v1/nowhere?q=%00", "/api/v1/units?q=%00"])
+def test_a_nul_in_an_api_query_is_a_json_400_even_off_the_routes(w, url):
+    """Found by schemathesis on PostgreSQL: the input guard runs before the API answers an unrouted path."""
+    resp = w.app.test_client().get(url, headers=w.bearer("admin"))
+    assert resp.status_code == 400 and resp.is_json, resp.get_data(as_text=True)[:200]
+    assert "NUL" in resp.json["error"]["message"]
