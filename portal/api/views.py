@@ -131,10 +131,11 @@ def _int_arg(name: str) -> int | None:
         return None
     try:
         value = parsing.parse_int(raw, minimum=-parsing.INT32_MAX - 1, maximum=parsing.INT32_MAX)
-    except ValueError as exc:
-        raise InvalidQuery(_("Tham số “%(name)s”: %(problem)s", name=name, problem=str(exc)),
-                           fields={name: str(exc)}) from None
-    if value is None:  # present but empty
+    except ValueError:
+        value = None
+        if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit():  # a whole number, beyond an INTEGER
+            raise InvalidQuery(_("Tham số “%(name)s” quá lớn.", name=name), fields={name: _("Quá lớn.")}) from None
+    if value is None:  # not a whole number, or present but empty
         raise InvalidQuery(_("Tham số “%(name)s” phải là số nguyên.", name=name), fields={name: _("Phải là số nguyên.")})
     return value
 
