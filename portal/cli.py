@@ -146,8 +146,9 @@ def create_user(username: str, role: str, unit_code: str, full_name: str, passwo
         session = portal_db.session()
         try:
             user = create_account(session, username=username, role=role, unit_code=unit_code, full_name=full_name, password=password)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        except DomainError as exc:  # the same rules and words as the portal's account form
+            details = [m for m in dict.fromkeys(exc.fields.values()) if m != exc.message]
+            raise click.ClickException(" ".join([exc.message, *details])) from None
         session.commit()
         click.echo(_("Đã tạo tài khoản %(username)s (%(role)s).", username=user.username, role=role))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from portal import db
 from shared.i18n import _
 
 
@@ -25,4 +26,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(_e):
+        # A failed flush leaves the request's session unusable; the page (its header reads the user) needs it.
+        db.session().rollback()
         return render_template("errors/error.html", code=500, message=_("Đã có lỗi hệ thống; dữ liệu chưa được lưu. Hãy thử lại.")), 500

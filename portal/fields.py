@@ -8,7 +8,8 @@ from __future__ import annotations
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from shared.text import INT32_MAX, format_date, format_number, parse_date, parse_number
+from shared.parsing import INT32_MAX
+from shared.text import format_date, format_number, parse_date, parse_number
 
 # The attributes of every date box (WTForms fields below; raw <input>s use `{{ DATE_INPUT|xmlattr }}`).
 # inputmode="decimal": a large number pad with the locale's decimal key, "." or "," on iPhones and both

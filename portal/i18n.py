@@ -9,12 +9,13 @@ from __future__ import annotations
 from functools import cached_property
 
 import flask_babel
-from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db
+from portal.security import safe_next
 from shared import i18n
 
 bp = Blueprint("i18n", __name__)
@@ -91,10 +92,7 @@ def switch():
         current_user.user.locale = code
         db.commit()
     _refresh()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):  # never an open redirect
-        target = url_for("home.index")
-    return redirect(target, 303)
+    return redirect(safe_next(request.form.get("next")), 303)
 
 
 def _choose_language() -> None:

@@ -1,28 +1,35 @@
-"""Web hardening: login rate limits, session cookie and idle timeout, security headers, production checks."""
+"""Web hardening: login rate limits, session cookie and idle timeout, security headers, production checks,
+the guard on malformed input and the one check of a redirect target (`safe_next`)."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import time
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+import flask
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.urls import iri_to_uri
 
-from shared import i18n
+from shared import i18n, parsing
 from shared.i18n import N_, _, lazy_gettext, ngettext
 from shared.text import nfc
 
-# Endpoints that take a username and a password; each gets the per-IP and per-username limits.
-# A feature with its own credential endpoint (e.g. an API token request) adds its name here.
-CREDENTIAL_ENDPOINTS = ("auth.login", "api.create_token")
+# Endpoints that check a password: the login form, the API's token request and the own-password change
+# (the current password). They share one set of failure counters (per address, per username and address,
+# per username), so a guesser gains nothing by switching between them. A new one adds its name here and
+# calls record_failed_credentials() when the password was wrong.
+CREDENTIAL_ENDPOINTS = ("auth.login", "api.create_token", "account.password")
 
 # No inline script or style, no eval: htmx runs with allowEval=false and includeIndicatorStyles=false.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,6 +48,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 BAD_INPUT_MESSAGE = lazy_gettext("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL). Hãy nhập lại.")
+MALFORMED_FORM_MESSAGE = lazy_gettext(
+    "Biểu mẫu gửi lên không đúng định dạng (tên trường có ký tự xuống dòng hoặc bị thiếu). Hãy tải lại trang và thử lại.")
 IDLE_MESSAGE = N_("Phiên làm việc đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại.")
 TOO_MANY_MESSAGE = N_("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s.")
 
@@ -66,7 +75,10 @@ def init_app(app: Flask) -> None:
     cfg.setdefault("PROXY_FIX_X_FOR", 0)
     cfg.setdefault("REDIS_URL", None)
     cfg.setdefault("LOGIN_LIMIT_PER_IP", "30 per 10 minutes")
-    cfg.setdefault("LOGIN_LIMIT_PER_USERNAME", "5 per 5 minutes")
+    cfg.setdefault("LOGIN_LIMIT_PER_USERNAME_AND_IP", "5 per 5 minutes")
+    # Above what one address can reach under the two limits above (5 per 5 minutes = 60 an hour): one
+    # guesser alone never locks the rightful user out; only a guess spread over many addresses does.
+    cfg.setdefault("LOGIN_LIMIT_PER_USERNAME", "100 per hour")
     # These cookie settings are not optional: only Secure depends on the deployment (HTTPS).
     cfg.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -85,12 +97,12 @@ def init_app(app: Flask) -> None:
     if cfg["ENV"] == "production":
         check_production(app)
 
+    app.request_class = Request
     _init_limiter(app)
     user_logged_in.connect(_stamp_login, app)
-    app.before_request(_refuse_nul_bytes)
-    app.register_error_handler(
-        InvalidInput, lambda e: (render_template("errors/error.html", code=400, message=e.description), 400)
-    )
+    # First of all hooks: Flask-WTF's CSRF check (registered earlier) reads the form too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_bad_input)
+    app.register_error_handler(InvalidInput, _invalid_input)
     app.before_request(_expire_idle_session)
     app.after_request(_security_headers)
 
@@ -113,11 +125,12 @@ def check_production(app: Flask) -> None:
             _("Khóa bí mật DAIHOI_SECRET_KEY quá yếu: cần ít nhất %(length)s ký tự ngẫu nhiên "
               "(ví dụ: python -c 'import secrets; print(secrets.token_hex(32))').", length=MIN_SECRET_KEY_LENGTH)
         )
-    demo = demo_accounts_with_demo_password(app)
-    if demo:
+    weak = accounts_with_default_password(app)
+    if weak:
         problems.append(
-            _("Các tài khoản mẫu còn dùng mật khẩu mẫu: %(accounts)s. Hãy đổi mật khẩu hoặc khóa các tài khoản này "
-              "(chạy lệnh quản trị khi chưa đặt DAIHOI_ENV=production).", accounts=", ".join(demo))
+            _("Các tài khoản còn dùng mật khẩu mẫu hoặc mật khẩu mặc định: %(accounts)s. Hãy đổi mật khẩu hoặc "
+              "khóa các tài khoản này (chạy lệnh quản trị khi chưa đặt DAIHOI_ENV=production).",
+              accounts=", ".join(weak))
         )
     if problems:
         raise UnsafeConfiguration(
@@ -125,36 +138,55 @@ def check_production(app: Flask) -> None:
         )
 
 
-def demo_accounts_with_demo_password(app: Flask) -> list[str]:
-    """Active demo accounts whose password is still the published demo password."""
-    from shared.demo import DEMO_PASSWORD, DEMO_USERNAMES
+def accounts_with_default_password(app: Flask) -> list[str]:
+    """Every active account still on the demo password or another default (shared.accounts says how this
+    stays fast without checking a list of names)."""
+    from shared.accounts import accounts_with_default_password as find
     from shared.models import User
-    from shared.security import verify_password
 
     engine = app.extensions["daihoi.engine"]
     if not inspect(engine).has_table(User.__tablename__):
         return []  # not migrated yet: nothing to check, `daihoi db upgrade` must still run
     with app.extensions["daihoi.sessionmaker"]() as s:
-        users = s.scalars(select(User).where(User.username.in_(DEMO_USERNAMES), User.active.is_(True)))
-        return sorted(u.username for u in users if verify_password(u.password_hash, DEMO_PASSWORD))
+        return find(s)
 
 
 # ---- rate limits ------------------------------------------------------------------------
 
 
-def _username_key() -> str:
-    """The attempted username, normalised as the login does; hashed so keys stay short and clean."""
+def record_failed_credentials() -> None:
+    """A credential endpoint's view says the password it was given was wrong: the failure counters go up
+    (after the response). Right passwords, form errors and refusals for other reasons cost nothing."""
+    g.daihoi_credentials_failed = True
+
+
+def _failed(_response) -> bool:
+    return bool(g.get("daihoi_credentials_failed"))
+
+
+def _attempted_username() -> str:
+    """Whose password is being tried: the logged-in user's (own-password change), else the username sent
+    in the form or the JSON body, normalised as the login does."""
+    if request.endpoint == "account.password" and current_user.is_authenticated:
+        return current_user.username
     raw = request.form.get("username")
-    if raw is None and request.is_json:
-        body = request.get_json(silent=True)
+    if raw is None and request.blueprint == "api":
+        try:
+            body = parsing.parse_json(request.get_data(cache=True))
+        except ValueError:  # the view refuses the body with a 400; the attempt counts under no name
+            body = None
         raw = body.get("username") if isinstance(body, dict) else None
-    name = (nfc(str(raw or "")) or "").lower()[:200]
+    return (nfc(str(raw or "")) or "").lower()[:200]
+
+
+def _username_key() -> str:
+    """Hashed, so keys stay short and clean whatever was typed."""
+    name = _attempted_username()
     return "user:" + hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def _failed(response) -> bool:
-    """Only refused credentials count; a successful login or a form error costs nothing."""
-    return response.status_code in (401, 403)
+def _username_and_address_key() -> str:
+    return f"{_username_key()}@{get_remote_address()}"
 
 
 def _init_limiter(app: Flask) -> None:
@@ -168,17 +200,24 @@ def _init_limiter(app: Flask) -> None:
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["daihoi.limiter"] = limiter  # route limits only hold a weak reference to it
 
-    per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
-    per_user = limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"], key_func=_username_key, methods=["POST"],
-        deduct_when=_failed,
-    )
+    # Shared limits: one counter per key across every credential endpoint (the scope names the counter).
+    limits = [
+        limiter.shared_limit(lambda setting=setting: current_app.config[setting], scope=f"credentials-{name}", key_func=key,
+                             methods=["POST"], deduct_when=_failed)
+        for setting, name, key in (
+            ("LOGIN_LIMIT_PER_IP", "ip", get_remote_address),
+            ("LOGIN_LIMIT_PER_USERNAME_AND_IP", "user-ip", _username_and_address_key),
+            ("LOGIN_LIMIT_PER_USERNAME", "user", _username_key),
+        )
+    ]
 
     # create_app calls init_app after registering the blueprints, so the views exist here.
     for endpoint in CREDENTIAL_ENDPOINTS:
         view = app.view_functions.get(endpoint)
         if view is not None:
-            app.view_functions[endpoint] = per_ip(per_user(view))
+            for limit in limits:
+                view = limit(view)
+            app.view_functions[endpoint] = view
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded):
@@ -196,17 +235,75 @@ def _wait_phrase(exc: RateLimitExceeded) -> str:
 # ---- input ------------------------------------------------------------------------------
 
 
-def _refuse_nul_bytes():
-    """PostgreSQL cannot store NUL in text: refuse it up front (400) rather than fail in the query (500)."""
-    for values in (request.args, request.form):
-        # A malformed multipart part (e.g. a field name with a line break) can come out with a value of None.
-        if any("\x00" in (key or "") or "\x00" in (value or "") for key, value in values.items(multi=True)):
-            raise InvalidInput()
+class Request(flask.Request):
+    """Form parsing that never hands on a field without a proper name. Werkzeug's multipart parser names a
+    part whose name holds a line break (or has none) None, and Flask-WTF's CSRF check then fails on it with
+    a server error: such a form is dropped whole and the request refused (_refuse_bad_input)."""
+
+    malformed_form = False
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        d = self.__dict__
+        names = [*d["form"].keys(), *d["files"].keys()]
+        if any(not isinstance(name, str) or "\r" in name or "\n" in name for name in names):
+            d["form"], d["files"] = self.parameter_storage_class(), self.parameter_storage_class()
+            self.malformed_form = True
+
+
+def _refuse_bad_input():
+    """Before anything reads the request: a malformed form (Request) or a NUL anywhere in the query or the
+    form (PostgreSQL cannot store it) is a 400 with a message, not a failure further on."""
+    form = request.form  # parsed here, first, so the check below sees what every later reader will
+    if getattr(request, "malformed_form", False):
+        raise InvalidInput(MALFORMED_FORM_MESSAGE)
+    for values in (request.args, form):
+        if any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True)):
+            raise InvalidInput(BAD_INPUT_MESSAGE)
     return None
+
+
+def _invalid_input(exc: InvalidInput):
+    if request.path.startswith("/api/"):
+        # The guard runs before routing errors are answered, so an unrouted /api/ path has no blueprint
+        # yet: the API's clients still get its JSON error.
+        from portal.api.views import error
+
+        return error(400, exc.description)
+    return render_template("errors/error.html", code=400, message=exc.description), 400
 
 
 class InvalidInput(BadRequest):
     description = BAD_INPUT_MESSAGE
+
+    def __init__(self, message=None):
+        super().__init__(description=str(message or BAD_INPUT_MESSAGE))
+
+
+# ---- redirects --------------------------------------------------------------------------
+
+
+def safe_next(target: str | None) -> str:
+    r"""Where to go after login, a language switch or a bulk action: `target` if it is a plain path of this
+    site, else the home page. Checked as the browser will read it: after the normalisation the redirect
+    itself applies (Werkzeug's iri_to_uri drops tabs and line breaks, so "/\t/evil.example" would leave as
+    "//evil.example"), and once more percent-decoded. Control and invisible format characters, whitespace
+    and backslashes (browsers read "\" as "/") are refused outright; so are schemes, hosts and "//"."""
+    home = url_for("home.index")
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return home
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() or ch == "\\" for ch in target):
+        return home
+    try:
+        location = iri_to_uri(target)
+    except ValueError:
+        return home
+    for form in (target, location, unquote(location)):
+        parts = urlsplit(form)
+        if (parts.scheme or parts.netloc or not form.startswith("/") or form.startswith("//") or "\\" in form
+                or any(unicodedata.category(ch) == "Cc" for ch in form)):
+            return home
+    return location
 
 
 # ---- sessions ---------------------------------------------------------------------------
@@ -256,7 +353,8 @@ def _security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if cfg["HSTS_SECONDS"]:
         headers.setdefault("Strict-Transport-Security", f"max-age={int(cfg['HSTS_SECONDS'])}")
-    if request.endpoint not in ("static", "assets.htmx") and "Cache-Control" not in headers:
-        # Pages carry personnel data: no copy in shared browsers' caches or proxies.
+    if request.endpoint not in ("static", "assets.htmx") and "no-store" not in headers.get("Cache-Control", ""):
+        # Pages and every file made for download (exports, drafts, attachments) carry personnel data: no copy
+        # in shared browsers' caches or proxies. send_file's own "no-cache" only asks to revalidate a copy.
         headers["Cache-Control"] = "no-store"
     return response

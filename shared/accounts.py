@@ -12,6 +12,7 @@ from shared.common_passwords import COMMON_PASSWORDS
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.models import ROLE_LABELS, Unit, User
+from shared.parsing import is_db_id
 from shared.security import hash_password, verify_password
 from shared.text import fold, nfc
 from shared.units import in_subtree, is_within
@@ -62,21 +63,25 @@ def one_time_password() -> str:
 
 
 def create_account(
-    session: Session, *, username: str, role: str, unit_code: str, password: str, full_name: str = ""
+    session: Session, *, username: str, role: str, unit_code: str, password: str, full_name: str = "",
+    email: str | None = None,
 ) -> User:
-    username = (nfc(username) or "").lower()
-    if not USERNAME.match(username):
-        raise DomainError(_("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự)."))
-    if role not in ROLE_LABELS:
-        raise DomainError(_("Vai trò không hợp lệ."))
-    if session.scalar(select(User).where(User.username == username)):
-        raise DomainError(_("Tên đăng nhập “%(username)s” đã có người dùng.", username=username))
+    """An account made from the command line (`daihoi create-user`: the first administrator, or any account
+    by the server's operator), with the password the operator typed. The same rules as the portal's
+    `create_user`: the role must fit the unit's level, the unit must be active, the username free and
+    well-formed, the password strong; only the actor's scope does not apply (there is no actor)."""
     unit = session.scalar(select(Unit).where(Unit.code == (nfc(unit_code) or "").upper()))
     if unit is None:
-        raise DomainError(_("Không có đơn vị mã “%(code)s”.", code=unit_code))
+        raise DomainError(_("Không có đơn vị mã “%(code)s”.", code=unit_code), fields={"unit": _("Không có đơn vị này.")})
+    check_role_for_unit(role, unit)
+    username = _new_username(session, username)
+    full_name, email = _profile(full_name, email)
     check_password(password, username)
-    user = User(username=username, role=role, unit_id=unit.id, full_name=nfc(full_name) or "", password_hash=hash_password(password))
+    user = User(username=username, role=role, unit_id=unit.id, unit=unit, full_name=full_name, email=email,
+                password_hash=hash_password(password))
     session.add(user)
+    session.flush()
+    audit.record(session, None, "user.create", "user", user.id, unit_id=unit.id, changes=_state(user))
     session.flush()
     return user
 
@@ -99,6 +104,8 @@ def users_visible_to(actor: User) -> Select[tuple[User]]:
 
 
 def get_visible_user(session: Session, actor: User, user_id: int) -> User | None:
+    if not is_db_id(user_id):
+        return None
     return session.scalars(users_visible_to(actor).where(User.id == user_id)).first()
 
 
@@ -118,6 +125,19 @@ def require_can_manage(actor: User, target: User) -> None:
         raise Forbidden(_("Bạn không được quản lý tài khoản có vai trò “%(role)s”.", role=target.role_label))
 
 
+def check_role_for_unit(role: str, unit: Unit) -> None:
+    """The rules every account obeys, whoever creates or edits it: a known role, on a unit of a level that
+    role belongs to (a coordinator at the province, a district account on a district-level union), active."""
+    if role not in ROLE_LABELS:
+        raise DomainError(_("Vai trò không hợp lệ."), fields={"role": _("Vai trò không hợp lệ.")})
+    if unit.level not in ROLE_LEVELS[role]:
+        message = _("Vai trò “%(role)s” không dùng cho đơn vị %(level)s.",
+                    role=ROLE_LABELS[role], level=unit.level_label.lower())
+        raise DomainError(message, fields={"unit": message})
+    if not unit.active:
+        raise DomainError(_("Đơn vị đã ngừng hoạt động."), fields={"unit": _("Đơn vị đã ngừng hoạt động.")})
+
+
 def _check_role_and_unit(actor: User, role: str, unit: Unit) -> None:
     roles = _require_manager(actor)
     if not is_within(unit, actor.unit):
@@ -126,12 +146,18 @@ def _check_role_and_unit(actor: User, role: str, unit: Unit) -> None:
         raise DomainError(_("Vai trò không hợp lệ."), fields={"role": _("Vai trò không hợp lệ.")})
     if role not in roles:
         raise Forbidden(_("Bạn không được cấp vai trò “%(role)s”.", role=ROLE_LABELS[role]))
-    if unit.level not in ROLE_LEVELS[role]:
-        message = _("Vai trò “%(role)s” không dùng cho đơn vị %(level)s.",
-                    role=ROLE_LABELS[role], level=unit.level_label.lower())
-        raise DomainError(message, fields={"unit": message})
-    if not unit.active:
-        raise DomainError(_("Đơn vị đã ngừng hoạt động."), fields={"unit": _("Đơn vị đã ngừng hoạt động.")})
+    check_role_for_unit(role, unit)
+
+
+def _new_username(session: Session, username: str) -> str:
+    """The normalised username of a new account, well-formed and not taken."""
+    username = (nfc(username) or "").lower()
+    if not USERNAME.match(username):
+        raise DomainError(_("Tên đăng nhập chưa hợp lệ."),
+                          fields={"username": _("Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự).")})
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise DomainError(_("Tên đăng nhập đã có."), fields={"username": _("“%(username)s” đã có người dùng.", username=username)})
+    return username
 
 
 def _profile(full_name: str | None, email: str | None) -> tuple[str, str | None]:
@@ -155,12 +181,7 @@ def create_user(
 ) -> tuple[User, str]:
     """A new account with a one-time password (returned once, never stored in clear)."""
     _check_role_and_unit(actor, role, unit)
-    username = (nfc(username) or "").lower()
-    if not USERNAME.match(username):
-        raise DomainError(_("Tên đăng nhập chưa hợp lệ."),
-                          fields={"username": _("Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (3-80 ký tự).")})
-    if session.scalar(select(User.id).where(User.username == username)):
-        raise DomainError(_("Tên đăng nhập đã có."), fields={"username": _("“%(username)s” đã có người dùng.", username=username)})
+    username = _new_username(session, username)
     full_name, email = _profile(full_name, email)
     password = one_time_password()
     user = User(username=username, role=role, unit_id=unit.id, unit=unit, full_name=full_name, email=email,
@@ -219,8 +240,11 @@ def reset_password(session: Session, actor: User, user: User, ip: str | None = N
 
 
 def force_password_change(session: Session, actor: User, user: User, ip: str | None = None) -> None:
+    """The user must choose a new password at the next login: every session and API token ends now (the
+    password may be known to someone else, who must not keep reading with a token issued before)."""
     require_can_manage(actor, user)
     user.must_change_password = True
+    end_sessions(session, user)
     audit.record(session, actor, "user.force_password_change", "user", user.id, unit_id=user.unit_id,
                  changes={"must_change_password": [False, True]}, ip=ip)
     session.flush()
@@ -242,3 +266,54 @@ def change_own_password(
     end_sessions(session, user)
     audit.record(session, user, "user.password_change", "user", user.id, unit_id=user.unit_id, ip=ip)
     session.flush()
+
+
+# ---- weak default passwords (the production start-up check) ------------------------------------------
+
+# Audit actions of every product path that writes a password hash: an administrator's new account or reset
+# (a random one-time password), the command line's new account and the user's own change (both through
+# check_password, which refuses every password of default_passwords() as a common one).
+PASSWORD_SET_ACTIONS = ("user.create", "user.reset_password", "user.password_change")
+
+
+def default_passwords() -> tuple[str, ...]:
+    """Passwords published with the product or written by its loaders (the demo province, the benchmark data
+    set), and the three any guesser here tries first. Short on purpose: each costs one argon2 check (about
+    50 ms, more on a busy machine) per candidate hash that is not weak."""
+    from shared.demo import DEMO_PASSWORD
+    from shared.generate import GENERATED_PASSWORD
+
+    return tuple(dict.fromkeys((DEMO_PASSWORD, GENERATED_PASSWORD, "123456", "admin123", "matkhau123")))
+
+
+def accounts_with_default_password(session: Session) -> list[str]:
+    """Usernames of the active accounts whose password is one of default_passwords(), in name order.
+
+    Every active account is covered, in bounded time. An argon2 check costs tens of milliseconds by design,
+    so checking each account is out of the question; two facts make it unnecessary:
+    - the product never stores a default password: every path that writes a hash either draws a random
+      one-time password or passes check_password (which refuses them all), and leaves an audit entry of
+      PASSWORD_SET_ACTIONS. An account with such an entry holds a password the product wrote, not a default.
+      The others (the demo and benchmark loaders' accounts, accounts made by hand or by an older version)
+      are the candidates, however they are named;
+    - equal hash strings hold the same password (the salt is part of the string), and the loaders write one
+      hash for all their accounts: each distinct candidate hash is checked once, so the 22 demo accounts
+      cost one check, whatever their number.
+    Cost: (distinct candidate hashes) x len(default_passwords()) checks at most; none on a database whose
+    accounts were all made through the product."""
+    from sqlalchemy import exists
+
+    from shared.models import AuditLog
+
+    set_by_product = exists().where(
+        AuditLog.object_type == "user", AuditLog.object_id == User.id, AuditLog.action.in_(PASSWORD_SET_ACTIONS)
+    )
+    by_hash: dict[str, list[str]] = {}
+    for username, password_hash in session.execute(
+        select(User.username, User.password_hash).where(User.active.is_(True), ~set_by_product)
+    ):
+        by_hash.setdefault(password_hash, []).append(username)
+    weak = [name for password_hash, names in by_hash.items()
+            if any(verify_password(password_hash, password) for password in default_passwords())
+            for name in names]
+    return sorted(weak)

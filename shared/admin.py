@@ -13,8 +13,10 @@ from shared.errors import DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.imports import UNIT_CODE
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, Unit, User
+from shared.parsing import MAX_DATE, MIN_DATE, parse_int
 from shared.text import fold, nfc
 from shared.units import child_path, create_unit, in_subtree, is_within
+from shared.validation import MAX_COUNT
 
 CHILD_LEVEL = {"province": "district", "district": "grassroots"}
 PARENT_LEVEL = {v: k for k, v in CHILD_LEVEL.items()}
@@ -58,14 +60,12 @@ def unit_values(session: Session, data: dict[str, Any], unit: Unit | None = None
         errors["sector"] = _("Khu vực không hợp lệ.")
     values["sector"] = sector
     members = data.get("members_count")
-    if members in (None, ""):
-        members = 0
     try:
-        members = int(members)
-        if members < 0:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors["members_count"] = _("Số đoàn viên là số nguyên không âm.")
+        # Within the column (an INTEGER) and reason: no union has more members than MAX_COUNT.
+        members = parse_int(members, minimum=0, maximum=MAX_COUNT) or 0
+    except ValueError as exc:
+        too_big = str(members).strip().isascii() and str(members).strip().isdigit()
+        errors["members_count"] = str(exc) if too_big else _("Số đoàn viên là số nguyên không âm.")
     values["members_count"] = members
     email = (nfc(data.get("contact_email")) or "").lower() or None
     if email and (len(email) > 255 or not EMAIL.match(email)):
@@ -191,6 +191,7 @@ CAMPAIGN_NUMBERS = {  # field: (min, max)
 }
 CAMPAIGN_FIELDS = ("name", "term", *CAMPAIGN_DATES, *CAMPAIGN_NUMBERS)
 TERM = re.compile(r"^(\d{4})-(\d{4})$")
+MAX_TERM_YEARS = 10  # a term is five years; ten leaves room for any decision
 
 
 def require_admin(actor: User) -> None:
@@ -210,7 +211,9 @@ def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign |
     values["name"] = name
     term = (nfc(data.get("term")) or "").replace("–", "-").replace(" ", "")
     m = TERM.match(term)
-    if not m or int(m.group(2)) <= int(m.group(1)):
+    first, last = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    if not (0 < last - first <= MAX_TERM_YEARS and MIN_DATE.year < first and last <= MAX_DATE.year):
+        m = None
         errors["term"] = _("Nhiệm kỳ theo dạng 2028-2033.")
     else:
         clash = session.scalar(select(Campaign.id).where(Campaign.term == term))
@@ -227,6 +230,14 @@ def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign |
         if value is None or not low <= value <= high:
             errors[key] = _("Từ %(low)s đến %(high)s.", low=low, high=high)
         values[key] = value
+    if m:
+        # Every date of a campaign lies in its term (the congresses open it; preparations may start the year
+        # before): a deadline in the year 9999 would be accepted as a date and break every figure after it.
+        earliest, latest = dt.date(first - 1, 1, 1), dt.date(last, 12, 31)
+        for key in CAMPAIGN_DATES:
+            if values[key] is not None and not earliest <= values[key] <= latest:
+                errors[key] = _("Ngày phải nằm trong nhiệm kỳ %(term)s: từ %(earliest)s đến %(latest)s.", term=term,
+                                earliest=earliest.strftime("%d/%m/%Y"), latest=latest.strftime("%d/%m/%Y"))
     g, d, p, start = (values[k] for k in ("deadline_grassroots", "deadline_district", "deadline_province", "start_date"))
     if start and g and start > g:
         errors["start_date"] = _("Ngày bắt đầu phải trước hạn chót cấp cơ sở.")

@@ -14,6 +14,7 @@ from shared import audit, clock
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
+from shared.parsing import parse_version
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold, format_share
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
@@ -455,7 +456,8 @@ def update_recommendation(
         raise NotFound(_("Không tìm thấy kiến nghị."))
     if not can_update_recommendation(user):
         raise Forbidden(_("Chỉ Ban Dân vận và LĐLĐ tỉnh mới cập nhật kết quả giải quyết kiến nghị."))
-    if expected_version is not None and int(expected_version) != rec.version:
+    expected_version = parse_version(expected_version)  # the form's hidden field: a mangled one is stale (409)
+    if expected_version is not None and expected_version != rec.version:
         raise Conflict(_("Kiến nghị đã được người khác cập nhật sau khi bạn mở. Hãy xem nội dung hiện tại."), current=rec)
     errors = {}
     if status not in REC_STATUS_LABELS:

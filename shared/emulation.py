@@ -11,8 +11,9 @@ from shared import audit, clock
 from shared.errors import DomainError, NotFound
 from shared.i18n import _
 from shared.models import Campaign, CongressWork, ExemplaryEntry, Unit, User
-from shared.text import clean_text
+from shared.text import clean_text, format_number
 from shared.units import SEGMENT, in_subtree, is_within
+from shared.validation import MAX_MONEY
 
 EDIT_ROLES = ("admin", "federation", "district", "reporter")
 
@@ -53,6 +54,8 @@ def add_work(
         errors["name"] = _("Hãy nhập tên công trình, sản phẩm.")
     if value_vnd is not None and value_vnd < 0:
         errors["value_vnd"] = _("Giá trị không được âm.")
+    elif value_vnd is not None and value_vnd > MAX_MONEY:  # the column is a BIGINT; no work is worth more
+        errors["value_vnd"] = _("Không được lớn hơn %(maximum)s.", maximum=format_number(MAX_MONEY))
     if completed_on is not None and completed_on > clock.today():
         errors["completed_on"] = _("Ngày hoàn thành không được sau hôm nay.")
     if errors:

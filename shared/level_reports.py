@@ -30,6 +30,7 @@ from shared.models import (
     Unit,
     User,
 )
+from shared.parsing import parse_version
 from shared.progress import Counts, progress_by_level
 from shared.text import clean_text, format_date, format_number, format_percent
 from shared.units import ancestors, in_subtree, is_within
@@ -186,8 +187,9 @@ def checklist_counts(session: Session, campaign: Campaign, scope: Unit) -> Check
 # ---- the workflow ------------------------------------------------------------------------
 
 
-def _check_version(report: LevelReport, expected: int | None) -> None:
-    if expected is not None and int(expected) != report.version:
+def _check_version(report: LevelReport, expected: int | str | None) -> None:
+    expected = parse_version(expected)  # the form's hidden field: a mangled one is a stale one (409)
+    if expected is not None and expected != report.version:
         raise Conflict(_("Báo cáo vừa được người khác cập nhật; hãy xem bản mới nhất rồi thao tác lại."), current=report)
 
 

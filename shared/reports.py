@@ -195,13 +195,19 @@ def save_draft(
     from shared import workflow  # workflow imports this module (record_version, snapshot)
 
     report = get_report(session, campaign, unit)
-    refusal = workflow.edit_refusal(user, campaign, unit.id, report)
+    # Guards in the workflow's order: whose report (in an open campaign), then the version, then the state.
+    # A save based on a version that another client has since sent (submitted) is a stale save (409, with
+    # the current report), not a refusal to edit: the client learns what happened instead of "forbidden".
+    refusal = workflow.edit_refusal(user, campaign, unit.id, None)
     if refusal:
         raise Forbidden(refusal)
     if report is not None:
         if expected_version is None:
             raise Conflict(_(_CREATED_MEANWHILE), current=report)
         workflow.check_version(report, expected_version)
+        refusal = workflow.edit_refusal(user, campaign, unit.id, report)
+        if refusal:
+            raise Forbidden(refusal)
     values, errors = parse_report(data)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ROW_FIELDS}
     _check_row_ids(report, values, errors)

@@ -5,21 +5,11 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any
 
 from shared.i18n import _, N_
+from shared.parsing import parse_date, parse_id, parse_number  # noqa: F401  (the one parser of ids, dates and typed numbers, used from here too)
 
 _SPACES = re.compile(r"\s+")
-
-
-def parse_id(value: str | None) -> int | None:
-    """A whole number typed as ASCII digits that fits a database INTEGER, else None. (str.isdigit() also
-    accepts "²", which int() refuses, and an id of 20 digits overflows PostgreSQL.) Also good as
-    `request.args.get(name, type=parse_id)` for ids and page numbers."""
-    text = (value or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > 2**31 - 1:
-        return None
-    return int(text)
 
 
 def nfc(value: str | None) -> str | None:
@@ -107,105 +97,6 @@ def format_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y %H:%M")
-
-
-# Dates people may type (filters, deadlines, congress dates): wide enough for any real use, narrow enough
-# that a day or a year added to one still exists (31/12/9999 would break every "days left").
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2099, 12, 31)
-# A two-digit year is the one of its century-window closest to now: from 79 years before the current year
-# to 20 years after it (in 2025: "45" is 2045, "46" is 1946). Congress dates are recent and deadlines are
-# near; birth years are past. A fixed pivot (POSIX's 69) would drift into the wrong century over the years.
-TWO_DIGIT_YEAR_AHEAD = 20
-# dd, mm, yyyy (or yy) separated by one kind of separator: "/", ".", "-", "," (the decimal key of a phone
-# keypad in a Vietnamese locale) or spaces, each optionally surrounded by spaces.
-_DMY = re.compile(r"(\d{1,2})\s*([/.,-]|\s)\s*(\d{1,2})\s*([/.,-]|\s)\s*(\d{4}|\d{2})", re.ASCII)
-_YMD = re.compile(r"(\d{4})([/.-])(\d{1,2})([/.-])(\d{1,2})", re.ASCII)  # ISO 8601 (and its slashed cousin)
-_DATE_ERROR = N_("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
-
-
-def _full_year(two_digits: int, today: dt.date | None = None) -> int:
-    from shared import clock  # here: clock reads the environment, text must import without side effects
-
-    current = (today or clock.today()).year
-    year = current - current % 100 + two_digits
-    if year > current + TWO_DIGIT_YEAR_AHEAD:
-        year -= 100
-    elif year <= current + TWO_DIGIT_YEAR_AHEAD - 100:
-        year += 100
-    return year
-
-
-def parse_date(value: str | None, *, earliest: dt.date = MIN_DATE, latest: dt.date = MAX_DATE,
-               today: dt.date | None = None) -> dt.date | None:
-    """A date as people type it, day first: 15/05/2023, 15/5/23, 15.05.2023, 15-05-2023, 15 05 2023,
-    15052023, 150523 (ddmmyy), or ISO 2023-05-15. None when empty; ValueError (a Vietnamese message) when it
-    is not a date of the calendar (31/02, 29/02 outside leap years) or lies outside [earliest, latest].
-    Two-digit years follow TWO_DIGIT_YEAR_AHEAD (`today` pins the current year for tests).
-    The one date parser of the portal, its filters and the API's report bodies."""
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    if not text:
-        return None
-    if text.isascii() and text.isdigit() and len(text) in (6, 8):
-        parts = (text[:2], "", text[2:4], "", text[4:])
-    elif m := _DMY.fullmatch(text):
-        parts = m.groups()
-    elif m := _YMD.fullmatch(text):
-        year, sep1, month, sep2, day = m.groups()
-        parts = (day, sep2, month, sep1, year)
-    else:
-        raise ValueError(_(_DATE_ERROR))
-    day, sep1, month, sep2, year = parts
-    if sep1 != sep2:  # "15/05.2023": a slip, not a date format
-        raise ValueError(_(_DATE_ERROR))
-    try:
-        parsed = dt.date(_full_year(int(year), today) if len(year) == 2 else int(year), int(month), int(day))
-    except ValueError:
-        raise ValueError(_(_DATE_ERROR)) from None
-    if not earliest <= parsed <= latest:
-        raise ValueError(_("Ngày phải từ %(earliest)s đến %(latest)s.",
-                           earliest=format_date(earliest), latest=format_date(latest)))
-    return parsed
-
-
-INT32_MAX = 2**31 - 1  # a PostgreSQL INTEGER: counts
-# Digits in groups of three after the first, one kind of separator: "15.000.000", "15,000,000",
-# "15 000 000" (also the no-break and thin spaces a copied figure carries).
-_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:(?P<sep>[.,\s])\d{3})(?:(?P=sep)\d{3})*")
-
-
-def parse_number(value: Any, *, maximum: int = INT32_MAX, signed: bool = False) -> int | None:
-    """A whole number as people type it: 15000000, 15.000.000, 15,000,000, 15 000 000 (a count or an amount
-    of money in đồng; shown back by format_number as 15.000.000). An int (JSON) passes through. None when
-    empty; ValueError with a Vietnamese message for fractions ("1,5"), letters, other digit systems, numbers
-    beyond `maximum` and, unless `signed` (the caller's rule then says what a negative means), a minus sign.
-    The one number parser of the portal's forms and the API."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("Phải là số nguyên không âm."))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    else:
-        text = str(value).strip()
-        if not text:
-            return None
-        sign = -1 if text[:1] in "-\u2212" else 1
-        digits = text[1:].strip() if sign < 0 else text
-        if _GROUPED_NUMBER.fullmatch(digits):
-            digits = re.sub(r"[.,\s]", "", digits)
-        if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
-            raise ValueError(_("Phải là số nguyên không âm."))
-        number = sign * int(digits)
-    if number < 0 and not signed:
-        raise ValueError(_("Không được là số âm."))
-    if abs(number) > maximum:
-        raise ValueError(_("Không được lớn hơn %(maximum)s.", maximum=format_number(maximum)))
-    return number
 
 
 def days_phrase(days_left: int | None) -> str:

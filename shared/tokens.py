@@ -1,5 +1,7 @@
 """API tokens: random bearer secrets stored only as a SHA-256, expiring, revocable, tied to the
-user's session_version so that a password change or forced logout kills them too."""
+user's session_version so that a password change or forced logout kills them too. An account that must
+change its password (a one-time password from an administrator, or a forced change) gets no token and
+reads nothing until it has chosen its own password in the portal."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from shared import audit, clock
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.i18n import _
 from shared.models import ApiToken, User
 from shared.security import new_token, token_digest, verify_password
@@ -20,16 +22,32 @@ DEFAULT_DAYS = 30
 TOUCH_EVERY = dt.timedelta(minutes=10)
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+
+
+def require_own_password(user: User) -> None:
+    """Refuse an account still on an administrator's one-time password (or told to change it)."""
+    if user.must_change_password:
+        raise PasswordChangeRequired(
+            _("Tài khoản cần đổi mật khẩu trước khi dùng: hãy đăng nhập cổng thông tin và đặt mật khẩu mới."))
+
+
 def check_credentials(session: Session, username: str | None, password: str | None) -> User | None:
-    """The active user with this username and password, else None (same cost either way)."""
+    """The active user with this username and password, else None (same cost either way). A right password
+    of an account that must change it first raises PasswordChangeRequired (a 403, not a failed guess)."""
     name = (nfc(username) or "").lower()
     user = session.scalar(select(User).where(User.username == name)) if name else None
     ok = verify_password(user.password_hash if user else None, password or "")
-    return user if user is not None and user.active and ok else None
+    if user is None or not user.active or not ok:
+        return None
+    require_own_password(user)
+    return user
 
 
 def issue(session: Session, user: User, days: int = DEFAULT_DAYS, name: str | None = None) -> tuple[str, ApiToken]:
     """A new token for `user`: the secret is returned once, only its digest is stored."""
+    require_own_password(user)
     secret = new_token()
     now = clock.now()
     row = ApiToken(
@@ -56,6 +74,7 @@ def authenticate(session: Session, secret: str | None) -> tuple[User, ApiToken] 
         return None
     if not user.active or user.session_version != row.session_version:
         return None
+    require_own_password(user)  # a token issued before the change was forced reads nothing meanwhile
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         row.last_used_at = now
     return user, row

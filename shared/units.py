@@ -10,6 +10,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from shared.models import CongressReport, Unit, User
+from shared.parsing import is_db_id
 from shared.text import fold, like_escape, nfc
 
 SEGMENT = 9  # "%08d/" per ancestor
@@ -70,7 +71,10 @@ def units_visible_to(user: User) -> Select[tuple[Unit]]:
 
 
 def get_visible_unit(session: Session, user: User, unit_id: int) -> Unit | None:
-    """A unit by id if the user may see it; None otherwise (callers answer 404)."""
+    """A unit by id if the user may see it; None otherwise (callers answer 404). An id no row can have (a
+    form's select posted with 99999999999) is None too, before PostgreSQL refuses the comparison."""
+    if not is_db_id(unit_id):
+        return None
     return session.scalars(units_visible_to(user).where(Unit.id == unit_id)).first()
 
 

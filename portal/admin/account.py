@@ -1,4 +1,5 @@
-"""Every user's own account: change the password (forced after a one-time password)."""
+"""Every user's own account: change the password (forced after a one-time password). A wrong current password
+counts against the same failure limits as a wrong password at login (portal.security)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -8,6 +9,7 @@ from portal import db
 from portal.access import SessionUser, me
 from portal.admin import attempt, ip
 from portal.admin.forms import PasswordForm
+from portal.security import record_failed_credentials
 from shared import accounts
 from shared.i18n import _
 
@@ -38,6 +40,8 @@ def password():
         user = me()
         _changed, error = attempt(form, accounts.change_own_password, db.session(), user, current=form.current.data,
                            new=form.password.data, confirm=form.confirm.data, ip=ip())
+        if form.current.errors:  # the only error change_own_password puts there: a wrong current password
+            record_failed_credentials()
         if error is None:
             db.commit()
             # The bumped session_version ends every other session; this one carries the new version.

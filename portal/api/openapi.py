@@ -33,7 +33,7 @@ def _field_schema(name: str) -> dict:
         maximum = validation.MAX_MONEY if name in validation.MONEY_FIELDS else validation.MAX_COUNT
         return _nullable({"type": "integer", "minimum": 0, "maximum": maximum})
     if name in ("planned_date", "held_date"):
-        return _nullable({"type": "string", "format": "date"})
+        return _nullable(DATE)
     if name == "is_pilot":
         return {"type": "boolean"}
     if name in validation.CHOICE_FIELDS:
@@ -87,8 +87,11 @@ def _q(name: str, schema: dict, description: str) -> dict:
 
 
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+# Dates are read within shared.parsing's range (1900-01-01 to 2099-12-31); others are a 400.
+DATE = {"type": "string", "format": "date", "pattern": r"^(19|20)[0-9]{2}-"}
+DATE_TIME = {"type": "string", "format": "date-time", "pattern": r"^(19|20)[0-9]{2}-"}
 CAMPAIGN = _q("campaign", ID, "Đợt đại hội (mặc định: đợt hiện hành)")
-AS_OF = _q("as_of", {"type": "string", "format": "date"}, "Số liệu tính đến ngày (YYYY-MM-DD); ngày sau hôm nay được tính là hôm nay")
+AS_OF = _q("as_of", DATE, "Số liệu tính đến ngày (YYYY-MM-DD, từ 1900 đến 2099); ngày sau hôm nay được tính là hôm nay")
 LIMIT = _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Số dòng mỗi trang")
 CURSOR = _q("cursor", {"type": "string", "pattern": NO_NUL}, "Con trỏ trang sau (next_cursor)")
 UNIT_ID = {"name": "unit_id", "in": "path", "required": True, "schema": ID}
@@ -364,7 +367,7 @@ def spec() -> dict:
                 "parameters": [
                     CAMPAIGN,
                     _q("status", {"type": "string", "enum": ["submitted", "returned", "approved"]}, "Trạng thái mới"),
-                    _q("since", {"type": "string", "format": "date-time"}, "Từ thời điểm (ISO 8601)"),
+                    _q("since", DATE_TIME, "Từ thời điểm (ISO 8601, từ năm 1900 đến 2099)"),
                     LIMIT,
                     CURSOR,
                 ],

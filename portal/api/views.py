@@ -12,7 +12,8 @@ from portal import db
 from portal.api.openapi import spec
 from portal.extensions import csrf
 from portal.i18n import refresh_language
-from shared import readmodels, tokens, workflow
+from portal.security import InvalidInput, record_failed_credentials
+from shared import parsing, readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
 from shared.errors import Conflict, DomainError, NotFound
 from shared.i18n import _, lazy_gettext
@@ -59,6 +60,8 @@ def _domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     status = exc.code or 500
+    if isinstance(exc, InvalidInput):  # the app's input guard says what was wrong (a NUL, a malformed form)
+        return error(status, exc.description)
     return error(status, HTTP_MESSAGES.get(status) or _("Đã có lỗi."))
 
 
@@ -127,33 +130,36 @@ def _int_arg(name: str) -> int | None:
     if raw is None:
         return None
     try:
-        value = int(raw)
+        value = parsing.parse_int(raw, minimum=-parsing.INT32_MAX - 1, maximum=parsing.INT32_MAX)
     except ValueError:
-        raise InvalidQuery(_("Tham số “%(name)s” phải là số nguyên.", name=name), fields={name: _("Phải là số nguyên.")}) from None
-    if not -(2**31) <= value < 2**31:
-        raise InvalidQuery(_("Tham số “%(name)s” quá lớn.", name=name), fields={name: _("Quá lớn.")})
+        value = None
+        if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit():  # a whole number, beyond an INTEGER
+            raise InvalidQuery(_("Tham số “%(name)s” quá lớn.", name=name), fields={name: _("Quá lớn.")}) from None
+    if value is None:  # not a whole number, or present but empty
+        raise InvalidQuery(_("Tham số “%(name)s” phải là số nguyên.", name=name), fields={name: _("Phải là số nguyên.")})
     return value
 
 
 def _date_arg(name: str) -> dt.date | None:
-    raw = _str_arg(name)
-    if raw is None:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidQuery(_("Ngày theo dạng YYYY-MM-DD."), fields={name: _("Ngày theo dạng YYYY-MM-DD.")}) from None
+    return _parsed(name, parsing.parse_iso_date)
 
 
 def _datetime_arg(name: str) -> dt.datetime | None:
+    return _parsed(name, parsing.parse_iso_datetime)
+
+
+def _parsed(name: str, parse):
+    """A typed query value through the shared parser; its ValueError is a 400 naming the parameter."""
     raw = _str_arg(name)
     if raw is None:
         return None
     try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidQuery(_("Thời điểm theo dạng ISO 8601."), fields={name: _("Theo dạng ISO 8601.")}) from None
-    return value.replace(tzinfo=None)
+        value = parse(raw)
+    except ValueError as exc:
+        raise InvalidQuery(str(exc), fields={name: str(exc)}) from None
+    if value is None:  # present but empty
+        raise InvalidQuery(_("Tham số “%(name)s” không được để trống.", name=name), fields={name: _("Bắt buộc.")})
+    return value
 
 
 def _str_arg(name: str) -> str | None:
@@ -166,11 +172,23 @@ def _campaign():
     return readmodels.get_campaign(db.session(), _int_arg("campaign"))
 
 
+def request_json():
+    """The request's JSON body through the one guard (shared.parsing.parse_json: depth, NUL, lone surrogates,
+    NaN), read once per request; None without a body. A body that is not such JSON is a 400."""
+    if "api_json" not in g:
+        raw = request.get_data(cache=True)
+        try:
+            g.api_json = parsing.parse_json(raw) if raw.strip() else None
+        except ValueError as exc:
+            g.api_json = exc
+    if isinstance(g.api_json, ValueError):
+        raise InvalidQuery(str(g.api_json))
+    return g.api_json
+
+
 def _json_body(allowed: set[str] | frozenset[str]) -> dict:
     """The request's JSON object; unknown names are refused (422) rather than silently dropped."""
-    body = request.get_json(silent=True)
-    if body is None and request.get_data():
-        raise InvalidQuery(_("Nội dung phải là JSON."))
+    body = request_json()
     if body is None:
         return {}
     if not isinstance(body, dict):
@@ -179,19 +197,7 @@ def _json_body(allowed: set[str] | frozenset[str]) -> dict:
     if unknown:
         raise DomainError(_("Nội dung có trường không được hỗ trợ."),
                           fields={name: _("Trường không được hỗ trợ.") for name in unknown})
-    if _has_nul(body):  # PostgreSQL text cannot hold NUL, as the pages refuse it in forms
-        raise InvalidQuery(_("Dữ liệu chứa ký tự không hợp lệ (NUL)."))
     return body
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 def _expected_version(body: dict, required: bool) -> int | None:
@@ -234,6 +240,7 @@ def create_token():
     session = db.session()
     account = tokens.check_credentials(session, username, password)
     if account is None:
+        record_failed_credentials()
         return error(401, _("Tên đăng nhập hoặc mật khẩu không đúng."), "invalid_credentials")
     secret, row = tokens.issue(session, account, current_app.config.get("API_TOKEN_DAYS", tokens.DEFAULT_DAYS), name)
     db.commit()

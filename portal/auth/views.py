@@ -6,8 +6,9 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from portal import db
-from portal.access import SessionUser, safe_next
+from portal.access import SessionUser
 from portal.auth.forms import LoginForm
+from portal.security import record_failed_credentials, safe_next
 from shared import audit, clock
 from shared.accounts import end_sessions
 from shared.i18n import _
@@ -39,6 +40,7 @@ def login():
             audit.record(db.session(), user, "auth.login", "user", user.id, unit_id=user.unit_id, ip=request.remote_addr)
             db.commit()
             return redirect(safe_next(request.args.get("next")))
+        record_failed_credentials()
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     status = 401 if error else (422 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status

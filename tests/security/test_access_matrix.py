@@ -98,7 +98,8 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "admin.user_reset_password": {"POST": ("-x-xxxxl", "-x-xxxxl")},
     "api.create_token": {"POST": ("--------", None)},
     "api.revoke_token": {"DELETE": ("-------l", "-nnxxxxl")},
-    "api.save_report": {"PUT": ("-ffffffl", "-ffxxxxl")},
+    # The reporter's own report was submitted since version 1 (the probe's version): a stale save, 409.
+    "api.save_report": {"PUT": ("-fffcffl", "-ffxxxxl")},
     "api.approve": {"POST": ("-f--fffl", "-f-xxxxl")},
     "api.return_report": {"POST": ("-f--fffl", "-f-xxxxl")},
     "api.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
@@ -125,7 +126,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "review.return_report": {"POST": ("-f--fffl", "-f-xxxxl")},
     "review.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
     "review.bulk_approve": {"POST": ("-f--fffl", None)},
-    "reports.save": {"POST": ("-ffffffl", "-ffxxxxl")},
+    "reports.save": {"POST": ("-fffcffl", "-ffxxxxl")},  # its own sent report, no version: a stale save (409)
     "reports.upload": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.delete_attachment": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.rows": {"POST": ("-ffffffl", "-ffxxxxl")},

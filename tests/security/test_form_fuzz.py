@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +19,7 @@ from shared.imports import read_units
 from shared.models import AuditLog, CongressReport, ReportVersion, Unit
 from shared.reports import EDITABLE_FIELDS
 from shared.validation import OFFICER_KEYS, RECOMMENDATION_KEYS
-from tests.conftest import CSRF_RE, login
+from tests.conftest import CSRF_RE, PASSWORD, login
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -168,3 +171,154 @@ def test_huge_and_odd_ids_in_urls_are_404_not_500(db, reporter_client, url):
     client, _token, unit_id = reporter_client
     resp = client.get(url.format(huge="9" * 20, unit=unit_id))
     assert resp.status_code in (200, 302, 400, 401, 403, 404), resp.status_code
+
+
+# ---- every route of the URL map ----------------------------------------------------------------
+# Each page and form route (the API has its own run, tests/api/test_schemathesis.py) gets generated query
+# strings and form bodies, as a role that may use it (from the access matrix), with a valid CSRF token most of
+# the time: odd numbers, dates, ids, long and mixed text, line breaks, names the app reads and names it does
+# not, urlencoded and multipart. Whatever comes in, the answer is never a 5xx. The routes and the parameter
+# names are read from the app and its code, so a new route or a new field is fuzzed without an edit here.
+
+# DAIHOI_FUZZ_EXAMPLES=200 explores longer (locally, by hand); the suite's run stays within a minute or so.
+ROUTE_FUZZ = settings(max_examples=int(os.environ.get("DAIHOI_FUZZ_EXAMPLES", "6")), deadline=None,
+                      suppress_health_check=list(HealthCheck))
+_NAME_IN_CODE = re.compile(r"""(?:request\.(?:args|form|values)\.get(?:list)?|_choice|_arg)\(\s*["']([A-Za-z_][\w-]*)["']""")
+_NAME_IN_TEMPLATE = re.compile(r"""\bname="([A-Za-z_][\w-]*)\"""")
+
+
+def parameter_names() -> list[str]:
+    """Every query or form name the portal reads: its forms' fields, the names its views and helpers ask
+    `request` for, the names its templates post, and the report form's fields and rows."""
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    import portal
+
+    names: set[str] = set()
+    forms, seen = [FlaskForm], set()
+    while forms:
+        cls = forms.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        forms.extend(cls.__subclasses__())
+        for klass in cls.__mro__:
+            names.update(k for k, v in vars(klass).items() if isinstance(v, UnboundField))
+    root = Path(portal.__file__).parent
+    for path in root.rglob("*.py"):
+        names.update(_NAME_IN_CODE.findall(path.read_text(encoding="utf-8")))
+    for path in root.rglob("*.html"):
+        names.update(_NAME_IN_TEMPLATE.findall(path.read_text(encoding="utf-8")))
+    names.update(EDITABLE_FIELDS)
+    names.update(f"officers-0-{k}" for k in OFFICER_KEYS)
+    names.update(f"recommendations-0-{k}" for k in RECOMMENDATION_KEYS)
+    return sorted(names)
+
+
+def _domain_words() -> list[str]:
+    from shared import models, validation
+
+    words = []
+    for module in (models, validation):
+        for name, table in vars(module).items():
+            if name.endswith("_LABELS") and isinstance(table, dict):
+                words.extend(str(k) for k in table)
+    return sorted(set(words))
+
+
+_odd_values = st.one_of(
+    numbers, dates, st.sampled_from(["", "abc", "0", "1", "-1", "2", "on", "true", "x" * 300, "a\r\nb", "\t", "   ",
+                                     "31/12/9999", "01/01/0001", "9999-12-31", "2023-04-15", "15/04/2023", "²",
+                                     "/\t/evil.example", "//evil.example", "javascript:alert(1)", "%00", "' OR 1=1 --",
+                                     "<script>alert(1)</script>", "{{7*7}}", "../../etc/passwd", "-" * 3, "NaN"]),
+    st.text(max_size=60), mixed,
+)
+
+
+def _route_cases(app):
+    """(rule, method, role) for every page route: the first and the last role the access matrix lets in (an
+    'o' for a GET, an allowed write '-' for a POST: the administrator and, say, the party committee that
+    writes its own level report), else the administrator; anonymous too where anyone may."""
+    from tests.security.test_access_matrix import MATRIX
+    from tests.security.world import ROLES
+
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.rule.startswith("/api/") or rule.endpoint in ("static", "assets.htmx"):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            cells = MATRIX.get(rule.endpoint, {}).get(method, ("o" * len(ROLES), None))[0]
+            allowed = "o" if method == "GET" else "-o"
+            roles = [role for role, cell in zip(ROLES, cells) if cell in allowed] or ["admin"]
+            logged_in = [role for role in roles if role != "anonymous"]
+            for role in dict.fromkeys([*logged_in[:1], *logged_in[-1:], *(r for r in roles if r == "anonymous")]):
+                yield rule, method, role
+
+
+def _restore_accounts(db, w) -> None:
+    """What a fuzzed admin action may have done to the world's accounts (locked, reset, forced to change the
+    password, logged out everywhere) is undone, so the next route starts logged in."""
+    from shared.models import User
+    from shared.security import hash_password
+
+    db.expire_all()
+    known = hash_password(PASSWORD)
+    for user in db.scalars(select(User)):
+        user.active, user.must_change_password, user.password_hash = True, False, known
+    db.commit()
+
+
+@pytest.fixture
+def fuzz_world(app, db, factory, today):
+    from tests.security import world as world_mod
+
+    today(dt.date(2023, 4, 15))
+    return world_mod.build(db, factory, app.config["UPLOAD_FOLDER"])
+
+
+def test_every_page_route_answers_bad_input_without_a_server_error(app, db, fuzz_world):
+    from flask import url_for
+
+    from tests.security.test_access_matrix import _args
+
+    w = fuzz_world
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash is a 500 to report, with the others, not an exception
+    names = st.sampled_from(parameter_names()) | st.text(max_size=20)
+    values = st.sampled_from([str(w.g11.id), str(w.d1.id), str(w.g21.id), str(w.campaign.id), str(w.report_in.id)]) \
+        | st.sampled_from(_domain_words()) | _odd_values
+    pairs = st.lists(st.tuples(names, values), max_size=8)
+    cases = []
+    for rule, method, role in _route_cases(app):  # URLs first: a fuzzed delete may remove a world's object
+        with app.test_request_context():
+            cases.append((rule, method, role, url_for(rule.endpoint, **_args(w, rule, role, "in"))))
+    assert len(cases) > 80
+    failures = []
+    for number, (rule, method, role, url) in enumerate(cases):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.99.{number // 250}.{number % 250 + 1}"  # own login counters
+        if role != "anonymous":
+            assert login(client, w.users[role].username).status_code == 302, (rule.rule, role)
+        page = "/account/password" if role != "anonymous" else "/login"
+        token = CSRF_RE.search(client.get(page).get_data(as_text=True))
+        token = token.group(1) or token.group(2)
+
+        @ROUTE_FUZZ
+        @given(query=pairs, form=pairs, with_token=st.sampled_from([True, True, True, False]),
+               multipart=st.booleans())
+        def run(query, form, with_token, multipart):
+            from werkzeug.datastructures import MultiDict
+
+            if method == "GET":
+                resp = client.get(url, query_string=MultiDict(query))
+            else:
+                data = MultiDict(([("csrf_token", token)] if with_token else []) + form)
+                resp = client.open(url, method=method, query_string=MultiDict(query[:2]), data=data,
+                                   content_type="multipart/form-data" if multipart else None)
+            assert resp.status_code < 500, f"{method} {url} as {role}: {resp.status_code} (query {query!r}, form {form!r})"
+
+        try:
+            run()
+        except AssertionError as exc:
+            failures.append(str(exc).splitlines()[0])
+        _restore_accounts(db, w)
+    assert not failures, "\n".join(failures)

@@ -59,7 +59,7 @@ def test_limits_live_in_redis_when_configured(limited_app, limiter_storage):
     assert type(limiter.storage).__name__.startswith("Redis")
     _attempt(limited_app, "dieuphoi", "sai", "10.3.3.3")
     keys = list(redis.Redis.from_url(limiter_storage["REDIS_URL"]).scan_iter(f"*{limiter_storage['RATELIMIT_KEY_PREFIX']}*"))
-    assert len(keys) == 2  # one counter per address, one per username
+    assert len(keys) == 3  # one counter per address, one per username and address, one per username
 
 
 def test_a_second_app_server_sees_the_same_counters(make_app, limiter_storage, factory):
