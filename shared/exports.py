@@ -210,7 +210,7 @@ def write_xlsx(
          _("Kết quả giải quyết"), _("Cập nhật")],
         {2: 40, 5: 60, 8: 40},
     )
-    for rec, unit, parent in dash.iter_recommendations(session, campaign, scope):
+    for rec, unit, parent in dash.iter_recommendations(session, campaign, scope, as_of=as_of):
         rec_sheet.append([
             unit.code, unit.name, parent, dash.TOPIC_LABELS.get(rec.topic, rec.topic), rec.text, rec.addressed_to,
             dash.REC_STATUS_LABELS.get(rec.status, rec.status), rec.resolution_note, rec.updated_at,
@@ -290,7 +290,7 @@ def write_docx(
     place, root = _place(session, scope)
     levels = progress_by_level(session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only)
     people = dash.personnel_by_level(session, campaign, scope, as_of, filters)
-    recs = dash.recommendation_counts(session, campaign, scope)
+    recs = dash.recommendation_counts(session, campaign, scope, as_of=as_of)
 
     doc = Document()
     style = doc.styles["Normal"]
