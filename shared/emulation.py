@@ -230,6 +230,8 @@ def totals(
     """The reconciled totals of `scope`'s subtree (active units), in one statement: {None: totals} when
     `by` is None, {level: totals} for by="level", {child path: totals} for by="child" (the scope's own
     unit under its own path). `sector` and `pilot_only` narrow the units as on the dashboard."""
+    if by not in (None, "level", "child"):
+        raise ValueError(by)
     R = CongressReport
     works = (
         select(CongressWork.unit_id.label("unit_id"), func.count(CongressWork.id).label("n"),
@@ -257,14 +259,12 @@ def totals(
     def reported(col):
         return case((held, func.coalesce(col, 0)), else_=0)
 
-    key = {
-        None: [],
-        "level": [Unit.level.label("key")],
-        "child": [func.substr(Unit.path, 1, len(scope.path) + SEGMENT).label("key")],
-    }[by]
+    # Always grouped by child unit and level (the path range then drives the scan, as in shared.progress);
+    # the groups are summed here into what was asked for.
+    child, level = func.substr(Unit.path, 1, len(scope.path) + SEGMENT).label("child"), Unit.level.label("level")
     stmt = (
         select(
-            *key,
+            child, level,
             s(case((listed, works.c.n), else_=reported(R.works_count))).label("works"),
             s(case((listed, works.c.value), else_=reported(R.works_value_vnd))).label("works_value_vnd"),
             s(func.coalesce(people.c.individuals, 0)).label("individuals"),
@@ -281,19 +281,15 @@ def totals(
         .outerjoin(people, people.c.unit_id == Unit.id)
         .where(Unit.active.is_(True), in_subtree(scope.path))
     )
-    if key:
-        stmt = stmt.group_by(*key)
+    stmt = stmt.group_by(child, level)
     if sector:
         stmt = stmt.where(Unit.sector == sector)
     if pilot_only:
         stmt = stmt.where(R.is_pilot.is_(True))
-    out = {}
+    out: dict = {}
     for row in session.execute(stmt):
         values = row._mapping
-        out[values["key"] if key else None] = EmulationTotals(**{name: int(values[name] or 0) for name in TOTAL_FIELDS})
+        key = None if by is None else values[by]
+        out.setdefault(key, EmulationTotals()).add(EmulationTotals(**{name: int(values[name] or 0) for name in TOTAL_FIELDS}))
     return out
 
-
-def total(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, **kw) -> EmulationTotals:
-    """The reconciled totals of the whole scope."""
-    return totals(session, campaign, scope, as_of, **kw).get(None) or EmulationTotals()
