@@ -286,3 +286,25 @@ def test_personnel_below_target_lists_the_district_level_units(client, db, facto
     # Drilled into a district without any congress held, nothing is listed as below target.
     html = client.get(f"/dashboard?section=personnel&unit={t.d2.id}").get_data(as_text=True)
     assert "Cơ cấu Ban Chấp hành được bầu" in html and '<ul class="below-target">' not in html
+
+
+def test_every_tab_carries_the_filters_and_the_date(client, db, factory, login_as):
+    """A section is loaded with the same scope, filters and as-of date as the page it is opened from;
+    the exports take them too, without the section."""
+    t = factory.tree()
+    factory.campaign()
+    login_as(factory.user("coordinator", t.province))
+    html = client.get(f"/dashboard?section=personnel&unit={t.d1.id}&as_of=15/04/2023&sector=fdi&pilot=1&state=overdue"
+                      ).get_data(as_text=True)
+    tabs = re.findall(r'<a href="([^"]+)" data-section="(\w+)"', html.split('class="dash-tabs"', 1)[1].split("</nav>", 1)[0])
+    assert [name for _href, name in tabs] == ["overview", "units", "personnel", "emulation", "recommendations"]
+    for href, name in tabs:
+        href = href.replace("&amp;", "&")
+        for part in (f"unit={t.d1.id}", "as_of=15/04/2023", "sector=fdi", "pilot=1", "state=overdue"):
+            assert part in href.replace("%2F", "/"), (name, href)
+        assert ("section=" in href) == (name != "overview")
+        assert client.get(href).status_code == 200
+    export = re.search(r'href="(/dashboard/export\.xlsx[^"]*)"', html).group(1)
+    assert "sector=fdi" in export and "section" not in export
+    # The list's own filters stay on the section that uses them, as hidden fields elsewhere.
+    assert '<input type="hidden" name="state" value="overdue">' in html
