@@ -5,28 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from shared import audit, clock
+from shared import audit, clock, emulation
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _, lazy_gettext
-from shared.models import LEVEL_ORDER, Campaign, CongressReport, Recommendation, ReportStatusChange, Unit, User
+from shared.models import (
+    LEVEL_ORDER,
+    AuditLog,
+    Campaign,
+    CongressReport,
+    Recommendation,
+    ReportStatusChange,
+    Unit,
+    User,
+)
 from shared.parsing import parse_version
+from shared.progress import STATE_LABELS, congress_state, day_end, held_by, status_as_of
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold, format_share
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
 from shared.vocabulary import REC_STATUS_LABELS, STATUS_LABELS, TOPIC_LABELS  # noqa: F401 (re-exported to pages)
 
-# What may happen to a congress by a date (the same rules as shared.progress).
-STATE_LABELS = {
-    "on_time": lazy_gettext("Đã tổ chức đúng hạn"),
-    "late": lazy_gettext("Đã tổ chức trễ hạn"),
-    "overdue": lazy_gettext("Quá hạn chưa tổ chức"),
-    "pending": lazy_gettext("Chưa đến hạn"),
-}
+# Where a congress stands by a date: shared.progress.STATE_LABELS (imported above), plus "held" to filter on.
 STATE_FILTERS = {"held": lazy_gettext("Đã tổ chức"), **STATE_LABELS}
 REPORT_FILTERS = {"none": lazy_gettext("Chưa có kế hoạch"), **STATUS_LABELS}
 # Roles that see the dashboard; roles that resolve recommendations (the People's Committee's work
@@ -70,7 +74,8 @@ class Filters:
 
 @dataclass
 class Personnel:
-    """Elected executive committees: seats and their make-up, plus works and funding greeting them."""
+    """Elected executive committees: seats and their make-up, plus the funding reported and the works
+    and exemplary people greeting them (shared.emulation's reconciled totals, kept in `emulation`)."""
 
     label: str = ""
     unit: Unit | None = None
@@ -87,6 +92,7 @@ class Personnel:
     exemplary: int = 0
     funding: int = 0
     below: list[str] = field(default_factory=list)
+    emulation: emulation.EmulationTotals = field(default_factory=emulation.EmulationTotals)
 
     def pct(self, name: str) -> float | None:
         return 100 * getattr(self, name) / self.seats if self.seats else None
@@ -94,6 +100,15 @@ class Personnel:
     def add(self, other: Personnel) -> None:
         for f in ("committees", *PERSONNEL_FIELDS, *EMULATION_FIELDS):
             setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.emulation.add(other.emulation)
+
+    def with_emulation(self, totals: emulation.EmulationTotals | None) -> Personnel:
+        """Works, their value and exemplary people by shared.emulation's rule (register or report)."""
+        self.emulation = totals or emulation.EmulationTotals()
+        self.works = self.emulation.works
+        self.works_value = self.emulation.works_value_vnd
+        self.exemplary = self.emulation.exemplary
+        return self
 
 
 def targets(campaign: Campaign) -> dict[str, int]:
@@ -128,9 +143,6 @@ def _personnel_columns():
         s(R.executive_ethnic_minority).label("ethnic"),
         s(R.executive_reelected).label("reelected"),
         s(R.executive_new).label("new"),
-        s(R.works_count).label("works"),
-        s(R.works_value_vnd).label("works_value"),
-        s(R.exemplary_count).label("exemplary"),
         s(R.funding_vnd).label("funding"),
     ]
 
@@ -152,21 +164,28 @@ def _held_reports(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filt
 
 
 def _personnel(row, **kw) -> Personnel:
-    values = {f: int(getattr(row, f) or 0) for f in ("committees", *PERSONNEL_FIELDS, *EMULATION_FIELDS)}
+    values = {f: int(getattr(row, f) or 0) for f in ("committees", *PERSONNEL_FIELDS, "funding")}
     return Personnel(**kw, **values)
 
 
 def personnel_by_level(
     session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters = Filters()
 ) -> dict[str, Personnel]:
-    """Per level, the committees elected by `as_of` in the subtree (one GROUP BY)."""
+    """Per level, the committees elected by `as_of` in the subtree (one GROUP BY), with the level's
+    works and exemplary people (a second)."""
     out = {level: Personnel(label=level) for level in LEVEL_ORDER}
     for row in session.execute(_held_reports(campaign, scope, as_of, filters, [Unit.level.label("level")])):
         out[row.level] = _personnel(row, label=row.level)
+    works = emulation.totals(session, campaign, scope, as_of, by="level", **_narrow(filters))
     goals = targets(campaign)
-    for p in out.values():
+    for level, p in out.items():
+        p.with_emulation(works.get(level))
         p.below = _below(p, goals)
     return out
+
+
+def _narrow(filters: Filters) -> dict:
+    return dict(sector=filters.sector, pilot_only=filters.pilot_only)
 
 
 def children(session: Session, scope: Unit) -> list[Unit]:
@@ -186,11 +205,13 @@ def personnel_by_child(
     key = func.substr(Unit.path, 1, len(scope.path) + SEGMENT).label("child_path")
     stmt = _held_reports(campaign, scope, as_of, filters, [key]).where(Unit.id != scope.id)
     found = {row.child_path: row for row in session.execute(stmt)}
+    works = emulation.totals(session, campaign, scope, as_of, by="child", **_narrow(filters))
     goals = targets(campaign)
     out = []
     for unit in child_units:
         row = found.get(unit.path)
         p = _personnel(row, label=unit.name, unit=unit) if row else Personnel(label=unit.name, unit=unit)
+        p.with_emulation(works.get(unit.path))
         p.below = _below(p, goals)
         out.append(p)
     return out
@@ -246,6 +267,10 @@ class UnitRow:
     def held(self) -> bool:
         return self.state in ("on_time", "late")
 
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
     def reported(self, name: str):
         """A report field as known on the as-of day: results only once the congress was held."""
         if self.report is None or (name in RESULT_FIELDS and not self.held):
@@ -266,49 +291,25 @@ class UnitRow:
 
 
 def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters):
-    """(statement, state column, report status column): units in scope with their report."""
+    """Units in scope with their parent's name, their report, their state (shared.progress.congress_state)
+    and their report's status on the as-of day."""
     R = CongressReport
     Parent = aliased(Unit)
-    deadline = case(
-        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
-        (Unit.level == "district", literal(campaign.deadline_district)),
-        else_=literal(campaign.deadline_province),
-    )
-    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
-    state = case(
-        (and_(held, R.held_date <= deadline), "on_time"),
-        (held, "late"),
-        (literal(as_of) > deadline, "overdue"),
-        else_="pending",
-    )
+    state = congress_state(campaign, as_of, R)
+    # Today: the stored status. Before: per row, the last transition before the day ends (one index probe).
+    status = R.status if as_of >= clock.today() else status_as_of(as_of, R)
     stmt = (
-        select(Unit, Parent.name.label("district"), R)
+        select(Unit, Parent.name.label("district"), R, state.label("state"), status.label("report_status"))
         .select_from(Unit)
         .outerjoin(Parent, Parent.id == Unit.parent_id)
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(Unit.active.is_(True), in_subtree(scope.path))
     )
-    if as_of >= clock.today():
-        status = R.status
-    else:
-        # Per row, the last transition before the day ends: one index probe on
-        # (report_id, changed_at, id), cheaper than a window over the whole history for a page.
-        S = ReportStatusChange
-        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-        status = (
-            select(S.to_status)
-            .where(S.report_id == R.id, S.changed_at < end)
-            .order_by(S.changed_at.desc(), S.id.desc())
-            .limit(1)
-            .correlate(R)
-            .scalar_subquery()
-        )
-    stmt = stmt.add_columns(state.label("state"), status.label("report_status"))
     if filters.level:
         stmt = stmt.where(Unit.level == filters.level)
     stmt = filters.units(stmt)
     if filters.state == "held":
-        stmt = stmt.where(held)
+        stmt = stmt.where(held_by(as_of, R))
     elif filters.state in STATE_LABELS:
         stmt = stmt.where(state == filters.state)
     if filters.report == "none":
@@ -341,6 +342,23 @@ def unit_page(
     return [_unit_row(r, campaign, as_of) for r in rows], int(total or 0)
 
 
+def pilot_rows(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters, limit: int = 10
+) -> list[UnitRow]:
+    """The first `limit` pilot congresses planned by `as_of` in scope (every level, higher levels first,
+    then by planned day): what the overview shows of the pilots; the unit list has them all (pilot=1)."""
+    R = CongressReport
+    pilots = replace(filters, level=None, pilot_only=True, state=None, report=None, q="")
+    higher_first = case((Unit.level == "province", 0), (Unit.level == "district", 1), else_=2)
+    stmt = (
+        _unit_query(session, campaign, scope, as_of, pilots)
+        .where(R.planned_at < day_end(as_of))
+        .order_by(higher_first, R.planned_date, Unit.name_folded, Unit.id)
+        .limit(limit)
+    )
+    return [_unit_row(r, campaign, as_of) for r in session.execute(stmt)]
+
+
 def iter_units(
     session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filters, batch: int = 1000
 ) -> Iterator[UnitRow]:
@@ -361,13 +379,32 @@ class RecFilters:
     district_id: int | None = None
 
 
-def _recommendations(campaign: Campaign, scope: Unit, filters: RecFilters, columns) -> Select:
+# As of a day D, a recommendation counts once its report had been submitted by the end of D: it is
+# raised at the congress and reaches the level above with the report (it has no date of its own). Its
+# follow-up (status, resolution note) is the one recorded by D: where the audit trail shows a change
+# after D, the value before the first such change.
+FOLLOWUP_FIELDS = ("status", "resolution_note")
+
+
+def recommendation_known_by(as_of: dt.date):
+    """The recommendation's report had been submitted by the end of `as_of` (an index-only probe)."""
+    S = ReportStatusChange
+    return exists(
+        select(S.id).where(S.report_id == Recommendation.report_id, S.to_status == "submitted", S.changed_at < day_end(as_of))
+    )
+
+
+def _recommendations(
+    campaign: Campaign, scope: Unit, filters: RecFilters, columns, as_of: dt.date | None = None,
+) -> Select:
     stmt = (
         select(*columns)
         .select_from(Recommendation)
         .join(Unit, Unit.id == Recommendation.unit_id)
         .where(Recommendation.campaign_id == campaign.id, in_subtree(scope.path))
     )
+    if as_of is not None:
+        stmt = stmt.where(recommendation_known_by(as_of))
     if filters.topic:
         stmt = stmt.where(Recommendation.topic == filters.topic)
     if filters.status:
@@ -386,12 +423,37 @@ def _within_district(session: Session, stmt: Select, scope: Unit, district_id: i
     return stmt.where(in_subtree(district.path))
 
 
+def _followups_as_of(
+    session: Session, campaign: Campaign, scope: Unit, filters: RecFilters, as_of: dt.date | None,
+) -> dict[int, dict]:
+    """{recommendation id: {"topic", "status" (now), field: value on `as_of`}} for the recommendations
+    counted on `as_of` whose follow-up changed after it (one query on the audit trail; none for today)."""
+    if as_of is None or as_of >= clock.today():
+        return {}
+    columns = [Recommendation.id, Recommendation.topic, Recommendation.status, AuditLog.changes]
+    stmt = (
+        _recommendations(campaign, scope, filters, columns, as_of)
+        .join(AuditLog, and_(AuditLog.object_type == "recommendation", AuditLog.object_id == Recommendation.id))
+        .where(AuditLog.at >= day_end(as_of))
+        .order_by(AuditLog.at, AuditLog.id)
+    )
+    out: dict[int, dict] = {}
+    for rec_id, topic, status, changes in session.execute(_within_district(session, stmt, scope, filters.district_id)):
+        then = out.setdefault(rec_id, {"topic": topic, "now": status})
+        for name in FOLLOWUP_FIELDS:
+            if isinstance(changes, dict) and name in changes and name not in then:
+                then[name] = changes[name][0]  # the value before the first change after the day
+    return out
+
+
 def recommendation_counts(
-    session: Session, campaign: Campaign, scope: Unit, filters: RecFilters = RecFilters()
+    session: Session, campaign: Campaign, scope: Unit, filters: RecFilters = RecFilters(),
+    as_of: dt.date | None = None,
 ) -> dict[str, dict[str, int]]:
-    """{topic: {status: n, 'total': n}} plus a 'total' topic; one GROUP BY."""
+    """{topic: {status: n, 'total': n}} plus a 'total' topic; one GROUP BY. With `as_of`, the
+    recommendations known on that day with their follow-up status of that day (see above)."""
     stmt = _recommendations(
-        campaign, scope, filters, [Recommendation.topic, Recommendation.status, func.count(Recommendation.id)]
+        campaign, scope, filters, [Recommendation.topic, Recommendation.status, func.count(Recommendation.id)], as_of,
     ).group_by(Recommendation.topic, Recommendation.status)
     stmt = _within_district(session, stmt, scope, filters.district_id)
     out = {t: dict.fromkeys([*REC_STATUS_LABELS, "total"], 0) for t in [*TOPIC_LABELS, "total"]}
@@ -399,6 +461,11 @@ def recommendation_counts(
         for t in (topic, "total"):
             out[t][status] += n
             out[t]["total"] += n
+    for then in _followups_as_of(session, campaign, scope, filters, as_of).values():
+        if then.get("status", then["now"]) in REC_STATUS_LABELS:  # moved back to the status of the day
+            for t in (then["topic"], "total"):
+                out[t][then["now"]] -= 1
+                out[t][then.get("status", then["now"])] += 1
     return out
 
 
@@ -413,18 +480,41 @@ def recommendation_page(
     return [tuple(r) for r in rows], int(total or 0)
 
 
+@dataclass(frozen=True)
+class RecommendationAsOf:
+    """A recommendation as it stood on a day (the stored row is never changed to show it)."""
+
+    id: int
+    topic: str
+    text: str
+    addressed_to: str | None
+    status: str
+    resolution_note: str | None
+    updated_at: dt.datetime | None  # None: last changed after the day
+
+
 def iter_recommendations(
-    session: Session, campaign: Campaign, scope: Unit, batch: int = 1000
-) -> Iterator[tuple[Recommendation, Unit, str | None]]:
-    """Every recommendation in scope with its unit and that unit's parent name (exports)."""
+    session: Session, campaign: Campaign, scope: Unit, batch: int = 1000, as_of: dt.date | None = None,
+) -> Iterator[tuple[Recommendation | RecommendationAsOf, Unit, str | None]]:
+    """Every recommendation in scope with its unit and that unit's parent name (exports); with `as_of`,
+    those known on that day, as they stood then."""
     Parent = aliased(Unit)
     stmt = (
-        _recommendations(campaign, scope, RecFilters(), [Recommendation, Unit, Parent.name])
+        _recommendations(campaign, scope, RecFilters(), [Recommendation, Unit, Parent.name], as_of)
         .outerjoin(Parent, Parent.id == Unit.parent_id)
         .order_by(Unit.path, Recommendation.id)
     )
-    for row in session.execute(stmt.execution_options(yield_per=batch)):
-        yield tuple(row)
+    then = _followups_as_of(session, campaign, scope, RecFilters(), as_of)
+    end = day_end(as_of) if as_of is not None else None
+    for rec, unit, parent in session.execute(stmt.execution_options(yield_per=batch)):
+        if as_of is not None:
+            old = then.get(rec.id, {})
+            rec = RecommendationAsOf(
+                id=rec.id, topic=rec.topic, text=rec.text, addressed_to=rec.addressed_to,
+                status=old.get("status", rec.status), resolution_note=old.get("resolution_note", rec.resolution_note),
+                updated_at=rec.updated_at if rec.updated_at is not None and rec.updated_at < end else None,
+            )
+        yield rec, unit, parent
 
 
 def addressees(session: Session, campaign: Campaign, scope: Unit) -> list[str]:

@@ -151,7 +151,7 @@ def write_xlsx(
          _("Kết quả giải quyết"), _("Cập nhật")],
         widths={2: 40, 3: 36, 5: 60, 6: 30, 7: 18, 8: 40, 9: DATETIME_WIDTH},
     )
-    for rec, unit, parent in dash.iter_recommendations(session, campaign, scope):
+    for rec, unit, parent in dash.iter_recommendations(session, campaign, scope, as_of=as_of):
         rec_sheet.append([
             unit.code, unit.name, parent, dash.TOPIC_LABELS.get(rec.topic, rec.topic), rec.text, rec.addressed_to,
             dash.REC_STATUS_LABELS.get(rec.status, rec.status), rec.resolution_note, rec.updated_at,
@@ -231,7 +231,7 @@ def write_docx(
     issued_on = issued_on or clock.today()
     levels = progress_by_level(session, campaign, scope, as_of, sector=filters.sector, pilot_only=filters.pilot_only)
     people = dash.personnel_by_level(session, campaign, scope, as_of, filters)
-    recs = dash.recommendation_counts(session, campaign, scope)
+    recs = dash.recommendation_counts(session, campaign, scope, as_of=as_of)
 
     doc = layout.new_document()
     issuer, place, recipients = _issuer(session, scope, body)

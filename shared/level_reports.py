@@ -31,7 +31,7 @@ from shared.models import (
     User,
 )
 from shared.parsing import parse_version
-from shared.progress import Counts, progress_by_level
+from shared.progress import Counts, day_end, deadline_of, progress_by_level, state_conditions
 from shared.text import clean_text, format_date, format_number, format_percent
 from shared.units import ancestors, in_subtree, is_within
 from shared.vocabulary import REC_STATUS_LABELS, TOPIC_LABELS
@@ -166,9 +166,27 @@ def checklist(session: Session, campaign: Campaign, user: User) -> list[Checklis
     return [ChecklistRow(body, report, due_date(campaign, body), today) for body, report in rows]
 
 
-def checklist_counts(session: Session, campaign: Campaign, scope: Unit) -> ChecklistCounts:
-    """'Level reports received: 11/16' for the bodies in `scope`'s subtree, in one GROUP BY."""
-    status = func.coalesce(LevelReport.status, "not_started")
+def status_as_of(as_of: dt.date | None):
+    """A level report's checklist status at the end of `as_of` (now when None), from its own dates:
+    not started before it was created, a draft until it was submitted, then returned or acknowledged
+    once reviewed by that day. A report sent back and submitted again after the day reads as a draft
+    on that day (only the latest submission is dated)."""
+    if as_of is None:
+        return func.coalesce(LevelReport.status, "not_started")
+    end = day_end(as_of)
+    R = LevelReport
+    return case(
+        (or_(R.id.is_(None), R.created_at >= end), "not_started"),
+        (or_(R.submitted_at.is_(None), R.submitted_at >= end), "draft"),
+        (and_(R.status.in_(("acknowledged", "returned")), R.reviewed_at < end), R.status),
+        else_="submitted",
+    )
+
+
+def checklist_counts(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None) -> ChecklistCounts:
+    """'Level reports received: 11/16' for the bodies in `scope`'s subtree, now or as of a day, in one
+    GROUP BY."""
+    status = status_as_of(as_of)
     rows = session.execute(
         select(status, func.count(PartyBody.id))
         .select_from(PartyBody)
@@ -179,7 +197,7 @@ def checklist_counts(session: Session, campaign: Campaign, scope: Unit) -> Check
     )
     out = ChecklistCounts()
     for name, count in rows:
-        setattr(out, name, int(count))
+        setattr(out, name, getattr(out, name) + int(count))
         out.expected += int(count)
     return out
 
@@ -367,31 +385,25 @@ def personnel_totals(session: Session, campaign: Campaign, scope: Unit, as_of: d
     return out
 
 
-def recommendation_totals(session: Session, campaign: Campaign, scope: Unit) -> list[tuple[str, str, int]]:
-    rows = session.execute(
-        select(Recommendation.topic, Recommendation.status, func.count(Recommendation.id))
-        .join(Unit, Unit.id == Recommendation.unit_id)
-        .where(Recommendation.campaign_id == campaign.id, in_subtree(scope.path))
-        .group_by(Recommendation.topic, Recommendation.status)
-        .order_by(Recommendation.topic, Recommendation.status)
-    )
-    return [(t, s, int(n)) for t, s, n in rows]
+def recommendation_totals(
+    session: Session, campaign: Campaign, scope: Unit, as_of: dt.date | None = None,
+) -> list[tuple[str, str, int]]:
+    """(topic, status, count) of the recommendations in scope, by the dashboard's as-of rule."""
+    from shared.dashboard import recommendation_counts
+
+    counts = recommendation_counts(session, campaign, scope, as_of=as_of)
+    return sorted((topic, status, n) for topic, by_status in counts.items() if topic != "total"
+                  for status, n in by_status.items() if status != "total" and n)
 
 
 def late_or_overdue(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date, limit: int = 300):
     """Units that held their congress after the deadline, or have not held it and the deadline passed."""
     R = CongressReport
-    deadline = case(
-        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
-        (Unit.level == "district", literal(campaign.deadline_district)),
-        else_=literal(campaign.deadline_province),
-    )
-    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
+    state = state_conditions(campaign, as_of, R)
     rows = session.execute(
-        select(Unit, R.held_date, deadline.label("deadline"))
+        select(Unit, R.held_date, deadline_of(campaign).label("deadline"))
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
-        .where(Unit.active.is_(True), in_subtree(scope.path),
-               or_(and_(held, R.held_date > deadline), and_(~held, literal(as_of) > deadline)))
+        .where(Unit.active.is_(True), in_subtree(scope.path), or_(state["late"], state["overdue"]))
         .order_by(Unit.path)
         .limit(limit)
     ).all()
@@ -406,9 +418,9 @@ def prefill(session: Session, campaign: Campaign, body: PartyBody, as_of: dt.dat
         campaign=campaign, body=body, as_of=as_of,
         levels=progress_by_level(session, campaign, scope, as_of),
         personnel=personnel_totals(session, campaign, scope, as_of),
-        recommendations=recommendation_totals(session, campaign, scope),
+        recommendations=recommendation_totals(session, campaign, scope, as_of),
         late_units=late_or_overdue(session, campaign, scope, as_of),
-        emulation=emulation.summary(session, campaign, scope),
+        emulation=emulation.summary(session, campaign, scope, as_of),
         steering_warnings=steering.warnings(committee),
         steering_members=len(committee.members) if committee else 0,
         places=[u.name for u in ancestors(session, scope)] + [scope.name],

@@ -10,13 +10,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Connection, Select, and_, case, delete, event, func, literal, or_, select
+from sqlalchemy import Connection, Date, Select, and_, case, delete, event, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shared import clock, data_versions
 from shared.db import SQLITE_BUSY_MS, upsert
 from shared.deadlines import DeadlineStatus, deadline_status
+from shared.i18n import lazy_gettext
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, ProgressSnapshot, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
@@ -93,6 +94,16 @@ class ChildProgress:
     unit: Unit
     levels: dict[str, Counts] = field(default_factory=dict)
 
+    @property
+    def own_state(self) -> str | None:
+        """The state of the child's own congress (None when its own level has no figures)."""
+        own = self.levels.get(self.unit.level)
+        return state_of(own) if own is not None and own.expected else None
+
+    @property
+    def own_state_label(self) -> str:
+        return STATE_LABELS[self.own_state] if self.own_state else ""
+
     def total(self) -> Counts:
         """All levels summed (deadline of the lowest level present, for display only)."""
         first = next(iter(self.levels.values()))
@@ -102,22 +113,109 @@ class ChildProgress:
         return out
 
 
-def _status_as_of(as_of: dt.date):
-    """A report's status at the end of `as_of`: its latest status change before then.
+# ---- the congress-state rule -----------------------------------------------------------------
+#
+# Where a congress stands on a day, written once: the SQL of the per-level counts, the unit lists, the
+# exports, the level reports and the reminders all take these expressions, and every row carries its
+# state as a code of STATES whose wording is STATE_LABELS (templates print it, never decide it).
+
+STATES = ("on_time", "late", "overdue", "pending")
+STATE_LABELS = {
+    "on_time": lazy_gettext("Đã tổ chức đúng hạn"),
+    "late": lazy_gettext("Đã tổ chức trễ hạn"),
+    "overdue": lazy_gettext("Quá hạn chưa tổ chức"),
+    "pending": lazy_gettext("Chưa đến hạn"),
+}
+
+
+def day_end(as_of: dt.date) -> dt.datetime:
+    """The first instant after `as_of`: what was recorded before it is known "as of" that day."""
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+
+
+def deadline_of(campaign: Campaign, level=Unit.level):
+    """The congress deadline of a unit's level (an SQL expression over `level`)."""
+    return case(
+        (level == "grassroots", literal(campaign.deadline_grassroots, Date)),
+        (level == "district", literal(campaign.deadline_district, Date)),
+        else_=literal(campaign.deadline_province, Date),
+    )
+
+
+def held_by(as_of: dt.date, report=CongressReport):
+    """The congress was held on or before `as_of`."""
+    return and_(report.held_date.is_not(None), report.held_date <= as_of)
+
+
+def state_conditions(campaign: Campaign, as_of: dt.date, report=CongressReport, level=Unit.level) -> dict:
+    """{state: SQL condition} for a unit LEFT JOIN its report; exactly one holds for every unit."""
+    deadline = deadline_of(campaign, level)
+    held = held_by(as_of, report)
+    return {
+        "on_time": and_(held, report.held_date <= deadline),
+        "late": and_(held, report.held_date > deadline),
+        "overdue": and_(~held, literal(as_of, Date) > deadline),
+        "pending": and_(~held, literal(as_of, Date) <= deadline),
+    }
+
+
+def congress_state(campaign: Campaign, as_of: dt.date, report=CongressReport, level=Unit.level):
+    """The state code of each row (one of STATES), from the same conditions as the counts."""
+    cond = state_conditions(campaign, as_of, report, level)
+    return case(*[(cond[name], name) for name in STATES[:-1]], else_=STATES[-1])
+
+
+def status_as_of(as_of: dt.date, report=CongressReport):
+    """A report's status at the end of `as_of`: its latest status change before then (NULL: none yet).
 
     A correlated lookup per report, answered from the (report_id, changed_at, id, to_status) index
     alone, so replay costs grow with the scope asked for, not with the whole campaign's history.
     """
-    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     C = ReportStatusChange
     return (
         select(C.to_status)
-        .where(C.report_id == CongressReport.id, C.changed_at < end)
+        .where(C.report_id == report.id, C.changed_at < day_end(as_of))
         .order_by(C.changed_at.desc(), C.id.desc())
         .limit(1)
-        .correlate(CongressReport)
+        .correlate(report)
         .scalar_subquery()
     )
+
+
+def state_of(counts: Counts) -> str:
+    """The state of the one unit whose figures `counts` holds (a child's own congress)."""
+    return next((name for name in STATES if getattr(counts, name)), "pending")
+
+
+# ---- the order of child units --------------------------------------------------------------------
+#
+# "Sort by share held" means one thing on every screen: the portal's table per district, the API's
+# /progress/by-unit pages and the TUI (which pages through the API's order). The figures are a child's
+# whole subtree, all levels (what the API's and the TUI's `total` show); highest first, then by name.
+
+CHILD_SORTS = ("name", "held_pct", "overdue", "on_time_pct")
+_HELD, _EXPECTED, _OVERDUE, _ON_TIME = (COUNT_FIELDS.index(name) for name in ("held", "expected", "overdue", "on_time"))
+
+
+def child_sort_key(sort: str, levels: dict, name_folded: str, unit_id: int) -> tuple:
+    """A child's place in the order `sort` (one of CHILD_SORTS); `levels` maps a level to its Counts or
+    to its COUNT_FIELDS values. Keys of the figures' orders are (-figure, name, id): highest first."""
+    if sort == "name":
+        return name_folded, unit_id
+
+    def total(index: int) -> int:
+        return sum(v[index] if isinstance(v, tuple) else getattr(v, COUNT_FIELDS[index]) for v in levels.values())
+
+    held, expected = total(_HELD), total(_EXPECTED)
+    if sort == "held_pct":
+        figure = held / expected if expected else 0.0
+    elif sort == "on_time_pct":
+        figure = total(_ON_TIME) / held if held else 0.0
+    elif sort == "overdue":
+        figure = total(_OVERDUE)
+    else:
+        raise ValueError(sort)
+    return -figure, name_folded, unit_id
 
 
 def _aggregate(
@@ -127,14 +225,9 @@ def _aggregate(
     """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns.
     `sector` keeps units of one sector; `pilot_only` keeps units whose plan is a pilot congress."""
     R = CongressReport
-    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    deadline = case(
-        (Unit.level == "grassroots", literal(campaign.deadline_grassroots)),
-        (Unit.level == "district", literal(campaign.deadline_district)),
-        else_=literal(campaign.deadline_province),
-    )
-    held = and_(R.held_date.is_not(None), R.held_date <= as_of)
-    not_held = ~held
+    end = day_end(as_of)
+    state = state_conditions(campaign, as_of, R)
+    held = held_by(as_of, R)
 
     def n(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
@@ -144,7 +237,7 @@ def _aggregate(
     else:
         # Grouped by the replayed status, so its lookup runs once per report, not once per count;
         # the rows of one group are summed back together in Python (_counts, _add).
-        replayed = _status_as_of(as_of).label("status")
+        replayed = status_as_of(as_of, R).label("status")
         status_cols = [replayed]
         group_cols = [*group_cols, replayed]
     stmt = (
@@ -154,10 +247,7 @@ def _aggregate(
             func.count(Unit.id).label("expected"),
             n(and_(R.planned_date.is_not(None), R.planned_at < end)).label("planned"),
             n(held).label("held"),
-            n(and_(held, R.held_date <= deadline)).label("on_time"),
-            n(and_(held, R.held_date > deadline)).label("late"),
-            n(and_(not_held, literal(as_of) > deadline)).label("overdue"),
-            n(and_(not_held, literal(as_of) <= deadline)).label("pending"),
+            *[n(state[name]).label(name) for name in STATES],
             n(and_(held, R.is_pilot.is_(True))).label("pilots_held"),
             *status_cols,
         )

@@ -22,7 +22,16 @@ from shared.models import (
     Unit,
     User,
 )
-from shared.progress import COUNT_FIELDS, ChildProgress, Counts, child_values, from_values, progress_by_level, totals
+from shared.progress import (
+    CHILD_SORTS,
+    ChildProgress,
+    Counts,
+    child_sort_key,
+    child_values,
+    from_values,
+    progress_by_level,
+    totals,
+)
 from shared.reports import _json, current_campaign, snapshot
 from shared.parsing import encode_cursor
 from shared.units import get_visible_unit, in_subtree, search_filter
@@ -128,12 +137,12 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
 LEVEL_REPORT_COUNTS = ("not_started", "draft", "submitted", "returned", "acknowledged")
 
 
-def level_report_summary(session: Session, user: User, campaign: Campaign) -> dict:
+def level_report_summary(session: Session, user: User, campaign: Campaign, as_of: dt.date | None = None) -> dict:
     """'Level reports received: 11/16' over the user's subtree, for those who receive them
-    (Ban Dân vận and admins); one GROUP BY."""
+    (Ban Dân vận and admins), now or as of a day; one GROUP BY."""
     if user.role not in level_reports.RECEIVER_ROLES:
         raise Forbidden(_("Chỉ Ban Dân vận theo dõi báo cáo kết quả đại hội của các cấp ủy."))
-    counts = level_reports.checklist_counts(session, campaign, user.unit)
+    counts = level_reports.checklist_counts(session, campaign, user.unit, as_of)
     return {
         "campaign_id": campaign.id,
         "unit": unit_dict(user.unit),
@@ -160,20 +169,10 @@ def progress(session: Session, user: User, campaign: Campaign, unit_id: int | No
     }
 
 
-CHILD_SORTS = ("name", "held_pct", "overdue")  # by name; by share held, then overdue count (highest first)
-CHILD_CURSOR = {"name": ("text", "id"), "held_pct": ("number", "text", "id"), "overdue": ("int", "text", "id")}
+# The types of a keyset cursor per sort: the sort key of shared.progress.child_sort_key.
+CHILD_CURSOR = {"name": ("text", "id"), "held_pct": ("number", "text", "id"), "on_time_pct": ("number", "text", "id"),
+                "overdue": ("int", "text", "id")}
 CHILD_DEFAULT_LIMIT = 100
-_HELD, _EXPECTED, _OVERDUE = (COUNT_FIELDS.index(name) for name in ("held", "expected", "overdue"))
-
-
-def _child_key(sort: str, levels: dict[str, tuple], name_folded: str, unit_id: int) -> tuple:
-    """A child's place in the order asked for; its JSON list is the cursor of the page it ends."""
-    if sort == "name":
-        return name_folded, unit_id
-    held, expected, overdue = (sum(values[i] for values in levels.values()) for i in (_HELD, _EXPECTED, _OVERDUE))
-    if sort == "held_pct":
-        return -(held / expected if expected else 0.0), name_folded, unit_id
-    return -overdue, name_folded, unit_id
 
 
 def progress_children(
@@ -181,9 +180,11 @@ def progress_children(
     *, sort: str | None = None, limit: int | None = None, cursor: str | None = None,
 ) -> dict:
     """The progress of each child unit of `parent` (its whole subtree), one keyset page at a time,
-    ordered by name, by share held or by overdue count (highest first, then by name). The figures come
-    from the cached groups (shared.progress.child_values) and are ordered here, as tuples; only the
-    page's units are loaded and only its items built. `count` is the number of children on all pages."""
+    in the order of shared.progress.child_sort_key (by name; or by share held, on-time share or overdue
+    count, highest first, then by name: the portal's table per district sorts by the same key). The
+    figures come from the cached groups (shared.progress.child_values) and are ordered here, as tuples;
+    only the page's units are loaded and only its items built. `count` is the number of children on all
+    pages."""
     sort = sort or "name"
     if sort not in CHILD_SORTS:
         raise InvalidQuery(_("Thứ tự sắp xếp không hợp lệ."), fields={"sort": _("Không hợp lệ.")})
@@ -195,7 +196,7 @@ def progress_children(
     children = session.execute(
         select(Unit.path, Unit.name_folded, Unit.id).where(Unit.parent_id == parent.id, Unit.active.is_(True))
     ).all()
-    keyed = sorted((_child_key(sort, values.get(path, {}), name, uid), uid) for path, name, uid in children)
+    keyed = sorted((child_sort_key(sort, values.get(path, {}), name, uid), uid) for path, name, uid in children)
     # The cursor's values have the key's types (decode_cursor), so they compare with every key.
     start = bisect.bisect_right(keyed, (tuple(after), float("inf"))) if after is not None else 0
     page = keyed[start:start + limit]

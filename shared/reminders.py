@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared import clock, notifications
@@ -13,6 +13,7 @@ from shared.errors import Forbidden
 from shared.i18n import DEFAULT_LANGUAGE, _, N_
 from shared.messages import Message, message, render
 from shared.models import Campaign, CongressReport, Reminder, Unit, User
+from shared.progress import deadline_of
 from shared.text import days_message, format_date
 from shared.units import in_subtree
 
@@ -67,14 +68,6 @@ class Laggard:
     reminded_today: bool
 
 
-def _deadline(campaign: Campaign):
-    return case(
-        (Unit.level == "grassroots", literal(campaign.deadline_grassroots, Date)),
-        (Unit.level == "district", literal(campaign.deadline_district, Date)),
-        else_=literal(campaign.deadline_province, Date),
-    )
-
-
 def _laggards_stmt(campaign: Campaign, today: dt.date, days: int, scope: Unit | None):
     """Units whose report is not in (deadline passed, or due within `days`); one query."""
     R = CongressReport
@@ -115,7 +108,7 @@ def laggards(
     stmt = _laggards_stmt(campaign, today, days, scope)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(list(unit_ids)))
-    stmt = stmt.order_by(_deadline(campaign), Unit.path).offset(offset)
+    stmt = stmt.order_by(deadline_of(campaign), Unit.path).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     out = []

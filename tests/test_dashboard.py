@@ -46,9 +46,12 @@ PERSONNEL_SQL = text(
 RECS_SQL = text(
     """
     SELECT rc.status, COUNT(*) FROM recommendations rc JOIN units u ON u.id = rc.unit_id
-    WHERE u.path LIKE :prefix GROUP BY rc.status
+    WHERE u.path LIKE :prefix
+      AND EXISTS (SELECT 1 FROM report_status_changes s WHERE s.report_id = rc.report_id
+                  AND s.to_status = 'submitted' AND s.changed_at < :day_end)
+    GROUP BY rc.status
     """
-)
+).bindparams(bindparam("day_end", type_=DateTime))
 
 
 def sql_level(db, prefix: str, level: str, as_of: dt.date, deadline: dt.date) -> dict:
@@ -62,8 +65,11 @@ def sql_personnel(db, prefix: str, as_of: dt.date, level: str = "grassroots") ->
     return {k: int(v or 0) for k, v in row._mapping.items()}
 
 
-def sql_recs(db, prefix: str) -> dict:
-    return {status: n for status, n in db.execute(RECS_SQL, dict(prefix=prefix + "%"))}
+def sql_recs(db, prefix: str, as_of: dt.date) -> dict:
+    """Recommendations whose report had been submitted by `as_of` (the demo records no follow-up in the
+    audit trail, so their status is today's)."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    return {status: n for status, n in db.execute(RECS_SQL, dict(prefix=prefix + "%", day_end=end))}
 
 
 def vn(n: int) -> str:
@@ -89,7 +95,8 @@ def unit_by_code(db, code: str) -> Unit:
 
 def test_dashboard_figures_equal_sql_for_several_scopes_and_dates(client, db, demo, login_as):
     """The coordinator's whole province, a drill-down into Rạch Giá, and the district user's own view,
-    each at mid-April (replayed), mid-June (overdue units) and today."""
+    each at mid-April (replayed), mid-June (overdue units) and today: the overview's cards, the personnel
+    and units sections."""
     province = unit_by_code(db, "KG")
     rach_gia = unit_by_code(db, "RG")
     login_as("dieuphoi", DEMO_PASSWORD)
@@ -100,18 +107,25 @@ def test_dashboard_figures_equal_sql_for_several_scopes_and_dates(client, db, de
             want = sql_level(db, scope.path, "grassroots", day, GRASSROOTS_DEADLINE)
             for field in ("held", "expected", "on_time", "late", "overdue", "pending", "pilots_held", "approved"):
                 assert card(html, "grassroots", field) == vn(want[field]), (day, scope.code, field)
+            html = client.get(f"/dashboard?section=personnel&as_of={day:%d/%m/%Y}{extra}").get_data(as_text=True)
             people = sql_personnel(db, scope.path, day)
             assert row_cell(html, 'data-row="grassroots"', "committees") == vn(people["committees"])
             assert row_cell(html, 'data-row="grassroots"', "seats") == vn(people["seats"])
+            html = client.get(f"/dashboard?section=units&as_of={day:%d/%m/%Y}{extra}").get_data(as_text=True)
             assert f"Đơn vị ({vn(want['expected'])})" in html  # the drill-down list: every grassroots union
-    # The province total row of the district table, and the mid-April replay (about 65 % held).
-    html = client.get(f"/dashboard?as_of={MID_APRIL:%d/%m/%Y}").get_data(as_text=True)
+    # The total row of the table per district-level unit (each row: its subtree, every level), and the
+    # mid-April replay (about 65 % held).
+    html = client.get(f"/dashboard?section=units&as_of={MID_APRIL:%d/%m/%Y}").get_data(as_text=True)
     want = sql_level(db, province.path, "grassroots", MID_APRIL, GRASSROOTS_DEADLINE)
-    assert row_cell(html, 'data-unit="total"', "held") == vn(want["held"])
+    district = sql_level(db, province.path, "district", MID_APRIL, dt.date(2023, 7, 31))
+    assert row_cell(html, 'data-unit="total"', "held") == vn(want["held"] + district["held"])
+    assert row_cell(html, 'data-unit="total"', "expected") == vn(want["expected"] + district["expected"])
     assert 0.6 <= want["held"] / want["expected"] <= 0.7
-    recs = sql_recs(db, province.path)
+    html = client.get(f"/dashboard?section=recommendations&as_of={MID_APRIL:%d/%m/%Y}").get_data(as_text=True)
+    recs = sql_recs(db, province.path, MID_APRIL)
     assert row_cell(html, '<tr data-topic="total">', "total") == vn(sum(recs.values()))
     assert row_cell(html, '<tr data-topic="total">', "resolved") == vn(recs["resolved"])
+    assert sum(recs.values()) < sum(sql_recs(db, province.path, dt.date.today()).values())  # as of means as of
 
 
 def test_district_user_sees_only_its_subtree_and_gets_404_outside(client, db, demo, login_as):
@@ -136,26 +150,28 @@ def test_filters_narrow_the_unit_list(client, db, demo, login_as):
     province = unit_by_code(db, "KG")
     fdi = db.scalar(text("SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND sector = 'fdi'"))
     html = client.get("/dashboard?sector=fdi").get_data(as_text=True)
-    assert f"Đơn vị ({vn(fdi)})" in html
     assert card(html, "grassroots", "expected") == vn(fdi)
+    html = client.get("/dashboard?section=units&sector=fdi").get_data(as_text=True)
+    assert f"Đơn vị ({vn(fdi)})" in html
     overdue = sql_level(db, province.path, "grassroots", MID_JUNE, GRASSROOTS_DEADLINE)["overdue"]
-    html = client.get(f"/dashboard?as_of={MID_JUNE:%d/%m/%Y}&state=overdue").get_data(as_text=True)
+    html = client.get(f"/dashboard?section=units&as_of={MID_JUNE:%d/%m/%Y}&state=overdue").get_data(as_text=True)
     assert f"Đơn vị ({vn(overdue)})" in html and overdue > 0
     pilots = db.scalar(text(
         "SELECT COUNT(*) FROM units u JOIN congress_reports r ON r.unit_id = u.id WHERE u.level = 'grassroots' AND r.is_pilot"
     ))
-    html = client.get("/dashboard?pilot=1").get_data(as_text=True)
+    html = client.get("/dashboard?section=units&pilot=1").get_data(as_text=True)
     assert f"Đơn vị ({vn(pilots)})" in html
     # Diacritic-insensitive search: "truong tieu hoc" finds "Trường Tiểu học ..."
     schools = db.scalar(text("SELECT COUNT(*) FROM units WHERE level = 'grassroots' AND name_folded LIKE '%truong tieu hoc%'"))
-    html = client.get("/dashboard?q=truong+tieu+hoc").get_data(as_text=True)
+    html = client.get("/dashboard?section=units&q=truong+tieu+hoc").get_data(as_text=True)
     assert f"Đơn vị ({vn(schools)})" in html and schools > 0
     assert "Trường Tiểu học" in html
     # An htmx filter change gets only the dashboard block, which polls its own URL with the filters.
-    resp = client.get("/dashboard?sector=fdi", headers={"HX-Request": "true", "HX-Target": "dashboard"})
+    resp = client.get("/dashboard?section=units&sector=fdi", headers={"HX-Request": "true", "HX-Target": "dashboard"})
     body = resp.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="dashboard"') and "<html" not in body
-    assert 'hx-get="/dashboard?sector=fdi"' in body and "every 60s" in body
+    assert 'hx-get="/dashboard?section=units&amp;sector=fdi"' in body and "every 60s" in body
+    assert f"Đơn vị ({vn(fdi)})" in body
 
 
 def test_chart_is_server_side_svg(client, demo, login_as):
@@ -202,19 +218,30 @@ def test_query_count_does_not_grow_with_the_number_of_units(app, client, db, fac
     event.listen(engine, "before_cursor_execute", count)
     try:
         def queries(url):
+            progress.clear_cache()  # each page as a fresh worker computes it: counts that do not depend on order
             statements.clear()
             assert client.get(url).status_code == 200
             return len(statements)
 
-        urls = ["/dashboard", "/dashboard?as_of=15/04/2023", f"/dashboard?unit={t.d1.id}&sector=fdi"]
+        urls = [
+            f"/dashboard{section}{extra}"
+            for section in ("?section=overview", "?section=units", "?section=personnel", "?section=emulation",
+                            "?section=recommendations")
+            for extra in ("", "&as_of=15/04/2023", f"&unit={t.d1.id}&sector=fdi")
+        ]
         small = [queries(u) for u in urls]
         _grow(db, factory, campaign, t.province, 12, held=dt.date(2023, 4, 1))
         _grow(db, factory, campaign, t.d1, 5, held=dt.date(2023, 4, 1))
         large = [queries(u) for u in urls]
+        assert queries("/dashboard") == large[0]  # the overview is the default section
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert small == large
-    assert max(large) <= 21  # 20, and the progress cache's read of the data versions (shared.data_versions)
+    assert small == large, list(zip(urls, small, large))
+    # Each section: the page's own queries (user, campaigns, scope, breadcrumbs when drilled down) plus its
+    # own, each a fixed number; the whole page took 20 before it was split into sections.
+    budget = {"overview": 10, "units": 9, "personnel": 9, "emulation": 6, "recommendations": 5}
+    for url, n in zip(urls, large):
+        assert n <= budget[url.split("section=")[1].split("&")[0]], (url, n)
 
 
 def test_roles_outside_the_dashboard_get_403(client, factory, login_as):
@@ -238,9 +265,11 @@ def test_bad_filter_values_are_ignored_not_errors(client, factory, login_as, rol
     t = factory.tree()
     factory.campaign()
     login_as(factory.user(role, t.d1))
-    resp = client.get("/dashboard?sector=nope&state=x&report=y&level=z&page=-3&sort=evil")
+    resp = client.get("/dashboard?section=units&sector=nope&state=x&report=y&level=z&page=-3&sort=evil&dir=up")
     assert resp.status_code == 200
     assert "Đơn vị (2)" in resp.get_data(as_text=True)
+    resp = client.get("/dashboard?section=evil&as_of=31/12/9999&unit=")  # an unknown section: the overview
+    assert resp.status_code == 200 and 'aria-current="page">Tổng quan<' in resp.get_data(as_text=True)
 
 
 def test_personnel_below_target_lists_the_district_level_units(client, db, factory, login_as):
@@ -249,11 +278,33 @@ def test_personnel_below_target_lists_the_district_level_units(client, db, facto
     campaign = factory.campaign(target_ethnic_pct=10)
     _grow(db, factory, campaign, t.province, 1, held=dt.date(2023, 3, 1))
     login_as(factory.user("coordinator", t.province))
-    html = client.get("/dashboard").get_data(as_text=True)
+    html = client.get("/dashboard?section=personnel").get_data(as_text=True)
     assert "dân tộc thiểu số ≥ 10 %" in html
     below = html.split('<ul class="below-target">', 1)[1].split("</ul>", 1)[0]
     assert "Công đoàn ngành số 0:" in below and "dân tộc thiểu số 0,0 %" in below
     assert "nữ" not in below
     # Drilled into a district without any congress held, nothing is listed as below target.
-    html = client.get(f"/dashboard?unit={t.d2.id}").get_data(as_text=True)
-    assert '<ul class="below-target">' not in html
+    html = client.get(f"/dashboard?section=personnel&unit={t.d2.id}").get_data(as_text=True)
+    assert "Cơ cấu Ban Chấp hành được bầu" in html and '<ul class="below-target">' not in html
+
+
+def test_every_tab_carries_the_filters_and_the_date(client, db, factory, login_as):
+    """A section is loaded with the same scope, filters and as-of date as the page it is opened from;
+    the exports take them too, without the section."""
+    t = factory.tree()
+    factory.campaign()
+    login_as(factory.user("coordinator", t.province))
+    html = client.get(f"/dashboard?section=personnel&unit={t.d1.id}&as_of=15/04/2023&sector=fdi&pilot=1&state=overdue"
+                      ).get_data(as_text=True)
+    tabs = re.findall(r'<a href="([^"]+)" data-section="(\w+)"', html.split('class="dash-tabs"', 1)[1].split("</nav>", 1)[0])
+    assert [name for _href, name in tabs] == ["overview", "units", "personnel", "emulation", "recommendations"]
+    for href, name in tabs:
+        href = href.replace("&amp;", "&")
+        for part in (f"unit={t.d1.id}", "as_of=15/04/2023", "sector=fdi", "pilot=1", "state=overdue"):
+            assert part in href.replace("%2F", "/"), (name, href)
+        assert ("section=" in href) == (name != "overview")
+        assert client.get(href).status_code == 200
+    export = re.search(r'href="(/dashboard/export\.xlsx[^"]*)"', html).group(1)
+    assert "sector=fdi" in export and "section" not in export
+    # The list's own filters stay on the section that uses them, as hidden fields elsewhere.
+    assert '<input type="hidden" name="state" value="overdue">' in html

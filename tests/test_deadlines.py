@@ -114,5 +114,5 @@ def test_the_dashboard_cards_print_the_same_line(client, login_as, held_province
     login_as(held_province.coordinator)
     html = client.get("/dashboard").get_data(as_text=True)
     card = re.search(r'<article class="card" data-level="grassroots">(.*?)</article>', html, re.S).group(1)
-    assert re.search(r'data-state="overdue">31/05/2023 <span class="bad">\(quá hạn 1\.281 ngày: còn 1 đơn vị '
-                     r'chưa tổ chức\)</span>', card), card
+    assert re.search(r'data-state="overdue">Hạn chót <strong>31/05/2023</strong> <span class="bad">\(quá hạn 1\.281 ngày: '
+                     r'còn 1 đơn vị chưa tổ chức\)</span>', card), card

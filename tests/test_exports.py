@@ -66,7 +66,7 @@ def test_coordinator_xlsx_has_the_sheets_and_totals_of_sql(client, db, demo, log
                    and r[2] == "Công đoàn cơ sở") == want["overdue"]
         assert units.freeze_panes == "A2"
 
-        recs = sql_recs(db, province.path)
+        recs = sql_recs(db, province.path, day)
         assert len(_rows(wb["Kiến nghị"])) - 1 == sum(recs.values())
         people = wb["Nhân sự"]
         p_head = _rows(people)[0]
@@ -86,7 +86,7 @@ def test_district_export_holds_only_its_subtree(client, db, demo, login_as):
     in_subtree = db.scalar(text("SELECT COUNT(*) FROM units WHERE path LIKE :p AND active"), {"p": rach_gia.path + "%"})
     assert len(codes) == in_subtree and all(c == "RG" or c.startswith("RG-") for c in codes)
     assert all(r[0].startswith("RG-") for r in _rows(wb["Kiến nghị"])[1:])
-    assert len(_rows(wb["Kiến nghị"])) - 1 == sum(sql_recs(db, rach_gia.path).values())
+    assert len(_rows(wb["Kiến nghị"])) - 1 == sum(sql_recs(db, rach_gia.path, MID_JUNE).values())
     want = sql_level(db, rach_gia.path, "grassroots", MID_JUNE, GRASSROOTS_DEADLINE)
     headers = _rows(wb["Tổng hợp"])[0]
     total = dict(zip(headers, _row(wb["Tổng hợp"], "Tổng cộng")))
@@ -116,7 +116,7 @@ def test_coordinator_docx_uses_the_party_layout_and_holds_the_figures(client, db
     assert f"Còn {vn(want['overdue'] + 0)} đơn vị quá hạn" in body or want["overdue"] == 0
     people = sql_personnel(db, province.path, MID_JUNE)
     assert f"{vn(people['committees'])} ban chấp hành với {vn(people['seats'])} ủy viên" in body
-    recs = sql_recs(db, province.path)
+    recs = sql_recs(db, province.path, MID_JUNE)
     assert f"tổng hợp {vn(sum(recs.values()))} kiến nghị; đã giải quyết {vn(recs['resolved'])}" in body
 
 

@@ -147,7 +147,7 @@ def test_dashboard_in_english(client, login_as, world):
     assert 'figures as of <strong data-field="as_of">01/06/2023</strong>' in html
     assert "Cumulative share of congresses held, by level" in html and "Deadline 31/05/2023" in html
     assert "Bảng theo dõi đại hội công đoàn" not in html and "Xuất Excel" not in html
-    part = _page(client, "/dashboard?as_of=01/06/2023", **{"HX-Request": "true", "HX-Target": "dashboard"})
+    part = _page(client, "/dashboard?section=personnel&as_of=01/06/2023", **{"HX-Request": "true", "HX-Target": "dashboard"})
     assert "Composition of the elected executive committees" in part and "<html" not in part
     recs = _page(client, "/dashboard/recommendations")
     assert "Recommendations and proposals of union members and workers" in recs

@@ -1,12 +1,14 @@
 """Progress figures against hand-checked numbers, including as-of replay and deadline days."""
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from shared import clock, workflow
 from shared.models import CongressReport, ReportStatusChange
-from shared.progress import progress_by_child, progress_by_level
+from shared.progress import STATE_LABELS, STATES, progress_by_child, progress_by_level
 from shared.reports import get_or_create_report
 from tests.report_data import complete_results
 
@@ -144,3 +146,57 @@ def test_every_transition_is_in_the_status_history(db, history):
     steps = [(h.from_status, h.to_status) for h in db.scalars(
         select(ReportStatusChange).where(ReportStatusChange.report_id == r12.id).order_by(ReportStatusChange.id))]
     assert steps == [(None, "draft"), ("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted")]
+
+
+# ---- one congress-state rule (issue 17, item 4) -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = [p for d in ("shared", "portal", "tui") for p in sorted((ROOT / d).rglob("*.py"))]
+TEMPLATES = sorted((ROOT / "portal").rglob("*.html"))
+# Each expression of the rule, as a pattern that finds a definition of it wherever it is written.
+DEFINITIONS = {
+    "the deadline CASE": re.compile(r'==\s*"grassroots"\s*,\s*literal\('),
+    "the status-as-of subquery": re.compile(r"select\(\s*\w+\.to_status\s*\)"),
+    "the overdue condition": re.compile(r"literal\(\s*as_of[^)]*\)\s*>\s*deadline"),
+    "the state CASE": re.compile(r'else_\s*=\s*(?:"pending"|STATES\[-1\])'),
+}
+
+
+def _hits(pattern: re.Pattern, files) -> list[str]:
+    return [f"{f.relative_to(ROOT)}:{n}" for f in files
+            for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+
+
+@pytest.mark.parametrize("name", DEFINITIONS)
+def test_each_expression_of_the_congress_state_rule_is_written_once(name):
+    hits = _hits(DEFINITIONS[name], CODE)
+    assert len(hits) == 1 and hits[0].startswith("shared/progress.py"), (name, hits)
+
+
+def test_templates_print_states_and_never_decide_them():
+    """A template reads a row's state code and its label; it never works out held, late or overdue from
+    the counts of a unit's own level."""
+    deciding = re.compile(r"\bown\.(held|late|overdue|on_time|pending)\b|levels\.get\(\s*child\.unit\.level")
+    assert _hits(deciding, TEMPLATES) == []
+
+
+def test_every_row_carries_its_state_and_the_counts_agree_with_the_rows(db, history):
+    """The unit list's rows (a state code each, worded from STATE_LABELS) and the per-level counts come
+    from the same conditions, on every side of the deadline."""
+    from shared import dashboard as dash
+
+    t, c = history
+    for day in (dt.date(2023, 5, 31), dt.date(2023, 6, 1), dt.date(2023, 8, 1), dt.date(2023, 11, 30)):
+        levels = progress_by_level(db, c, t.province, day)
+        rows, total = dash.unit_page(db, c, t.province, day, dash.Filters(level=None))
+        assert total == 6
+        for level in ("grassroots", "district", "province"):
+            states = [r.state for r in rows if r.unit.level == level]
+            for state in STATES:
+                assert states.count(state) == getattr(levels[level], state), (day, level, state)
+        for r in rows:
+            assert r.state_label == STATE_LABELS[r.state]
+        by_child = {ch.unit.code: ch for ch in progress_by_child(db, c, t.province, day)}
+        for code in ("D1", "D2"):
+            own = next(r for r in rows if r.unit.code == code)
+            assert by_child[code].own_state == own.state and by_child[code].own_state_label == own.state_label

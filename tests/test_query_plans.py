@@ -247,3 +247,29 @@ def test_postgresql_plans_every_execution_for_its_values(engine):
         assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
         conn.rollback()
         assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+
+
+@pytest.mark.parametrize("as_of", [TODAY, PAST], ids=["today", "past"])
+def test_dashboard_section_queries_use_indexes(plans, as_of, monkeypatch):
+    """The dashboard's sections, as of today and a past day: the unit list, the pilots, personnel,
+    the reconciled emulation totals, the recommendations known by the day, the level reports received."""
+    from shared import dashboard as dash
+    from shared import emulation, level_reports
+
+    session, captured = plans
+    monkeypatch.setattr("shared.clock.today", lambda: TODAY)
+    campaign, province, district = _setup(session)
+    captured.clear()
+    for scope in (district, province):
+        dash.unit_page(session, campaign, scope, as_of, dash.Filters(), size=50)
+        _assert_indexed(session, captured, f"unit_page({scope.level}, {as_of})")
+        dash.pilot_rows(session, campaign, scope, as_of, dash.Filters())
+        _assert_indexed(session, captured, f"pilot_rows({scope.level}, {as_of})")
+        dash.personnel_by_level(session, campaign, scope, as_of)
+        _assert_indexed(session, captured, f"personnel_by_level({scope.level}, {as_of})")
+        emulation.totals(session, campaign, scope, as_of, by="child")
+        _assert_indexed(session, captured, f"emulation.totals({scope.level}, {as_of})")
+        dash.recommendation_counts(session, campaign, scope, as_of=as_of)
+        _assert_indexed(session, captured, f"recommendation_counts({scope.level}, {as_of})")
+        level_reports.checklist_counts(session, campaign, scope, as_of)
+        _assert_indexed(session, captured, f"checklist_counts({scope.level}, {as_of})")

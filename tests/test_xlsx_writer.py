@@ -17,7 +17,15 @@ from sqlalchemy import select
 
 from shared import history
 from shared.imports import import_units, template_workbook
-from shared.models import CongressReport, Officer, Recommendation, SteeringCommittee, SteeringMember, Unit
+from shared.models import (
+    CongressReport,
+    Officer,
+    Recommendation,
+    ReportStatusChange,
+    SteeringCommittee,
+    SteeringMember,
+    Unit,
+)
 from shared.text import format_percent, format_share, format_vote_share
 from shared.xlsx import Percent, Workbook
 from tests import office
@@ -44,10 +52,14 @@ def hostile(db, factory, today):
     unit = db.scalar(select(Unit).where(Unit.code == "G99"))
     assert unit.name == HYPERLINK
     congress = CongressReport(campaign_id=campaign.id, unit_id=unit.id, planned_date=dt.date(2023, 5, 2),
-                              planned_at=dt.datetime(2023, 2, 1, 9), held_date=dt.date(2023, 5, 2), status="draft",
+                              planned_at=dt.datetime(2023, 2, 1, 9), held_date=dt.date(2023, 5, 2), status="submitted",
+                              submitted_at=dt.datetime(2023, 5, 3, 9),
                               notes="+1+1", form_override_reason="-2+3", executive_size=5, funding_vnd=1_500_000)
     db.add(congress)
     db.flush()
+    # Sent before the export's date: its recommendations count as of that date (shared.dashboard's rule).
+    db.add(ReportStatusChange(report_id=congress.id, changed_at=dt.datetime(2023, 5, 3, 9), from_status="draft",
+                              to_status="submitted", version=1))
     db.add_all([
         Recommendation(report_id=congress.id, campaign_id=campaign.id, unit_id=unit.id, topic="jobs", text=HYPERLINK,
                        addressed_to="@SUM(1+1)", resolution_note="=1+1", status="in_progress"),

@@ -304,7 +304,9 @@ def spec() -> dict:
                 "description": "Mỗi trang `limit` đơn vị con (mặc định 100, tối đa 200); `next_cursor` là "
                                "`cursor` của trang sau (null ở trang cuối), `count` là số đơn vị con của mọi "
                                "trang. `sort`: `name` (tên, mặc định), `held_pct` (tỷ lệ đã tổ chức), "
-                               "`overdue` (số quá hạn); hai thứ tự sau từ cao xuống thấp, rồi theo tên.",
+                               "`on_time_pct` (tỷ lệ đúng hạn), `overdue` (số quá hạn), tính trên cả cây "
+                               "của mỗi đơn vị con; ba thứ tự sau từ cao xuống thấp, rồi theo tên (cùng thứ "
+                               "tự với bảng theo dõi trên cổng).",
                 "parameters": [
                     CAMPAIGN, AS_OF, _q("parent", ID, "Đơn vị cha (mặc định: đơn vị của tôi)"),
                     _q("sort", {"type": "string", "enum": list(CHILD_SORTS)}, "Thứ tự (mặc định: name)"),

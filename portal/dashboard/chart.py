@@ -9,7 +9,7 @@ from shared.progress import Counts
 from shared.text import format_share
 
 WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
 # Distinct dash patterns as well as colours, so that a black-and-white print stays readable.
 STYLE = {
     "grassroots": ("#b3261e", ""),

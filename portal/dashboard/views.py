@@ -15,20 +15,25 @@ from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
 from shared import emulation, exports, level_reports
 from shared.errors import Conflict, DomainError, NotFound
-from shared.i18n import _
+from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
-from shared.progress import progress_by_level, progress_overview
+from shared.progress import CHILD_SORTS, Counts, child_sort_key, progress_by_level, progress_overview
 from shared.text import clean_text, parse_id
 from shared.units import ancestors, is_within
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 
-SORTS = {
-    "name": lambda c: (c.unit.name_folded, c.unit.id),
-    "held_pct": lambda c: (c.levels["grassroots"].held_pct or 0) if "grassroots" in c.levels else -1,
-    "overdue": lambda c: c.levels["grassroots"].overdue if "grassroots" in c.levels else -1,
-    "on_time_pct": lambda c: (c.levels["grassroots"].on_time_pct or 0) if "grassroots" in c.levels else -1,
+# The page opens on the overview; each other section is its own request (a tab is a plain link to
+# ?section=..., with the same filters and as-of date), so nothing is computed that is not shown.
+SECTIONS = {
+    "overview": lazy_gettext("Tổng quan"),
+    "units": lazy_gettext("Đơn vị"),
+    "personnel": lazy_gettext("Nhân sự"),
+    "emulation": lazy_gettext("Thi đua, kinh phí"),
+    "recommendations": lazy_gettext("Kiến nghị"),
 }
+LATE_SHOWN = 8  # the overview's "who is late": child units with the most overdue congresses
+PILOTS_SHOWN = 8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -84,6 +89,83 @@ def _args(**changes) -> dict:
     return args
 
 
+def _narrow(filters: dash.Filters) -> dict:
+    return dict(sector=filters.sector, pilot_only=filters.pilot_only)
+
+
+def _progress(session, campaign, scope, as_of, filters):
+    """(per-level counts, progress per child unit) of the scope, from one grouped scan."""
+    if scope.level == "grassroots":
+        return progress_by_level(session, campaign, scope, as_of, **_narrow(filters)), []
+    return progress_overview(session, campaign, scope, as_of, **_narrow(filters))
+
+
+def _overview(session, campaign, scope, as_of, filters, user) -> dict:
+    """Where the scope stands against each deadline, who is late, the pilots."""
+    levels, children = _progress(session, campaign, scope, as_of, filters)
+    late = [c for c in children if c.total().overdue]
+    late.sort(key=lambda c: child_sort_key("overdue", c.levels, c.unit.name_folded, c.unit.id))
+    return dict(
+        levels=levels, late=late[:LATE_SHOWN], late_count=len(late),
+        chart=cumulative_chart(dash.held_series(session, campaign, scope, as_of, filters), levels, campaign, as_of),
+        pilots=dash.pilot_rows(session, campaign, scope, as_of, filters, limit=PILOTS_SHOWN),
+        # Ban Dân vận's checklist of party bodies' level reports, over the scope shown, as of the day.
+        level_counts=(
+            level_reports.checklist_counts(session, campaign, scope, as_of)
+            if user.role in level_reports.RECEIVER_ROLES else None
+        ),
+    )
+
+
+def _units(session, campaign, scope, as_of, filters, user) -> dict:
+    """The table per child unit (sorted by the shared order) and the unit list."""
+    _levels, children = _progress(session, campaign, scope, as_of, filters)
+    sort = _choice("sort", CHILD_SORTS, "name")
+    # Each order reads naturally one way (names A-Z, figures highest first); dir= turns it round.
+    natural = "asc" if sort == "name" else "desc"
+    direction = _choice("dir", ("asc", "desc"), natural)
+    children.sort(key=lambda c: child_sort_key(sort, c.levels, c.unit.name_folded, c.unit.id),
+                  reverse=direction != natural)
+    total = None
+    if children:
+        total = Counts(level="all", deadline=campaign.deadline_grassroots, as_of=as_of)
+        for child in children:
+            total.add(child.total())
+    units, units_total = dash.unit_page(session, campaign, scope, as_of, filters, _page(), size=50)
+    return dict(children=children, children_total=total, sort=sort, descending=direction == "desc",
+                units=units, units_total=units_total, page=_page(), page_size=50)
+
+
+def _personnel(session, campaign, scope, as_of, filters, user) -> dict:
+    """The make-up of the elected committees per level (and per child unit of a province), and the child
+    units below the campaign's targets."""
+    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
+    rows = dash.personnel_by_child(session, campaign, scope, as_of, filters, child_units) if child_units else []
+    return dict(personnel=dash.personnel_by_level(session, campaign, scope, as_of, filters),
+                personnel_children=rows, below=[p for p in rows if p.below])
+
+
+def _emulation(session, campaign, scope, as_of, filters, user) -> dict:
+    """Works and exemplary people by shared.emulation's rule, with the funding reported, per child unit."""
+    groups = emulation.totals(session, campaign, scope, as_of, by="child", **_narrow(filters))
+    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
+    total = emulation.EmulationTotals()
+    for values in groups.values():
+        total.add(values)
+    rows = [(u, groups[u.path]) for u in child_units if u.path in groups]
+    return dict(emulation_rows=rows, emulation_own=groups.get(scope.path), emulation_total=total)
+
+
+def _recommendations(session, campaign, scope, as_of, filters, user) -> dict:
+    return dict(recs=dash.recommendation_counts(session, campaign, scope, as_of=as_of))
+
+
+SECTION_VIEWS = {
+    "overview": _overview, "units": _units, "personnel": _personnel, "emulation": _emulation,
+    "recommendations": _recommendations,
+}
+
+
 @bp.get("")
 def index():
     session = db.session()
@@ -92,39 +174,13 @@ def index():
     scope = _scope()
     filters = _filters()
     user = me()
-    narrow = dict(sector=filters.sector, pilot_only=filters.pilot_only)
-    child_progress = []
-    if scope.level == "province":  # the table per district-level unit, from the same grouped scan
-        levels, child_progress = progress_overview(session, campaign, scope, as_of, **narrow)
-    else:
-        levels = progress_by_level(session, campaign, scope, as_of, **narrow)
-    child_units = dash.children(session, scope) if scope.level != "grassroots" else []
-    sort = _choice("sort", SORTS, "name")
-    descending = request.args.get("dir") == "desc"
-    child_progress.sort(key=SORTS[sort], reverse=descending)
-    personnel_children = (
-        dash.personnel_by_child(session, campaign, scope, as_of, filters, child_units) if child_units else []
-    )
-    units, units_total = dash.unit_page(session, campaign, scope, as_of, filters, _page(), size=50)
+    section = _choice("section", SECTIONS, "overview")
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error, scope=scope,
-        filters=filters, levels=levels, children=child_progress, sort=sort, descending=descending,
-        personnel=dash.personnel_by_level(session, campaign, scope, as_of, filters),
-        personnel_children=personnel_children,
-        personnel_total=dash.total_personnel(personnel_children),
-        chart=cumulative_chart(dash.held_series(session, campaign, scope, as_of, filters), levels, campaign, as_of),
-        recs=dash.recommendation_counts(session, campaign, scope),
-        units=units, units_total=units_total, page=_page(), page_size=50,
+        filters=filters, section=section, sections=SECTIONS, args=_args, dash=dash,
         breadcrumbs=[a for a in ancestors(session, scope) if is_within(a, user.unit)] if scope.id != user.unit_id else [],
-        args=_args, dash=dash, can_edit_recs=dash.can_update_recommendation(user),
-        # Ban Dân vận's checklist of party bodies' level reports, over the scope shown.
-        level_counts=(
-            level_reports.checklist_counts(session, campaign, scope)
-            if user.role in level_reports.RECEIVER_ROLES else None
-        ),
-        emulation=emulation.summary(session, campaign, scope),
-        emulation_children=emulation.summary_by_child(session, campaign, scope) if child_units else {},
-        child_units=child_units,
+        can_edit_recs=dash.can_update_recommendation(user),
+        **SECTION_VIEWS[section](session, campaign, scope, as_of, filters, user),
     )
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "dashboard":
         return render_block("dashboard/index.html", "dashboard", **context)
