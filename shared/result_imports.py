@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from shared import audit, i18n, workflow
@@ -227,7 +227,8 @@ class RowNote:
 
 @dataclass
 class Planned:
-    """A row that passed every check, and what writing it does: `creates` the report, `sends` it."""
+    """A row that passed every check and changes its report, and what writing it does: `creates` the report,
+    `sends` it."""
 
     row: int
     code: str
@@ -235,7 +236,6 @@ class Planned:
     report: CongressReport | None
     data: dict[str, Any]
     sends: bool
-    changes: bool  # False: the row holds what the report already holds (only sent, when sending)
 
     @property
     def creates(self) -> bool:
@@ -263,7 +263,7 @@ class ResultImport:
 
     @property
     def saved(self) -> int:
-        return sum(1 for p in self.planned if p.changes)
+        return len(self.planned)
 
     @property
     def sent(self) -> int:
@@ -332,8 +332,11 @@ def _with_chair(report: CongressReport | None, chair: dict[str, Any]) -> list[di
 
 
 def _differs(report: CongressReport, values: dict[str, Any]) -> bool:
-    """Whether the typed values change anything the report holds."""
+    """Whether the typed values change anything the report holds. The members alone do not: the template
+    suggests the unit's count where the report has none, and that suggestion is no entry."""
     for name, value in values.items():
+        if name in NOT_DATA:
+            continue
         if name == "officers":
             stored = [tuple(getattr(o, k) for k in OFFICER_KEYS) for o in sorted(report.officers, key=lambda o: o.position)]
             if stored != [tuple(row.get(k) for k in OFFICER_KEYS) for row in value]:
@@ -371,8 +374,9 @@ def import_results(
     file cannot probe other districts), its code is repeated, a cell cannot be read, or the save would be
     refused, hold input that cannot be stored, or contradictions (with `send`: anything the send check
     refuses). Rows of reports already sent or approved are listed apart and never written; rows that give
-    nothing (only the code, name and members) and rows equal to the stored report are skipped. Flushes only:
-    the caller commits when `applied`.
+    nothing (only the code, name and members) are skipped, and so are rows equal to the stored report (the
+    template's rows left as they were: not saved, nor sent with `send`). Flushes only: the caller commits
+    when `applied`.
     """
     check_actor(user, scope)
     if campaign.closed:
@@ -414,9 +418,8 @@ def import_results(
             data["officers"] = _with_chair(report, row.chair)
             chair_index = next(i for i, r in enumerate(data["officers"]) if r["role"] == "chair")
         preview = preview_save(campaign, unit, user, data, report, full=send, has_account=unit.id in with_account)
-        changes = report is None or bool(preview.unstorable) or _differs(report, preview.values)
-        if not changes and (not send or preview.refusal):  # nothing to write (nor to send, or not theirs to send)
-            result.unchanged += 1
+        if report is not None and not preview.unstorable and not _differs(report, preview.values):
+            result.unchanged += 1  # a row of the template left as it was: nothing to write, nor to send
             continue
         if preview.refusal:
             row.errors.append(preview.refusal)
@@ -425,7 +428,7 @@ def import_results(
         if row.errors:
             result.add_errors(row)
             continue
-        result.planned.append(Planned(row.number, row.code, unit, report, data, send, changes))
+        result.planned.append(Planned(row.number, row.code, unit, report, data, send))
 
     if dry_run or (result.error_count and not valid_only):
         return result
@@ -441,10 +444,6 @@ def _write(session: Session, campaign: Campaign, user: User, result: ResultImpor
     just before; a row that fails now (someone saved that report meanwhile) fails the whole import."""
     for p in result.planned:
         try:
-            if not p.changes:  # the stored report as it is, sent
-                workflow.submit(session, p.report, user, expected_version=p.report.version,
-                                has_account=p.unit.id in known.with_account)
-                continue
             use_case = save_and_submit if p.sends else save_draft
             saved = use_case(session, campaign, p.unit, user, p.data, p.report.version if p.report else None,
                              known=known)
@@ -459,6 +458,9 @@ def _write(session: Session, campaign: Campaign, user: User, result: ResultImpor
 
 
 ACCOUNT_FILTERS = ("none", "with", "all")  # units without an account of their own (the default), with one, all
+# "": any report; "todo": no report sent yet (none, a draft or a returned one); "entered": reports entered on
+# behalf of their unit, the latest first (where an import leads).
+REPORT_FILTERS = ("", "todo", "entered")
 
 
 @dataclass
@@ -470,11 +472,11 @@ class EntryRow:
     has_account: bool
 
 
-def entry_page(session: Session, campaign: Campaign, scope: Unit, *, account: str = "none", page: int = 1,
-               size: int = 50) -> tuple[list[EntryRow], int]:
+def entry_page(session: Session, campaign: Campaign, scope: Unit, *, account: str = "none", report: str = "",
+               page: int = 1, size: int = 50) -> tuple[list[EntryRow], int]:
     """A page of the scope's active grassroots unions (by path), with their report and whether they have an
-    account of their own, filtered by `account` (ACCOUNT_FILTERS); and how many match. One COUNT and one
-    page query (the report and who entered it joined), however many units."""
+    account of their own, filtered by `account` (ACCOUNT_FILTERS) and `report` (REPORT_FILTERS); and how many
+    match. One COUNT and one page query (and one for who entered the reports), however many units."""
     R = CongressReport
     own = (select(User.id).where(User.unit_id == Unit.id, User.active.is_(True),
                                  User.role.in_(workflow.REPORTING_ROLES)).exists())
@@ -483,13 +485,20 @@ def entry_page(session: Session, campaign: Campaign, scope: Unit, *, account: st
         where.append(~own)
     elif account == "with":
         where.append(own)
-    total = session.scalar(select(func.count(Unit.id)).where(*where)) or 0
+    order = [Unit.path]
+    if report == "todo":
+        where.append(or_(R.id.is_(None), R.status.in_(workflow.EDITABLE_STATES)))
+    elif report == "entered":
+        where.append(R.entered_by_id.is_not(None))
+        order = [R.updated_at.desc(), Unit.path]
+    joined = and_(R.unit_id == Unit.id, R.campaign_id == campaign.id)
+    total = session.scalar(select(func.count(Unit.id)).outerjoin(R, joined).where(*where)) or 0
     rows = session.execute(
         select(Unit, R, own.label("has_account"))
-        .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
+        .outerjoin(R, joined)
         .options(selectinload(R.entered_by))
         .where(*where)
-        .order_by(Unit.path)
+        .order_by(*order)
         .limit(size)
         .offset((max(1, page) - 1) * size)
     ).all()

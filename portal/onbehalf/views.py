@@ -63,13 +63,16 @@ def index():
     scope = _scope()
     account = request.args.get("account", "none")
     account = account if account in result_imports.ACCOUNT_FILTERS else "none"
+    report = request.args.get("report", "")
+    report = report if report in result_imports.REPORT_FILTERS else ""
     page = max(1, request.args.get("page", 1, type=parse_id) or 1)
     size = current_app.config["PAGE_SIZE"]
     session = db.session()
-    rows, total = result_imports.entry_page(session, campaign, scope, account=account, page=page, size=size)
+    rows, total = result_imports.entry_page(session, campaign, scope, account=account, report=report, page=page,
+                                            size=size)
     return render_template(
         "onbehalf/index.html", campaign=campaign, scope=scope, scopes=result_imports.scope_choices(session, me()),
-        account=account, rows=rows, total=total, page=page, size=size,
+        account=account, report=report, rows=rows, total=total, page=page, size=size,
     )
 
 
@@ -138,7 +141,7 @@ def import_upload():
     if not form.validate_on_submit():
         return _page(form, scope, status=422)
     upload = form.file.data
-    raw = upload.stream.read(_limits().max_bytes + 1)
+    raw = upload.stream.read()  # bounded by MAX_CONTENT_LENGTH; the import's own caps run before parsing
     filename = (upload.filename or "ket-qua.xlsx")[-255:]
     send, valid_only = form.send.data == "send", bool(form.valid_only.data)
     result, error = _run(raw, filename, scope, dry_run=True, send=send, valid_only=valid_only)
@@ -180,7 +183,7 @@ def import_confirm():
     if result.error_rows:
         flash(_("Bỏ qua %(count)s dòng có lỗi.", count=result.error_rows), "warning")
     return redirect(url_for(".index", unit=scope.id if scope.id != me().unit_id else None, account="all",
-                            campaign=request.args.get("campaign")), 303)
+                            report="entered", campaign=request.args.get("campaign")), 303)
 
 
 # ---- take-over of a unit's report ---------------------------------------------------------------

@@ -227,6 +227,12 @@ def test_the_district_finds_its_unions_without_an_account(db, w, client, login_a
     assert 'data-unit="G11"' in page and 'data-unit="G12"' not in page
     assert client.get(f"/on-behalf?unit={w.d2.id}").status_code == 404
     assert 'id="on-behalf-link"' in client.get("/review").get_data(as_text=True)
+    save_and_submit(db, w.campaign, w.g12, w.dist1, results(w.g12), None)
+    db.commit()
+    page = client.get("/on-behalf?account=all&report=todo").get_data(as_text=True)
+    assert 'data-unit="G11"' in page and 'data-unit="G12"' not in page  # G12's report is sent
+    page = client.get("/on-behalf?account=all&report=entered").get_data(as_text=True)
+    assert 'data-unit="G12"' in page and 'data-unit="G11"' not in page and "Nhập thay bởi" in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/review")})
     login_as(w.fed)
     page = client.get(f"/on-behalf?unit={w.d2.id}").get_data(as_text=True)

@@ -198,12 +198,12 @@ def test_empty_rows_and_rows_equal_to_the_report_are_skipped(db, w, more):
     db.commit()
     result = run(db, w, [row("G13"), ["G14", "", 40] + [None] * 17, row("G15")])
     assert result.unchanged == 1 and result.blank == 1 and [p.code for p in result.planned] == ["G15"]
-    # Sending what is stored: sent as it stands, without a new save
+    # A row left as it was is not sent either: "send" applies to what the file enters
     db.commit()
-    result = run(db, w, [row("G13")], send=True)
+    result = run(db, w, [row("G13"), row("G14", present=36)], send=True)
     db.commit()
-    assert [(p.code, p.changes, p.sends) for p in result.planned] == [("G13", False, True)]
-    assert _report(db, w, more[0]).status == "submitted"
+    assert result.unchanged == 1 and [(p.code, p.sends) for p in result.planned] == [("G14", True)]
+    assert _report(db, w, more[0]).status == "draft" and _report(db, w, more[1]).status == "submitted"
 
 
 def test_the_federation_imports_for_a_district_and_a_district_only_its_own(db, w):
