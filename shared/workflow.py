@@ -152,7 +152,7 @@ def take_over(session: Session, campaign: Campaign, unit: Unit, user: User, reas
         CongressReport.campaign_id == campaign.id, CongressReport.unit_id == unit.id))
     refusal = takeover_refusal(user, campaign, unit, report)
     if refusal:
-        raise (Forbidden if not enters_for(user, unit) else InvalidTransition)(refusal)
+        raise (Forbidden if campaign.closed or not enters_for(user, unit) else InvalidTransition)(refusal)
     if report is not None:
         check_version(report, expected_version)
     text = _require_reason(reason)

@@ -78,11 +78,8 @@ def index():
 
 @bp.get("/on-behalf/template.xlsx")
 def template():
-    scope = _scope()
-    try:
-        data = result_imports.template_workbook(db.session(), me(), scope, selected_campaign())
-    except DomainError as exc:
-        abort(404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422)
+    scope = _scope()  # the role is checked before the request, the scope here: nothing left to refuse
+    data = result_imports.template_workbook(db.session(), me(), scope, selected_campaign())
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{result_imports.template_filename(scope)}"'})
 
