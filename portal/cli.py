@@ -190,6 +190,11 @@ main.add_command(cli_admin.import_template_command)
 main.add_command(cli_admin.backup_command)
 main.add_command(cli_admin.restore_command)
 
+from portal.onbehalf.cli import import_results_command, import_results_template_command  # noqa: E402
+
+main.add_command(import_results_command)
+main.add_command(import_results_template_command)
+
 from portal.scale_cli import generate  # noqa: E402
 
 main.add_command(generate)

@@ -319,6 +319,44 @@ def _party_history(session: Session, rng: random.Random, campaign: Campaign, pro
     session.flush()
 
 
+# The share of Rạch Giá's grassroots unions that have an account of their own (a reporter who logs in); the
+# others have no one to log in, and `rachgia` has entered their plans and reports on their behalf.
+RG_ACCOUNT_SHARE = 0.6
+REPORTER_PREFIX = "cs_"  # the usernames of those reporter accounts: cs_rg0001, ...
+
+
+def _accounts_and_entry_on_behalf(session: Session, rng: random.Random, district: Unit, district_user: User,
+                                  coso_unit: Unit) -> None:
+    """Rạch Giá as it really is: some of its grassroots unions have a reporter account (no one logs in with
+    them: their password is random and thrown away), the others none, and every report of those was
+    entered on their behalf by the district (`rachgia`), who appears as its author in the history. Runs
+    last, from its own random sequence: the campaign's history and every count stay as they were."""
+    from shared.security import hash_password as _hash
+    import secrets
+
+    unusable = _hash(secrets.token_urlsafe(24))
+    units = session.scalars(
+        select(Unit).where(Unit.parent_id == district.id, Unit.id != coso_unit.id).order_by(Unit.id)
+    ).all()
+    own = [u for u in units if rng.random() < RG_ACCOUNT_SHARE]
+    accounts = {u.id: User(username=REPORTER_PREFIX + u.code.lower().replace("-", ""), full_name="Chủ tịch " + u.name,
+                           password_hash=unusable, role="reporter", unit_id=u.id, created_at=dt.datetime(2022, 12, 20, 8, 0))
+                for u in own}
+    session.add_all(accounts.values())
+    session.flush()
+    # Plain UPDATEs of the tables: the reports keep their version numbers (an ORM update would raise them).
+    reports, changes, versions = (t.__table__ for t in (CongressReport, ReportStatusChange, ReportVersion))
+    for report_id, unit_id in session.execute(
+        select(reports.c.id, reports.c.unit_id).where(reports.c.unit_id.in_([u.id for u in units]))
+    ).all():
+        author = accounts[unit_id].id if unit_id in accounts else district_user.id
+        if unit_id not in accounts:
+            session.execute(reports.update().where(reports.c.id == report_id).values(entered_by_id=author))
+        session.execute(changes.update().where(changes.c.report_id == report_id,
+                                               changes.c.to_status.in_(("draft", "submitted"))).values(user_id=author))
+        session.execute(versions.update().where(versions.c.report_id == report_id).values(user_id=author))
+
+
 def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) -> DemoResult:
     """Create the demo province (in an empty database). History stops at `today`."""
     if session.scalar(select(func.count(Unit.id))):
@@ -477,6 +515,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
     party_users = _party_bodies(session, province, districts, password_hash)
     users += party_users
     _party_history(session, random.Random(seed + 11), campaign, province, districts, users, today)
+    _accounts_and_entry_on_behalf(session, random.Random(seed + 23), rach_gia, users[3], coso_unit)
     session.flush()
     # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
     # tables (nested loops) and a replay takes seconds instead of milliseconds.

@@ -360,6 +360,12 @@ def _open_rows(source: IO[bytes] | str | Path, filename: str,
     raise DomainError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 
 
+# The results import (shared.result_imports) reads its sheet the same way: the same caps before parsing,
+# the same folding of headers and words.
+open_rows = _open_rows
+fold_key = _key
+
+
 def _header_map(values: tuple) -> dict[str, int]:
     aliases = _vocabulary()[0]
     found: dict[str, int] = {}

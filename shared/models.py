@@ -278,12 +278,19 @@ class CongressReport(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Entry on behalf of the unit ("nhập thay", shared.workflow.reports_for): the account outside the unit
+    # that last wrote the report (None once the unit's own officer saves it); why a district took over the
+    # report of a unit that has an account of its own, and since when (None again once it is sent).
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    takeover_reason: Mapped[str | None] = mapped_column(Text)
+    taken_over_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     # Optimistic locking: SQLAlchemy adds "AND version = :old" to every UPDATE.
     __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[Unit] = relationship()
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     officers: Mapped[list[Officer]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Officer.position"
     )
@@ -297,6 +304,10 @@ class CongressReport(Base):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_by_id is not None
 
 
 class Officer(Base):

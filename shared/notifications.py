@@ -142,6 +142,16 @@ def on_transition(
     return notify(session, [u for u in recipients if u.id != actor.id], text, link, subject)
 
 
+def on_take_over(session: Session, report: CongressReport, actor: User, reason: str) -> list[Notification]:
+    """The unit's users hear that the level above now enters their report on their behalf, and why."""
+    unit: Unit = report.unit
+    text = message(N_("%(by)s đã tiếp nhận nhập thay báo cáo kết quả đại hội của %(unit)s. Lý do: %(reason)s"),
+                   by=actor.unit.name, unit=unit.name, reason=reason)
+    subject = message(N_("Báo cáo đại hội được cấp trên nhập thay"))
+    recipients = [u for u in unit_users(session, report.unit_id) if u.id != actor.id]
+    return notify(session, recipients, text, unit_link(report), subject)
+
+
 # ---- reading and marking ------------------------------------------------------------------
 
 

@@ -98,8 +98,20 @@ def report_dict(report: CongressReport) -> dict[str, Any]:
         submitted_at=_json(report.submitted_at),
         reviewed_at=_json(report.reviewed_at),
         updated_at=_json(report.updated_at),
+        # Entered on the unit's behalf ("nhập thay"): by which account (of which unit), and why if taken over.
+        entered_on_behalf=report.entered_on_behalf,
+        entered_by=_entered_by(report),
+        takeover_reason=report.takeover_reason if report.entered_on_behalf else None,
     )
     return data
+
+
+def _entered_by(report: CongressReport) -> dict[str, Any] | None:
+    user = report.entered_by
+    if user is None:
+        return None
+    return {"id": user.id, "username": user.username, "full_name": user.full_name,
+            "unit_id": user.unit_id, "unit_name": user.unit.name}
 
 
 # ---- lookups -----------------------------------------------------------------------------

@@ -167,13 +167,40 @@ class Saved:
     sent: bool = False
 
 
+@dataclass
+class Known:
+    """What a batch of saves (the results import) has read for all its units at once, so that each save
+    skips its own lookups: the units' reports by unit id (a unit missing here has none; a save that
+    creates one adds it) and the units that have an account of their own (shared.workflow.reports_for)."""
+
+    reports: dict[int, CongressReport]
+    with_account: set[int]
+
+
+@dataclass
+class Preview:
+    """What a save would do, worked out without writing: why it is refused (who, when), the input that cannot
+    be stored, and (when neither) the contradictions (`problems`; with `full`, what sending needs) and
+    warnings of the report as it would then stand. `values`: the typed input."""
+
+    refusal: str | None = None
+    unstorable: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.unstorable and not self.problems
+
+
 _STALE = N_("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại.")
 _CREATED_MEANWHILE = N_("Báo cáo vừa được tạo ở nơi khác. Hãy xem phiên bản hiện tại.")
 
 
 def save_draft(
     session: Session, campaign: Campaign, unit: Unit, user: User, data: dict[str, Any],
-    expected_version: int | None,
+    expected_version: int | None, *, known: Known | None = None,
 ) -> Saved:
     """Save what a unit typed as its draft ("Lưu nháp", the API's PUT): only the fields given change.
 
@@ -189,32 +216,37 @@ def save_draft(
     - everything else is saved, contradictions included: the returned `errors` are what must be fixed
       before sending (the submit check is the full check), `warnings` the guidance flags.
 
+    A save by someone outside the unit (shared.workflow.reports_for: entry on the unit's behalf) marks the
+    report "entered by" them; a save by the unit's own officer clears the mark. `known`: what a batch
+    of saves has already read (the units' reports and accounts), instead of a lookup per save.
+
     A failed flush (a concurrent write) has ended the transaction: it is rolled back here, to read the
     current report for the Conflict; the caller commits on success.
     """
     from shared import workflow  # workflow imports this module (record_version, snapshot)
 
-    report = get_report(session, campaign, unit)
+    report = known.reports.get(unit.id) if known is not None else get_report(session, campaign, unit)
+    has_account = unit.id in known.with_account if known is not None else None
     # Guards in the workflow's order: whose report (in an open campaign), then the version, then the state.
     # A save based on a version that another client has since sent (submitted) is a stale save (409, with
     # the current report), not a refusal to edit: the client learns what happened instead of "forbidden".
-    refusal = workflow.edit_refusal(user, campaign, unit.id, None)
+    refusal = workflow.edit_refusal(user, campaign, unit, report, has_account=has_account, state=False)
     if refusal:
         raise Forbidden(refusal)
     if report is not None:
         if expected_version is None:
             raise Conflict(_(_CREATED_MEANWHILE), current=report)
         workflow.check_version(report, expected_version)
-        refusal = workflow.edit_refusal(user, campaign, unit.id, report)
+        refusal = workflow.edit_refusal(user, campaign, unit, report, has_account=has_account)
         if refusal:
             raise Forbidden(refusal)
-    values, errors = parse_report(data)
-    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ROW_FIELDS}
-    _check_row_ids(report, values, errors)
+    values, errors = _read_input(report, data)
     if errors:
         raise DomainError(_("Chưa lưu: có ô không lưu được, hãy sửa các ô được đánh dấu."), fields=errors)
     if report is None:
         report = _create_first(session, campaign, unit, user)
+        if known is not None:
+            known.reports[unit.id] = report
 
     before = snapshot(report)
     for name in EDITABLE_FIELDS:
@@ -229,6 +261,11 @@ def save_draft(
         report.planned_at = now
     report.updated_at = now
     report.updated_by_id = user.id
+    if workflow.on_behalf(user, unit.id):  # entered for the unit ("nhập thay"): said wherever the report is shown
+        report.entered_by = user
+    elif report.entered_by_id is not None:  # the unit's own officer has saved it: theirs again
+        report.entered_by = None
+        report.takeover_reason = None
     flag_modified(report, "updated_at")  # every save is a new version, also one that changed only rows
     version = report.version
     try:
@@ -249,18 +286,46 @@ def save_draft(
 
 def save_and_submit(
     session: Session, campaign: Campaign, unit: Unit, user: User, data: dict[str, Any],
-    expected_version: int | None,
+    expected_version: int | None, *, known: Known | None = None,
 ) -> Saved:
     """"Gửi báo cáo": save what was typed (save_draft, every rule of a save), then send it if the full
     check passes. The draft is saved either way; `sent` says whether it went, `errors` what stops it."""
     from shared import workflow
 
-    saved = save_draft(session, campaign, unit, user, data, expected_version)
+    saved = save_draft(session, campaign, unit, user, data, expected_version, known=known)
     errors, warnings = report_problems(saved.report, full=True)
     if errors:
         return Saved(saved.report, errors, warnings)
-    workflow.submit(session, saved.report, user, expected_version=saved.report.version)
+    workflow.submit(session, saved.report, user, expected_version=saved.report.version,
+                    has_account=unit.id in known.with_account if known is not None else None)
     return Saved(saved.report, {}, warnings, sent=True)
+
+
+def preview_save(
+    campaign: Campaign, unit: Unit, user: User, data: dict[str, Any], report: CongressReport | None, *,
+    full: bool = False, has_account: bool | None = None,
+) -> Preview:
+    """What save_draft (with `full`: save_and_submit) would do with `data` over `report` (None: the unit
+    has none), by the same rules and without writing: the refusal of shared.workflow.edit_refusal, the
+    unstorable input of parse_report (and row ids), then check_report on the report as it would stand.
+    The results import checks every row with it before writing any."""
+    from shared import workflow
+
+    refusal = workflow.edit_refusal(user, campaign, unit, report, has_account=has_account)
+    values, unstorable = _read_input(report, data)
+    if refusal or unstorable:
+        return Preview(refusal=refusal, unstorable=unstorable, values=values)
+    after = {**(snapshot(report) if report is not None else {}), **values}
+    problems, warnings = validate_report(after, campaign, unit, full=full)
+    return Preview(problems=problems, warnings=warnings, values=values)
+
+
+def _read_input(report: CongressReport | None, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The typed values a save writes from raw input, and the input that cannot be stored (by field)."""
+    values, errors = parse_report(data)
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ROW_FIELDS}
+    _check_row_ids(report, values, errors)
+    return values, errors
 
 
 def report_problems(report: CongressReport, *, full: bool = False) -> tuple[dict[str, str], list[str]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlalchemy import ColumnElement, Date, Float, and_, false, func, literal, or_, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import workflow
@@ -144,7 +144,7 @@ def review_queue(
     reports = session.scalars(
         select(CongressReport)
         .join(CongressReport.unit)
-        .options(contains_eager(CongressReport.unit))
+        .options(contains_eager(CongressReport.unit), joinedload(CongressReport.entered_by))
         .where(*where)
         .order_by(CongressReport.submitted_at.is_(None), CongressReport.submitted_at, CongressReport.id)
         .limit(size)

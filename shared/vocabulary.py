@@ -192,6 +192,8 @@ ACTION_LABELS = {
     "report.return": lazy_gettext("Trả lại"),
     "report.approve": lazy_gettext("Phê duyệt"),
     "report.reopen": lazy_gettext("Mở lại"),
+    "report.take_over": lazy_gettext("Tiếp nhận nhập thay"),
+    "results.import": lazy_gettext("Nhập kết quả đại hội từ tệp"),
     "attachment.add": lazy_gettext("Thêm tài liệu"),
     "attachment.delete": lazy_gettext("Xóa tài liệu"),
     "recommendation.update": lazy_gettext("Cập nhật kết quả giải quyết kiến nghị"),
@@ -272,4 +274,12 @@ AUDIT_FIELD_LABELS = {
     "title": lazy_gettext("Tiêu đề"),
     "scan": lazy_gettext("Bản quét có chữ ký"),
     "reminded": lazy_gettext("Số người được nhắc"),
+    # Entry on behalf of a unit, and the results import
+    "entered_by": lazy_gettext("Nhập thay bởi"),
+    "takeover_reason": lazy_gettext("Lý do nhập thay"),
+    "approved_own_entry": lazy_gettext("Duyệt báo cáo do chính đơn vị mình nhập thay"),
+    "saved": lazy_gettext("Số báo cáo đã ghi"),
+    "sent": lazy_gettext("Số báo cáo đã gửi"),
+    "not_overwritten": lazy_gettext("Đã gửi hoặc đã duyệt, không ghi đè"),
+    "send": lazy_gettext("Gửi luôn báo cáo"),
 }

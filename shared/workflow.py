@@ -5,14 +5,17 @@ change, a version snapshot and an audit entry, and flushes. The caller commits.
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+import datetime as dt
+
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.i18n import _, N_
 from shared.models import Campaign, CongressReport, ReportStatusChange, Unit, User
-from shared.reports import record_version, snapshot
+from shared.reports import create_report, record_version, snapshot
 from shared.text import clean_text
 from shared.units import is_within
 from shared.validation import validate_report
@@ -21,39 +24,166 @@ from shared.vocabulary import STATUS_LABELS
 REPORTING_ROLES = ("reporter", "district", "federation")
 REVIEW_ROLES = ("district", "federation")
 EDITABLE_STATES = ("draft", "returned")
+# Who may enter a grassroots union's report on its behalf ("nhập thay"): the level above it, or the federation.
+ON_BEHALF_ROLES = ("district", "federation")
+ON_BEHALF_LEVELS = ("grassroots",)
 
 
 def can_see(user: User, report: CongressReport) -> bool:
     return is_within(report.unit, user.unit)
 
 
-def reports_for(user: User, unit_id: int) -> bool:
-    """Whether `user` writes the report of the unit `unit_id`: creates it, saves it, sends it.
-
-    Today only the unit's own officers do. Entry on behalf of a unit (its district typing the results of
-    a union that has no one to log in) is a change of this one rule."""
-    return user.role in REPORTING_ROLES and unit_id == user.unit_id
+# An active account that writes the unit's report itself (built once: every on-behalf check runs it).
+_OWN_ACCOUNT = select(
+    exists().where(User.unit_id == bindparam("unit_id"), User.active.is_(True), User.role.in_(REPORTING_ROLES))
+)
 
 
-def edit_refusal(user: User, campaign: Campaign, unit_id: int, report: CongressReport | None) -> str | None:
+def has_own_account(session: Session, unit_id: int) -> bool:
+    """Whether the unit has an active account of its own that reports for it."""
+    return bool(session.scalar(_OWN_ACCOUNT, {"unit_id": unit_id}))
+
+
+def units_with_own_account(session: Session, unit_ids) -> set[int]:
+    """Which of `unit_ids` have such an account: one query for a batch (the results import)."""
+    ids = list(unit_ids)
+    found: set[int] = set()
+    for i in range(0, len(ids), 1000):
+        found.update(session.scalars(
+            select(User.unit_id).where(User.unit_id.in_(ids[i:i + 1000]), User.active.is_(True),
+                                       User.role.in_(REPORTING_ROLES)).distinct()
+        ))
+    return found
+
+
+def enters_for(user: User, unit: Unit) -> bool:
+    """Whether `user` is of the level that may enter `unit`'s report on its behalf: a district-level or
+    federation account, for a grassroots union strictly inside its subtree."""
+    return (user.role in ON_BEHALF_ROLES and unit.level in ON_BEHALF_LEVELS and unit.id != user.unit_id
+            and is_within(unit, user.unit))
+
+
+def reports_for(user: User, unit: Unit, report: CongressReport | None = None, *,
+                has_account: bool | None = None) -> bool:
+    """Whether `user` writes the report of `unit`: creates it, saves it, sends it, attaches its files.
+
+    The unit's own officers do (its reporter; a district-level or federation account for its own unit's
+    report). On the unit's behalf ("nhập thay"), a district-level or federation account does for a
+    grassroots union of its subtree (`enters_for`) that has no active account of its own to report with,
+    or whose report it has taken over (`take_over`: a returned or overdue report, with a reason) until it
+    is sent. `has_account` is what the caller already knows of the unit's own accounts (None: look)."""
+    if user.role in REPORTING_ROLES and unit.id == user.unit_id:
+        return True
+    if not enters_for(user, unit):
+        return False
+    if report is not None and report.taken_over_at is not None:
+        return True
+    if has_account is None:
+        has_account = has_own_account(object_session(unit) or object_session(user), unit.id)
+    return not has_account
+
+
+def on_behalf(user: User, unit_id: int) -> bool:
+    """A write by someone outside the unit (entered on its behalf)."""
+    return user.unit_id != unit_id
+
+
+def edit_refusal(user: User, campaign: Campaign, unit: Unit, report: CongressReport | None, *,
+                 has_account: bool | None = None, state: bool = True) -> str | None:
     """Why `user` may not save the unit's report now (None: they may): the rule of every save, of the
-    form's buttons and of attachments. `report` is None when the unit has none yet (a first save creates it)."""
+    form's buttons and of attachments. `report` is None when the unit has none yet (a first save creates it).
+    `state=False` leaves out the report's state (a save checks whose report first, then the version, then
+    the state)."""
     if campaign.closed:  # a closed campaign's reports are a record
         return _("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
-    if not reports_for(user, unit_id):
+    if not reports_for(user, unit, report, has_account=has_account):
+        if enters_for(user, unit):
+            return _("Đơn vị đã có tài khoản và tự báo cáo. Chỉ nhập thay được báo cáo bị trả lại hoặc quá hạn, "
+                     "sau khi ghi lý do tiếp nhận trên trang báo cáo của đơn vị.")
         return _("Chỉ đơn vị báo cáo mới được lập báo cáo của mình.")
-    if report is not None and report.status not in EDITABLE_STATES:
+    if state and report is not None and report.status not in EDITABLE_STATES:
         return _("Báo cáo này không thể sửa ở trạng thái hiện tại.")
     return None
 
 
 def may_edit(user: User, campaign: Campaign, unit: Unit, report: CongressReport | None) -> bool:
-    return edit_refusal(user, campaign, unit.id, report) is None
+    return edit_refusal(user, campaign, unit, report) is None
 
 
 def can_edit(user: User, report: CongressReport) -> bool:
-    """A unit's own officer edits its report while it is a draft or returned, and its campaign is open."""
-    return edit_refusal(user, report.campaign, report.unit_id, report) is None
+    """Whoever writes the unit's report edits it while it is a draft or returned, and its campaign is open."""
+    return edit_refusal(user, report.campaign, report.unit, report) is None
+
+
+# ---- take-over: a district enters the report of a unit that has an account ------------------------
+
+
+def is_overdue(campaign: Campaign, unit: Unit, report: CongressReport | None, today: dt.date | None = None) -> bool:
+    """The unit's deadline has passed and its report was never sent (none, or still a draft)."""
+    return (report is None or report.status == "draft") and (today or clock.today()) > campaign.deadline_for(unit.level)
+
+
+def takeover_refusal(user: User, campaign: Campaign, unit: Unit, report: CongressReport | None, *,
+                     has_account: bool | None = None) -> str | None:
+    """Why `user` may not take over the unit's report now (None: they may). Only a report the unit is
+    behind with: returned to it, or overdue; and only from a unit that has its own account (an account-less
+    unit's report is entered directly)."""
+    if campaign.closed:
+        return _("Đợt đại hội đã kết thúc; báo cáo chỉ còn xem được.")
+    if not enters_for(user, unit):
+        return _("Chỉ công đoàn cấp trên của đơn vị mới được nhập thay báo cáo.")
+    if report is not None and report.taken_over_at is not None:
+        return _("Báo cáo đang được nhập thay.")
+    if has_account is None:
+        has_account = has_own_account(object_session(unit) or object_session(user), unit.id)
+    if not has_account:
+        return _("Đơn vị chưa có tài khoản: nhập thay trực tiếp, không cần tiếp nhận.")
+    if not ((report is not None and report.status == "returned") or is_overdue(campaign, unit, report)):
+        return _("Chỉ nhập thay được báo cáo bị trả lại hoặc đã quá hạn mà đơn vị chưa gửi.")
+    return None
+
+
+def take_over(session: Session, campaign: Campaign, unit: Unit, user: User, reason: str | None,
+              expected_version: int | None) -> CongressReport:
+    """A district takes over the report of a unit that has its own account (returned, or overdue), with a
+    reason: from now until it is sent, the district may enter it on the unit's behalf. The unit is told;
+    the take-over is in the audit trail and the report's versions. Creates the draft if there is none."""
+    if not is_within(unit, user.unit):
+        raise NotFound(_("Không tìm thấy đơn vị."))
+    report = session.scalar(select(CongressReport).where(
+        CongressReport.campaign_id == campaign.id, CongressReport.unit_id == unit.id))
+    refusal = takeover_refusal(user, campaign, unit, report)
+    if refusal:
+        raise (Forbidden if campaign.closed or not enters_for(user, unit) else InvalidTransition)(refusal)
+    if report is not None:
+        check_version(report, expected_version)
+    text = _require_reason(reason)
+    if report is None:
+        report = create_report(session, campaign, unit, user)
+    version = report.version
+    now = clock.now()
+    report.entered_by = user
+    report.takeover_reason = text
+    report.taken_over_at = now
+    report.updated_by_id = user.id
+    report.updated_at = now
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
+        ) from None
+    record_version(session, report, user, fresh=report.version != version)
+    audit.record(session, user, "report.take_over", "congress_report", report.id, unit_id=unit.id,
+                 changes={"takeover_reason": text, "entered_by": _who(user)})
+    notifications.on_take_over(session, report, user, text)
+    session.flush()
+    return report
+
+
+def _who(user: User) -> str:
+    """How an account reads in the audit trail: its name and unit."""
+    return f"{user.full_name or user.username} ({user.unit.name})"
 
 
 def is_reviewer(user: User, report: CongressReport) -> bool:
@@ -85,6 +215,9 @@ def _transition(
     if to_status == "submitted":
         report.submitted_at = now
         report.return_reason = None
+        report.taken_over_at = None  # a take-over lasts until the report is sent
+        if on_behalf(user, report.unit_id):
+            report.entered_by = user
     elif to_status in ("returned", "approved"):
         report.reviewed_at = now
         report.reviewed_by_id = user.id
@@ -103,10 +236,12 @@ def _transition(
     )
     data = {**checked, "status": report.status} if checked is not None else None
     record_version(session, report, user, data=data, fresh=report.version != version)
-    audit.record(
-        session, user, action, "congress_report", report.id, unit_id=report.unit_id,
-        changes={"status": [from_status, to_status], **({"reason": reason} if reason else {})},
-    )
+    changes = {"status": [from_status, to_status], **({"reason": reason} if reason else {})}
+    if report.entered_by is not None:  # said in the trail of every step of a report entered on the unit's behalf
+        changes["entered_by"] = _who(report.entered_by)
+        if to_status == "approved" and report.entered_by.unit_id == user.unit_id:
+            changes["approved_own_entry"] = True
+    audit.record(session, user, action, "congress_report", report.id, unit_id=report.unit_id, changes=changes)
     notifications.on_transition(session, report, user, from_status, to_status, reason)
     session.flush()
     return report
@@ -141,10 +276,12 @@ def _require_reason(reason: str | None) -> str:
     return text
 
 
-def submit(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
+def submit(session: Session, report: CongressReport, user: User, expected_version: int | None = None, *,
+           has_account: bool | None = None):
+    """`has_account`: what the caller knows of the unit's own accounts (see reports_for)."""
     if not can_see(user, report):
         raise NotFound(_("Không tìm thấy báo cáo."))
-    if not reports_for(user, report.unit_id):
+    if not reports_for(user, report.unit, report, has_account=has_account):
         raise Forbidden(_("Chỉ đơn vị báo cáo mới được gửi báo cáo của mình."))
     _require_open(report)
     check_version(report, expected_version)

@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import text
 
+from shared.demo import REPORTER_PREFIX
 from shared.models import User
 from shared.progress import progress_by_level
 
@@ -19,7 +20,8 @@ def test_demo_province_has_the_expected_shape(db, demo):
     assert demo.units == 1 + 19 + demo.grassroots
     assert 1400 <= demo.grassroots <= 1500
     assert 65_000 <= demo.members <= 85_000
-    names = {u.username: u.role for u in db.query(User) if u.role != "party_committee"}
+    names = {u.username: u.role for u in db.query(User)
+             if u.role != "party_committee" and not u.username.startswith(REPORTER_PREFIX)}
     assert names == {"admin": "admin", "dieuphoi": "coordinator", "liendoan": "federation",
                      "rachgia": "district", "coso": "reporter", "quansat": "observer"}
     party = {u.username for u in db.query(User) if u.role == "party_committee"}
@@ -92,3 +94,24 @@ def test_district_user_sees_its_grassroots_list(client, demo, login_as, db):
 def test_htmx_is_served_locally(client, demo):
     resp = client.get("/vendor/htmx.min.js")
     assert resp.status_code == 200 and b"htmx" in resp.data[:2000]
+
+
+def test_some_rach_gia_unions_have_accounts_and_the_district_entered_the_others_reports(db, demo):
+    """Rạch Giá has grassroots unions with a reporter account of their own and unions without one, whose
+    reports the district entered on their behalf ("nhập thay"); no one can log in with the generated accounts."""
+    from shared.demo import DEMO_PASSWORD
+    from shared.models import CongressReport, Unit
+    from shared.security import verify_password
+
+    rachgia = db.query(User).filter_by(username="rachgia").one()
+    units = db.query(Unit).filter_by(parent_id=rachgia.unit_id).all()
+    reporters = {u.unit_id: u for u in db.query(User).filter(User.username.like(REPORTER_PREFIX + "%"))}
+    assert all(u.role == "reporter" and u.unit.parent_id == rachgia.unit_id for u in reporters.values())
+    assert not any(verify_password(u.password_hash, DEMO_PASSWORD) for u in list(reporters.values())[:3])
+    without = [u for u in units if u.id not in reporters and u.id != db.query(User).filter_by(username="coso").one().unit_id]
+    assert 0.3 * len(units) < len(without) < 0.5 * len(units)
+    reports = {r.unit_id: r for r in db.query(CongressReport).filter(CongressReport.unit_id.in_([u.id for u in units]))}
+    on_behalf = [r for r in reports.values() if r.entered_by_id is not None]
+    assert {r.unit_id for r in on_behalf} == {u.id for u in without if u.id in reports}
+    assert all(r.entered_by_id == rachgia.id for r in on_behalf)
+    assert all(r.version == 1 for r in reports.values())  # the history's versions are untouched

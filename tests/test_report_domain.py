@@ -74,7 +74,7 @@ def test_a_closed_campaigns_report_cannot_be_created_or_saved(db, setup):
     assert count_reports(db) == 1
 
 
-def test_only_the_units_own_officers_create_or_save_its_report(db, factory, setup):
+def test_only_the_units_own_officers_create_or_save_its_report_when_it_has_an_account(db, factory, setup):
     district = factory.user("district", setup.d1)
     other_reporter = factory.user("reporter", setup.g12)
     for user in (district, other_reporter):
@@ -82,7 +82,7 @@ def test_only_the_units_own_officers_create_or_save_its_report(db, factory, setu
             save(db, setup, {"notes": "của người khác"}, user=user)
         db.rollback()
     assert count_reports(db) == 0
-    assert workflow.reports_for(setup.reporter, setup.g11.id) and not workflow.reports_for(district, setup.g11.id)
+    assert workflow.reports_for(setup.reporter, setup.g11) and not workflow.reports_for(district, setup.g11)
     report = save(db, setup, {"notes": "của đơn vị"}).report
     db.commit()
     with pytest.raises(Forbidden):

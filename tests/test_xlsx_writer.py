@@ -85,6 +85,12 @@ def _produced(client, login_as, factory, t, tmp_path) -> dict[str, bytes]:
         assert resp.status_code == 200, (url, resp.status_code)
         files[name] = resp.data
     files["mau-nhap.xlsx"] = template_workbook()
+    # The results template, pre-filled with what the district's reports hold (G99's name and notes among them)
+    from shared.models import Campaign
+    from shared.result_imports import template_workbook as results_template
+
+    db = factory.session
+    files["nhap-ket-qua.xlsx"] = results_template(db, factory.user("district", t.d1), t.d1, db.scalar(select(Campaign)))
     tui = tui_write_xlsx(tmp_path / "tui.xlsx", HYPERLINK, ["Mã", "Đơn vị", "Dự kiến"], [["G99", HYPERLINK, 1], ["X", "-2+3", 2]])
     files["tui.xlsx"] = tui.read_bytes()
     return files

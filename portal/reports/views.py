@@ -18,6 +18,7 @@ from sqlalchemy import select
 from portal import db, files
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import selected_campaign
+from portal.onbehalf.views import report_page_context as on_behalf_context
 from portal.reports.forms import AttachmentForm, apply_row_action, report_display, report_input
 from shared import attachments as attachment_store
 from shared import workflow
@@ -79,6 +80,7 @@ def _context(unit, campaign, report, raw, errors=None, warnings=None, message=No
         message=message, problems=problems or [], unsaved=unsaved,
         editable=workflow.may_edit(user, campaign, unit, report), suggested=suggested_form(campaign, unit),
         trail=report_trail(db.session(), report), upload_form=AttachmentForm(), **LABELS,
+        **on_behalf_context(user, campaign, unit, report),
     )
 
 

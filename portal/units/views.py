@@ -9,6 +9,7 @@ from portal import db
 from portal.access import me, visible_unit_or_404
 from portal.party import views as party_views
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from shared import workflow
 from shared.models import CongressReport
 from shared.progress import progress_by_level, progress_overview
 from shared.units import ancestors, is_within
@@ -41,7 +42,7 @@ def show(unit_id: int):
         scope=unit, levels=levels, children=children,
         children_page=children_page,
         breadcrumbs=[a for a in ancestors(session, unit) if is_within(a, me().unit)],
-        own_report=own_report,
+        own_report=own_report, enters_for=workflow.enters_for(me(), unit),
     )
     context.update(party_views.unit_panel(session, campaign, unit))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":

@@ -131,6 +131,14 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "reports.delete_attachment": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.rows": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.validate_fields": {"POST": ("-ooooool", "-ooxxxxl")},
+    # Entry on behalf of units: district and federation accounts only; the take-over needs a reason (422 without)
+    # and a unit in scope (G21 is another district's); G11 has its own reporter and a submitted report.
+    "onbehalf.index": {"GET": ("ffoofffl", None)},
+    "onbehalf.template": {"GET": ("ffoofffl", None)},
+    "onbehalf.import_page": {"GET": ("ffoofffl", None)},
+    "onbehalf.import_upload": {"POST": ("xxvvxxxl", None)},
+    "onbehalf.import_confirm": {"POST": ("xxvvxxxl", None)},
+    "onbehalf.take_over": {"POST": ("xxvvxxxl", "xxvxxxxl")},
     "calendar.index": {"GET": ("oooooool", None)},
     "calendar.feed": {"GET": ("nnnnnnnn", None)},  # an unknown secret; the feed tests cover real ones
     "calendar.new_feed": {"POST": ("-------l", None)},

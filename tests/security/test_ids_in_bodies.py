@@ -149,3 +149,27 @@ def test_a_row_id_of_another_districts_report_cannot_be_written_by_a_units_save(
     assert db.get(Recommendation, w.rec_out.id).report_id == w.report_out.id
     assert db.get(Officer, officer_out.id).full_name == "Nguyễn Thị Lan"
     assert db.get(CongressReport, w.report_in.id).version == int(version)
+
+
+def test_the_results_import_cannot_be_aimed_at_another_district(app, db, w):
+    """The scope travels in a form field and the units in the file's rows: neither reaches Giồng Riềng."""
+    import base64
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Mã đơn vị", "Ghi chú", "Số có mặt"])
+    wb.active.append(["G21", "", 20])
+    out = io.BytesIO()
+    wb.save(out)
+    payload = base64.b64encode(out.getvalue()).decode()
+    c = client_of(app, w.users["district"])
+    before = db.get(CongressReport, w.report_out.id).version
+    resp = c.post("/on-behalf/import/confirm", data={"csrf_token": c.csrf, "payload": payload, "filename": "x.xlsx",
+                                                     "unit": str(w.d2.id)})
+    assert resp.status_code == 404
+    resp = c.post("/on-behalf/import/confirm", data={"csrf_token": c.csrf, "payload": payload, "filename": "x.xlsx"})
+    assert resp.status_code == 422 and "G21" in resp.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(CongressReport, w.report_out.id).version == before
