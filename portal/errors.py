@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from portal import db
+from shared.errors import DomainError
 from shared.i18n import _
 
 
@@ -23,6 +24,14 @@ def init_app(app: Flask) -> None:
             "errors/error.html", code=400,
             message=_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại."),
         ), 400
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        """A refusal a view let through (shared.errors: NotFound 404, Forbidden 403, Conflict and
+        InvalidTransition 409, anything else 422): nothing of the request is kept, the page says why.
+        The API answers the same errors as JSON (its blueprint's handler comes first)."""
+        db.session().rollback()
+        return render_template("errors/error.html", code=exc.http_status, message=exc.message), exc.http_status
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from portal import db
 from portal.access import me
-from shared.errors import DomainError, Forbidden, NotFound
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -20,29 +18,6 @@ def _managers_only():
 
 def ip() -> str | None:
     return request.remote_addr
-
-
-def attempt(form, call, *args, **kwargs):
-    """Run a domain call: (result, None), or (None, message) with field errors put on `form`.
-
-    Out-of-scope objects answer 404 and forbidden roles 403; a refused change is rolled back.
-    """
-    try:
-        return call(*args, **kwargs), None
-    except NotFound:
-        db.session().rollback()
-        abort(404)
-    except Forbidden:
-        db.session().rollback()
-        abort(403)
-    except DomainError as exc:
-        db.session().rollback()
-        if form is not None:
-            for name, message in exc.fields.items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors = [*field.errors, message]
-        return None, exc.message
 
 
 def no_store(response):

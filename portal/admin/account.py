@@ -7,7 +7,8 @@ from flask_login import current_user, login_user
 
 from portal import db
 from portal.access import SessionUser, me
-from portal.admin import attempt, ip
+from portal.actions import attempt
+from portal.admin import ip
 from portal.admin.forms import PasswordForm
 from portal.security import record_failed_credentials
 from shared import accounts

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from portal import db
 from portal.access import me, roles_required
-from portal.admin import attempt, bp, ip
+from portal.actions import attempt
+from portal.admin import bp, ip
 from portal.admin.forms import CampaignForm, ConfirmForm
 from shared import admin as domain
 from shared.i18n import _

@@ -5,7 +5,8 @@ from flask import Response, current_app, render_template
 
 from portal import db
 from portal.access import me
-from portal.admin import attempt, bp, ip
+from portal.actions import attempt
+from portal.admin import bp, ip
 from portal.admin.forms import ImportForm
 from shared.i18n import _
 from shared.imports import Limits, import_units, template_workbook

@@ -8,7 +8,8 @@ from sqlalchemy.orm import aliased
 
 from portal import db
 from portal.access import me, visible_unit_or_404
-from portal.admin import attempt, bp, ip
+from portal.actions import attempt
+from portal.admin import bp, ip
 from portal.admin.forms import ConfirmForm, MoveForm, UnitForm
 from shared import admin as unit_admin
 from shared.i18n import _

@@ -6,7 +6,8 @@ from sqlalchemy import func, or_, select
 
 from portal import db
 from portal.access import me
-from portal.admin import attempt, bp, ip, no_store
+from portal.actions import attempt
+from portal.admin import bp, ip, no_store
 from portal.admin.forms import ConfirmForm, UserForm
 from shared import accounts
 from shared.i18n import N_, _

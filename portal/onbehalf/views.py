@@ -13,11 +13,12 @@ from types import SimpleNamespace
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from portal import db
+from portal.actions import attempt, run
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import selected_campaign
 from portal.onbehalf.forms import ResultsConfirmForm, ResultsUploadForm, TakeOverForm
 from shared import result_imports, workflow
-from shared.errors import Conflict, DomainError, Forbidden, NotFound
+from shared.errors import Conflict
 from shared.i18n import _
 from shared.imports import Limits
 from shared.models import CongressReport, Unit, User
@@ -94,20 +95,13 @@ def _limits() -> Limits:
 def _run(raw: bytes, filename: str, scope: Unit, *, dry_run: bool, send: bool, valid_only: bool):
     """(result, error message): the import of `raw` (a dry run or for real), committed when applied."""
     session = db.session()
-    try:
-        result = result_imports.import_results(
-            session, io.BytesIO(raw), filename=filename, user=me(), scope=scope, campaign=selected_campaign(),
-            dry_run=dry_run, send=send, valid_only=valid_only, limits=_limits(), ip=request.remote_addr,
-        )
-    except NotFound:
-        session.rollback()
-        abort(404)
-    except Forbidden:
-        session.rollback()
-        abort(403)
-    except DomainError as exc:
-        session.rollback()
-        return None, exc.message
+    result, error = attempt(
+        None, result_imports.import_results,
+        session, io.BytesIO(raw), filename=filename, user=me(), scope=scope, campaign=selected_campaign(),
+        dry_run=dry_run, send=send, valid_only=valid_only, limits=_limits(), ip=request.remote_addr,
+    )
+    if error is not None:
+        return None, error
     if result.applied:
         db.commit()
     else:
@@ -209,15 +203,11 @@ def take_over(unit_id: int):
     session = db.session()
     error, status = None, 422
     if form.validate_on_submit():
-        try:
-            workflow.take_over(session, campaign, unit, user, form.reason.data, parse_id(form.version.data or ""))
-        except DomainError as exc:
-            session.rollback()
-            error, status = exc.message, exc.http_status
-            for name, message in exc.fields.items():
-                if name in form:
-                    form[name].errors = [message]
-            if isinstance(exc, Conflict):
+        _taken, refusal = run(workflow.take_over, session, campaign, unit, user, form.reason.data,
+                              parse_id(form.version.data or ""), form=form)
+        if refusal is not None:
+            error, status = refusal.message, refusal.http_status
+            if isinstance(refusal, Conflict):
                 report = get_report(session, campaign, unit)
                 form.version.data = report.version if report else ""
         else:

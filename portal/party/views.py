@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from sqlalchemy import select
 
 from portal import db, files
+from portal.actions import run
 from portal.access import me, roles_required, visible_unit_or_404
 from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
@@ -39,23 +40,17 @@ def _date_field(form_field, errors: dict) -> object:
         return None
 
 
-def _failed(exc: DomainError) -> None:
-    db.session().rollback()
-    flash(exc.message, "error")
-
-
 def _act(action: Callable[[], object], done: str | Callable[[object], str], back: str,
          again: Callable[[DomainError], object] | None = None):
-    """Run a form's domain action. Done: commit, flash `done` (or `done(result)`), go `back` (303).
-    Refused (DomainError): roll back and flash why; a 404 stays a 404; with `again` the page is shown
-    again with what was typed (`again(exc)`), else the error's status is the answer."""
-    try:
-        result = action()
-    except DomainError as exc:
-        _failed(exc)
-        if again is None or exc.http_status == 404:
-            abort(exc.http_status)
-        return again(exc)
+    """Run a form's domain action (portal.actions.run). Done: commit, flash `done` (or `done(result)`),
+    go `back` (303). Refused: with `again` the page is shown again with what was typed (`again(exc)`),
+    else flash why and answer the refusal's status; out of scope or role: its error page."""
+    result, refusal = run(action)
+    if refusal is not None:
+        flash(refusal.message, "error")
+        if again is None:
+            abort(refusal.http_status)
+        return again(refusal)
     db.commit()
     flash(done(result) if callable(done) else done, "success")
     return redirect(back, 303)
@@ -154,15 +149,18 @@ def level_report_scan(body_id: int):
     session = db.session()
     if me().role not in level_reports.AUTHOR_ROLES or body.unit_id != me().unit_id:
         abort(404)
-    try:
+
+    def attach():
         if upload is None or not getattr(upload, "filename", ""):
             raise DomainError(_("Hãy chọn tệp PDF."), fields={"scan": _("Hãy chọn tệp PDF.")})
         stored = stored_files.store(session, filename=upload.filename, data=upload.read(), allowed=(stored_files.PDF,), user=me())
         level_reports.attach_scan(session, me(), report, stored)
-    except DomainError as exc:
-        _failed(exc)
-        errors = {"scan": exc.fields.get("file") or exc.fields.get("scan") or exc.message}
-        return _render_level_report(body, campaign, errors=errors, status=exc.http_status)
+
+    _result, refusal = run(attach)
+    if refusal is not None:
+        flash(refusal.message, "error")
+        errors = {"scan": refusal.fields.get("file") or refusal.fields.get("scan") or refusal.message}
+        return _render_level_report(body, campaign, errors=errors, status=refusal.http_status)
     db.commit()
     flash(_("Đã đính kèm bản scan."), "success")
     return redirect(url_for("party.level_report", body_id=body.id, campaign=campaign.id), 303)
@@ -446,7 +444,8 @@ def document_new():
     session = db.session()
     errors: dict = {k: v[0] for k, v in form.errors.items() if k != "csrf_token"}
     ack_by = _date_field(form.ack_by, errors)
-    try:
+
+    def publish():
         if errors:
             raise DomainError(_("Văn bản chưa hợp lệ."), fields=errors)
         targets = list(session.scalars(units_visible_to(me()).where(Unit.id.in_(form.targets.data or []))))
@@ -455,13 +454,15 @@ def document_new():
         if upload is not None and getattr(upload, "filename", ""):
             stored = stored_files.store(session, filename=upload.filename, data=upload.read(),
                                         allowed=(stored_files.PDF, stored_files.DOCX, stored_files.XLSX), user=me())
-        doc = documents.publish(
+        return documents.publish(
             session, me(), kind=form.kind.data, title=form.title.data, body=form.body.data,
             levels=form.levels.data or [], targets=targets, ack_by=ack_by, file=stored,
         )
-    except DomainError as exc:
-        _failed(exc)
-        return render_template("party/document_new.html", form=form, errors=exc.fields), exc.http_status
+
+    doc, refusal = run(publish)
+    if refusal is not None:
+        flash(refusal.message, "error")
+        return render_template("party/document_new.html", form=form, errors=refusal.fields), refusal.http_status
     db.commit()
     flash(_("Đã đăng văn bản."), "success")
     return redirect(url_for("party.document_show", document_id=doc.id), 303)

@@ -7,11 +7,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from jinja2_fragments.flask import render_block
 
 from portal import db
+from portal.actions import attempt, run
 from portal.access import me, safe_next
 from portal.campaigns import selected_campaign
 from portal.review.forms import ApproveForm, BulkApproveForm, ReasonForm, ReminderForm
 from shared import history, reminders, review, workflow
-from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
+from shared.errors import Conflict, InvalidTransition
 from shared.i18n import _
 from shared.models import SECTOR_LABELS, STATUS_LABELS, CongressReport
 from shared.reports import EDITABLE_FIELDS, snapshot
@@ -30,10 +31,7 @@ def _queue_roles():
 
 
 def _report_or_404(report_id: int) -> CongressReport:
-    try:
-        return review.get_report_for_review(db.session(), me(), report_id)
-    except NotFound:
-        abort(404)
+    return review.get_report_for_review(db.session(), me(), report_id)  # NotFound: the 404 page (portal/errors.py)
 
 
 def _may_act(report: CongressReport) -> bool:
@@ -104,11 +102,9 @@ def bulk_approve():
     if not pairs:
         flash(_("Hãy chọn ít nhất một báo cáo để phê duyệt."), "error")
         return redirect(back, 303)
-    try:
-        result = review.bulk_approve(db.session(), pairs, me(), confirm_warnings=form.confirm_warnings.data)
-    except Conflict as exc:
-        db.session().rollback()
-        flash(exc.message, "error")
+    result, error = attempt(None, review.bulk_approve, db.session(), pairs, me(), confirm_warnings=form.confirm_warnings.data)
+    if error is not None:
+        flash(error, "error")
         return redirect(back, 303)
     db.commit()
     if result.approved:
@@ -147,21 +143,12 @@ def _act(report: CongressReport, form, form_name: str, action: Callable[[], obje
         abort(403)
     if not form.validate_on_submit():
         return _page(report, status=422, **{form_name: form})
-    try:
-        action()
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except DomainError as exc:
-        db.session().rollback()
-        for name, message in exc.fields.items():
-            if name in form:
-                form[name].errors = [message]
-        if isinstance(exc, (Conflict, InvalidTransition)):
+    _result, refusal = run(action, form=form)
+    if refusal is not None:
+        if isinstance(refusal, (Conflict, InvalidTransition)):
             # Show what the report is now; a retry must be made against this version.
             form.version.data = report.version
-        return _page(report, status=exc.http_status, error=exc.message, **{form_name: form})
+        return _page(report, status=refusal.http_status, error=refusal.message, **{form_name: form})
     db.commit()
     flash(done, "success")
     return redirect(url_for(".queue"), 303)
