@@ -18,7 +18,7 @@ from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
-from shared.text import days_phrase, format_date, format_number, format_percent
+from shared.text import format_date, format_number, format_percent
 from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
 from shared.xlsx import Percent, Workbook, sheet_title  # noqa: F401  (sheet_title: the one rule for sheet names)
@@ -254,7 +254,7 @@ def write_docx(
             continue
         level_rows.append([
             LEVEL_LABELS[level], n(c.expected), n(c.held), format_percent(c.held, c.expected), n(c.on_time), n(c.late),
-            n(c.overdue), n(c.pending), f"{format_date(c.deadline)}\n({days_phrase(c.days_left)})",
+            n(c.overdue), n(c.pending), f"{format_date(c.deadline)}\n({c.deadline_status.text})",
         ])
         para(_(
             "%(level)s: đã tổ chức %(held)s/%(expected)s đại hội (%(held_pct)s), trong đó đúng hạn %(on_time)s, "
@@ -263,7 +263,7 @@ def write_docx(
             "Báo cáo kết quả: đã duyệt %(approved)s, chờ duyệt %(submitted)s, bị trả lại %(returned)s.",
             level=LEVEL_LABELS[level], held=n(c.held), expected=n(c.expected),
             held_pct=format_percent(c.held, c.expected), on_time=n(c.on_time), late=n(c.late), overdue=n(c.overdue),
-            pending=n(c.pending), deadline=format_date(c.deadline), days=days_phrase(c.days_left),
+            pending=n(c.pending), deadline=format_date(c.deadline), days=c.deadline_status.text,
             approved=n(c.approved), submitted=n(c.submitted), returned=n(c.returned),
         ))
     layout.table(doc, [_("Cấp"), _("Phải tổ chức"), _("Đã tổ chức"), _("Tỷ lệ"), _("Đúng hạn"), _("Trễ hạn"),

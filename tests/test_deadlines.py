@@ -116,3 +116,17 @@ def test_the_dashboard_cards_print_the_same_line(client, login_as, held_province
     card = re.search(r'<article class="card" data-level="grassroots">(.*?)</article>', html, re.S).group(1)
     assert re.search(r'data-state="overdue">Hạn chót <strong>31/05/2023</strong> <span class="bad">\(quá hạn 1\.281 ngày: '
                      r'còn 1 đơn vị chưa tổ chức\)</span>', card), card
+
+
+def test_the_docx_summary_reads_the_same_line(client, login_as, held_province, factory):
+    """A district whose unions all held reads "đã xong" in its DOCX summary too, not "quá hạn"."""
+    import io
+
+    from docx import Document
+
+    login_as(factory.user("district", held_province.d1))
+    resp = client.get("/dashboard/export.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(resp.data)).paragraphs)
+    cells = " ".join(c.text for t in Document(io.BytesIO(resp.data)).tables for row in t.rows for c in row.cells)
+    assert "Hạn chót 31/05/2023 (đã xong, 1 đơn vị trễ hạn)" in text
+    assert "(đã xong, 1 đơn vị trễ hạn)" in cells and "quá hạn 1.281" not in text + cells
