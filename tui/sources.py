@@ -35,7 +35,7 @@ class DataSource(Protocol):
     def units(self, campaign: int | None, **filters: Any) -> dict: ...
     def report(self, campaign: int | None, unit: int) -> dict | None: ...
     def feed(self, campaign: int | None, limit: int = 20) -> list[dict]: ...
-    def level_reports_summary(self, campaign: int | None) -> dict | None: ...
+    def level_reports_summary(self, campaign: int | None, as_of: dt.date | None = None) -> dict | None: ...
     def close(self) -> None: ...
 
 
@@ -151,14 +151,15 @@ class LocalSource:
             lambda s, u: readmodels.feed(s, u, readmodels.get_campaign(s, campaign), limit=limit)["items"]
         )
 
-    def level_reports_summary(self, campaign) -> dict | None:
-        """The party bodies' level reports received; None for a user who does not receive them."""
+    def level_reports_summary(self, campaign, as_of=None) -> dict | None:
+        """The party bodies' level reports received (as of a day); None for a user who does not receive them."""
         from shared import readmodels
         from shared.errors import Forbidden
 
         def read(session, user):
             try:
-                return readmodels.level_report_summary(session, user, readmodels.get_campaign(session, campaign))
+                return readmodels.level_report_summary(session, user, readmodels.get_campaign(session, campaign),
+                                                       as_of)
             except Forbidden:
                 return None
 
@@ -241,9 +242,9 @@ class RemoteSource:
     def feed(self, campaign, limit: int = 20) -> list[dict]:
         return self._call("GET", "/reports", params={"campaign": campaign, "limit": limit}).json()["items"]
 
-    def level_reports_summary(self, campaign) -> dict | None:
-        """The party bodies' level reports received; None for a user who does not receive them (403)."""
-        resp = self._call("GET", "/level-reports/summary", params={"campaign": campaign})
+    def level_reports_summary(self, campaign, as_of=None) -> dict | None:
+        """The party bodies' level reports received (as of a day); None for a user who does not receive them (403)."""
+        resp = self._call("GET", "/level-reports/summary", params={"campaign": campaign, "as_of": as_of})
         return None if resp.status_code == 403 else resp.json()
 
     def close(self) -> None:

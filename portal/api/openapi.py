@@ -340,7 +340,7 @@ def spec() -> dict:
             }},
             "/level-reports/summary": {"get": {
                 "summary": "Báo cáo kết quả đại hội của các cấp ủy đã nhận (Ban Dân vận, quản trị)",
-                "parameters": [CAMPAIGN],
+                "parameters": [CAMPAIGN, AS_OF],
                 "responses": {"200": _json({
                     "type": "object",
                     "required": ["campaign_id", "unit", "received", "expected", *LEVEL_REPORT_COUNTS, "phrase"],

@@ -296,7 +296,7 @@ def progress_by_unit():
 
 @bp.get("/level-reports/summary")
 def level_report_summary():
-    return jsonify(readmodels.level_report_summary(db.session(), user(), _campaign()))
+    return jsonify(readmodels.level_report_summary(db.session(), user(), _campaign(), _date_arg("as_of")))
 
 
 @bp.get("/units")

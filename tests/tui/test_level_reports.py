@@ -81,3 +81,26 @@ async def test_remote_mode_shows_the_same_line_through_the_api(bodies, server, t
         assert remote.level_reports_summary(None) is None  # 403: not one who receives them
     finally:
         remote.close()
+
+
+@own_loop
+async def test_as_of_a_day_before_the_reports_arrived_the_line_counts_none(bodies, database_url, server, tmp_path):  # noqa: F811
+    """D1's report arrived on 10/04/2023: seen as of 09/04/2023 nothing had arrived, locally and over the API."""
+    source = LocalSource(database_url)
+    source.login_as("dieuphoi")
+    try:
+        assert source.level_reports_summary(None, dt.date(2023, 4, 9))["received"] == 0
+        app = DaihoiApp(source, export_dir=tmp_path)
+        app.as_of = dt.date(2023, 4, 9)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert level_line(app) == "Báo cáo cấp ủy đã nhận: 0/3"
+    finally:
+        source.close()
+    remote = RemoteSource(server.url)
+    try:
+        remote.login("dieuphoi", "matkhau123")
+        assert remote.level_reports_summary(None, dt.date(2023, 4, 9))["received"] == 0
+        assert remote.level_reports_summary(None, dt.date(2023, 4, 10))["received"] == 1
+    finally:
+        remote.close()

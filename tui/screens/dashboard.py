@@ -120,7 +120,7 @@ class DashboardScreen(LiveScreen):
             feed=src.feed(app.campaign_id, limit=15),
             campaigns=src.campaigns(),
             # The whole of the user's scope: on the main screen only, not on a unit drilled into.
-            level_reports=src.level_reports_summary(app.campaign_id) if self.unit_id is None else None,
+            level_reports=src.level_reports_summary(app.campaign_id, app.as_of) if self.unit_id is None else None,
         )
 
     def apply(self, data: DashboardData) -> None:
