@@ -364,7 +364,7 @@ class Prefill:
     personnel: dict[str, dict[str, int]]  # level -> field -> sum (plus "reports")
     recommendations: list[tuple[str, str, int]]  # (topic, status, count)
     late_units: list[tuple[Unit, dt.date | None, dt.date]]  # (unit, held_date or None, deadline)
-    emulation: emulation.EmulationSummary
+    emulation: emulation.EmulationTotals  # shared.emulation's rule: the register where itemised, else the reports
     steering_warnings: list[str] = field(default_factory=list)
     steering_members: int = 0
     places: list[str] = field(default_factory=list)  # names of the scope and its ancestors, root first
@@ -420,7 +420,7 @@ def prefill(session: Session, campaign: Campaign, body: PartyBody, as_of: dt.dat
         personnel=personnel_totals(session, campaign, scope, as_of),
         recommendations=recommendation_totals(session, campaign, scope, as_of),
         late_units=late_or_overdue(session, campaign, scope, as_of),
-        emulation=emulation.summary(session, campaign, scope, as_of),
+        emulation=emulation.totals(session, campaign, scope, as_of).get(None) or emulation.EmulationTotals(),
         steering_warnings=steering.warnings(committee),
         steering_members=len(committee.members) if committee else 0,
         places=[u.name for u in ancestors(session, scope)] + [scope.name],
@@ -523,9 +523,9 @@ def draft_docx(data: Prefill, report: LevelReport | None) -> bytes:
     layout.heading(doc, _("V. Phong trào thi đua chào mừng đại hội"))
     e = data.emulation
     layout.paragraph(doc, _(
-        "%(works)s công trình, sản phẩm chào mừng đại hội, tổng giá trị %(value)s đồng; %(individuals)s cá nhân và "
-        "%(collectives)s tập thể điển hình được biểu dương, khen thưởng.",
-        works=format_number(e.works), value=format_number(e.works_value_vnd),
+        "%(works)s công trình, sản phẩm chào mừng đại hội, tổng giá trị %(value)s đồng; %(exemplary)s điển hình tiên "
+        "tiến được biểu dương, khen thưởng (trong danh sách kê khai: %(individuals)s cá nhân, %(collectives)s tập thể).",
+        works=format_number(e.works), value=format_number(e.works_value_vnd), exemplary=format_number(e.exemplary),
         individuals=format_number(e.individuals), collectives=format_number(e.collectives),
     ))
     layout.heading(doc, _("VI. Ban Chỉ đạo đại hội"))

@@ -202,3 +202,24 @@ def test_a_refused_submission_keeps_the_saved_narrative_on_screen(party, as_user
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "Hãy đính kèm bản scan" in html
     assert "Hoàn thành 100 % đại hội." in html
+
+
+def test_the_draft_counts_emulation_by_the_dashboards_rule(party, db, today):
+    """G11 itemised 2 works in the register, G12 only reported 5 in its results: the draft says 7 works,
+    as the dashboard does (shared.emulation.totals), not the register's 2."""
+    import datetime as dt
+
+    from shared.level_reports import prefill
+    from shared.models import CongressReport, CongressWork
+
+    today(dt.date(2023, 8, 1))
+    t = party.t
+    for unit, works in ((t.g11, 0), (t.g12, 5)):
+        db.add(CongressReport(campaign_id=party.campaign.id, unit_id=unit.id, held_date=dt.date(2023, 4, 1),
+                              status="draft", works_count=works))
+    for i in range(2):
+        db.add(CongressWork(campaign_id=party.campaign.id, unit_id=t.g11.id, name=f"Công trình {i}",
+                            value_vnd=1_000_000, completed_on=dt.date(2023, 3, 1)))
+    db.commit()
+    data = prefill(db, party.campaign, party.bodies.d1, dt.date(2023, 8, 1))
+    assert data.emulation.works == 7 and data.emulation.units_itemised == 1 and data.emulation.units_reported == 1
