@@ -18,9 +18,9 @@ from shared.i18n import N_, _
 @option("--today", callback=parse_day, help=N_("Lịch sử dừng ở ngày này (YYYY-MM-DD)."))
 @option("--migrate/--no-migrate", default=True, show_default=True, help=N_("Nâng cấp lược đồ trước khi sinh."))
 def generate(units: int, seed: int, today: dt.date | None, migrate: bool) -> None:
-    from portal import create_app
+    from portal.cli import _url  # the configured database, read without building the portal
 
-    url = create_app().config["DATABASE_URL"]
+    url = _url()
     count = f"{units:,}".replace(",", ".")
     click.echo(_("Sinh %(units)s đơn vị vào %(database)s", units=count, database=_redacted(url)))
     elapsed = run_generate(url, units=units, seed=seed, today=today, migrate=migrate)
