@@ -161,7 +161,7 @@ def events(
         return [], False
     day = func.coalesce(CongressReport.held_date, CongressReport.planned_date)
     stmt = (_query(campaign, within, filters).where(_in_range(start, end))
-            .order_by(day, Unit.name_folded, Unit.id).limit(limit + 1))
+            .order_by(day, Unit.name_sort, Unit.id).limit(limit + 1))
     found = _events(session, stmt, scope, clock.today())
     return found[:limit], len(found) > limit
 

@@ -191,7 +191,7 @@ def _narrow(filters: Filters) -> dict:
 def children(session: Session, scope: Unit) -> list[Unit]:
     return list(
         session.scalars(
-            select(Unit).where(Unit.parent_id == scope.id, Unit.active.is_(True)).order_by(Unit.name_folded, Unit.id)
+            select(Unit).where(Unit.parent_id == scope.id, Unit.active.is_(True)).order_by(Unit.name_sort, Unit.id)
         )
     )
 
@@ -338,7 +338,7 @@ def unit_page(
     """One page of units (name order, indexed LIMIT/OFFSET) and the number matching."""
     stmt = _unit_query(session, campaign, scope, as_of, filters)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(size).offset((page - 1) * size))
+    rows = session.execute(stmt.order_by(Unit.name_sort, Unit.id).limit(size).offset((page - 1) * size))
     return [_unit_row(r, campaign, as_of) for r in rows], int(total or 0)
 
 
@@ -353,7 +353,7 @@ def pilot_rows(
     stmt = (
         _unit_query(session, campaign, scope, as_of, pilots)
         .where(R.planned_at < day_end(as_of))
-        .order_by(higher_first, R.planned_date, Unit.name_folded, Unit.id)
+        .order_by(higher_first, R.planned_date, Unit.name_sort, Unit.id)
         .limit(limit)
     )
     return [_unit_row(r, campaign, as_of) for r in session.execute(stmt)]

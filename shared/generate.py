@@ -28,7 +28,7 @@ from shared.models import (
 )
 from shared.reports import EDITABLE_FIELDS
 from shared.security import hash_password
-from shared.text import fold
+from shared.text import fold, sort_key
 from shared.units import child_path
 from shared.validation import congress_form
 
@@ -199,7 +199,7 @@ def _tree(rng: random.Random, units: int) -> Iterator[dict]:
     def row(code: str, name: str, level: str, parent: dict | None, sector: str, members: int) -> dict:
         nonlocal next_id
         r = dict(
-            id=next_id, code=code, name=name, name_folded=fold(name), level=level,
+            id=next_id, code=code, name=name, name_folded=fold(name), name_sort=sort_key(name), level=level,
             parent_id=parent["id"] if parent else None, path=child_path(parent["path"] if parent else None, next_id),
             sector=sector, members_count=members, active=True, contact_email=None, contact_phone=None,
             created_at=created,

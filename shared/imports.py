@@ -17,7 +17,7 @@ from shared import audit, i18n
 from shared.errors import DomainError
 from shared.i18n import N_, _
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, Campaign, CongressReport, Unit, User
-from shared.text import fold, format_number, nfc
+from shared.text import fold, format_number, nfc, sort_key
 from shared.units import child_path, in_subtree, path_segment
 
 # field -> header spellings, compared after fold() and punctuation removal (Vietnamese with or without
@@ -792,7 +792,7 @@ def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],
                 changes = {k: v for k, v in changes.items() if k != "parent_id"}
             if changes:
                 if "name" in changes:
-                    changes["name_folded"] = fold(changes["name"])
+                    changes.update(name_folded=fold(changes["name"]), name_sort=sort_key(changes["name"]))
                 plain.append({"id": old.id, **changes})
         for i in range(0, len(plain), CHUNK):
             session.execute(update(Unit), plain[i:i + CHUNK])
@@ -804,7 +804,7 @@ def _apply(session: Session, existing: dict[str, _Existing], creates: list[Row],
         for i in range(0, len(new_rows), CHUNK):
             chunk = new_rows[i:i + CHUNK]
             values = [
-                dict(code=r.code, name=r.name, name_folded=fold(r.name), level=r.level,
+                dict(code=r.code, name=r.name, name_folded=fold(r.name), name_sort=sort_key(r.name), level=r.level,
                      parent_id=id_by_code[r.parent_code] if r.parent_code else None,
                      path="pending:" + r.code, sector=r.sector or "state", members_count=r.members_count or 0,
                      active=True, contact_email=r.contact_email, contact_phone=r.contact_phone)

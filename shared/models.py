@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    event,
     JSON,
     BigInteger,
     Boolean,
@@ -27,6 +28,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared import clock, messages
+from shared.text import fold, sort_key
 from shared.vocabulary import (  # noqa: F401 (the label tables, re-exported: many modules read them from here)
     AGENCY_KIND_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -79,7 +81,7 @@ class Unit(Base):
         CheckConstraint("level IN ('province','district','grassroots')", name="level"),
         CheckConstraint("sector IN ('state','non_state','fdi','public_service')", name="sector"),
         CheckConstraint("members_count >= 0", name="members_nonneg"),
-        Index("ix_units_parent_name", "parent_id", "name_folded", "id"),
+        Index("ix_units_parent_name", "parent_id", "name_sort", "id"),
         # Covering the progress scan: by path range (PostgreSQL), or per level by skip-scan (SQLite).
         Index("ix_units_scope", "path", "level", "active", "id"),
         Index("ix_units_level_scope", "level", "path", "active", "id"),
@@ -94,7 +96,9 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(255))
-    name_folded: Mapped[str] = mapped_column(String(255), index=True)
+    name_folded: Mapped[str] = mapped_column(String(255))  # search (trigram / FTS): shared.text.fold
+    # Lists order by this: shared.text.sort_key (numbers as people count them); set with name_folded.
+    name_sort: Mapped[str] = mapped_column(String(320), index=True, server_default="")
     level: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(PathString, unique=True)
@@ -118,6 +122,14 @@ class Unit(Base):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name!r}>"
+
+
+@event.listens_for(Unit, "before_insert")
+@event.listens_for(Unit, "before_update")
+def _name_keys(_mapper, _connection, unit: Unit) -> None:
+    """The search and sort keys follow the name, whoever sets it (bulk inserts set them: shared.units.name_keys)."""
+    unit.name_folded = fold(unit.name)
+    unit.name_sort = sort_key(unit.name)
 
 
 class DataVersion(Base):

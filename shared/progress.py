@@ -197,11 +197,11 @@ CHILD_SORTS = ("name", "held_pct", "overdue", "on_time_pct")
 _HELD, _EXPECTED, _OVERDUE, _ON_TIME = (COUNT_FIELDS.index(name) for name in ("held", "expected", "overdue", "on_time"))
 
 
-def child_sort_key(sort: str, levels: dict, name_folded: str, unit_id: int) -> tuple:
+def child_sort_key(sort: str, levels: dict, name_sort: str, unit_id: int) -> tuple:
     """A child's place in the order `sort` (one of CHILD_SORTS); `levels` maps a level to its Counts or
     to its COUNT_FIELDS values. Keys of the figures' orders are (-figure, name, id): highest first."""
     if sort == "name":
-        return name_folded, unit_id
+        return name_sort, unit_id
 
     def total(index: int) -> int:
         return sum(v[index] if isinstance(v, tuple) else getattr(v, COUNT_FIELDS[index]) for v in levels.values())
@@ -215,7 +215,7 @@ def child_sort_key(sort: str, levels: dict, name_folded: str, unit_id: int) -> t
         figure = total(_OVERDUE)
     else:
         raise ValueError(sort)
-    return -figure, name_folded, unit_id
+    return -figure, name_sort, unit_id
 
 
 def _aggregate(
@@ -309,7 +309,7 @@ def progress_overview(
         if unit is not None:
             counts = from_values(level, values, campaign, as_of)
             by_path.setdefault(child, ChildProgress(unit)).levels[level] = counts
-    return _levels(groups, campaign, as_of), sorted(by_path.values(), key=lambda c: (c.unit.name_folded, c.unit.id))
+    return _levels(groups, campaign, as_of), sorted(by_path.values(), key=lambda c: (c.unit.name_sort, c.unit.id))
 
 
 def child_values(

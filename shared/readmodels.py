@@ -206,7 +206,7 @@ def progress_children(
     day = check_as_of(as_of)
     values = child_values(session, campaign, parent, day)
     children = session.execute(
-        select(Unit.path, Unit.name_folded, Unit.id).where(Unit.parent_id == parent.id, Unit.active.is_(True))
+        select(Unit.path, Unit.name_sort, Unit.id).where(Unit.parent_id == parent.id, Unit.active.is_(True))
     ).all()
     keyed = sorted((child_sort_key(sort, values.get(path, {}), name, uid), uid) for path, name, uid in children)
     # The cursor's values have the key's types (decode_cursor), so they compare with every key.
@@ -300,13 +300,13 @@ def list_units(
         stmt = stmt.where(R.status == status)
     if after is not None:
         name, last_id = after
-        # `>=` first, so the range on name_folded reaches the index: the page starts where the cursor
+        # `>=` first, so the range on name_sort reaches the index: the page starts where the cursor
         # is, not at the first name of the scope (the middle page of a province read 77,000 rows).
-        stmt = stmt.where(Unit.name_folded >= name, or_(Unit.name_folded > name, Unit.id > last_id))
-    rows = session.execute(stmt.order_by(Unit.name_folded, Unit.id).limit(limit + 1)).all()
+        stmt = stmt.where(Unit.name_sort >= name, or_(Unit.name_sort > name, Unit.id > last_id))
+    rows = session.execute(stmt.order_by(Unit.name_sort, Unit.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = encode_cursor([rows[-1][0].name_folded, rows[-1][0].id]) if more else None
+    next_cursor = encode_cursor([rows[-1][0].name_sort, rows[-1][0].id]) if more else None
     return {"items": [unit_dict(u, st, with_status=True) for u, st in rows], "next_cursor": next_cursor}
 
 

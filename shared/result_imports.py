@@ -510,7 +510,7 @@ def scope_choices(session: Session, user: User) -> list[Unit]:
     if user.unit.level != "province":
         return []
     return list(session.scalars(select(Unit).where(in_subtree(user.unit.path), Unit.level == "district",
-                                                   Unit.active.is_(True)).order_by(Unit.name_folded, Unit.id)))
+                                                   Unit.active.is_(True)).order_by(Unit.name_sort, Unit.id)))
 
 
 # ---- the template -----------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def district_choices(session: Session, user: User) -> list[Unit]:
         session.scalars(
             select(Unit)
             .where(Unit.level == "district", Unit.active.is_(True), in_subtree(user.unit.path))
-            .order_by(Unit.name_folded, Unit.id)
+            .order_by(Unit.name_sort, Unit.id)
         )
     )
 

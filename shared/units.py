@@ -86,7 +86,7 @@ def children_of(session: Session, parent: Unit, active_only: bool = True) -> lis
     stmt = select(Unit).where(Unit.parent_id == parent.id)
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
-    return list(session.scalars(stmt.order_by(Unit.name_folded, Unit.id)))
+    return list(session.scalars(stmt.order_by(Unit.name_sort, Unit.id)))
 
 
 @dataclass
@@ -125,10 +125,10 @@ def children_page(
     last: bool = False,
     size: int = 50,
 ) -> ChildrenPage:
-    """A page of `parent`'s active children with their report, keyset-paged on (name_folded, id).
+    """A page of `parent`'s active children with their report, keyset-paged on (name_sort, id).
 
     `after` / `before` are the ids of the sibling the page starts after / ends before; `last` asks
-    for the final page. Every page is an index range on (parent_id, name_folded, id), however deep.
+    for the final page. Every page is an index range on (parent_id, name_sort, id), however deep.
     An id that is not a child of `parent` is ignored (first page), so a cursor leaks nothing.
     """
     siblings = and_(Unit.parent_id == parent.id, Unit.active.is_(True))
@@ -136,7 +136,7 @@ def children_page(
     def cursor(unit_id: int | None):
         if unit_id is None:
             return None
-        return session.execute(select(Unit.name_folded, Unit.id).where(Unit.id == unit_id, siblings)).first()
+        return session.execute(select(Unit.name_sort, Unit.id).where(Unit.id == unit_id, siblings)).first()
 
     stmt = (
         select(Unit, CongressReport)
@@ -146,17 +146,17 @@ def children_page(
     start, end = cursor(after), cursor(before)
     forward = start is not None or (end is None and not last)
     if start is not None:
-        # `>=` first, so the range on name_folded reaches the index; the OR settles ties by id.
-        stmt = stmt.where(Unit.name_folded >= start.name_folded,
-                          or_(Unit.name_folded > start.name_folded, Unit.id > start.id))
+        # `>=` first, so the range on name_sort reaches the index; the OR settles ties by id.
+        stmt = stmt.where(Unit.name_sort >= start.name_sort,
+                          or_(Unit.name_sort > start.name_sort, Unit.id > start.id))
     elif end is not None:
-        stmt = stmt.where(Unit.name_folded <= end.name_folded,
-                          or_(Unit.name_folded < end.name_folded, Unit.id < end.id))
+        stmt = stmt.where(Unit.name_sort <= end.name_sort,
+                          or_(Unit.name_sort < end.name_sort, Unit.id < end.id))
     total = session.scalar(select(func.count()).select_from(Unit).where(siblings)) or 0
     limit = size
     if not forward and end is None:  # the last page holds what is left after whole pages
         limit = total - (max(1, -(-total // size)) - 1) * size
-    order = (Unit.name_folded, Unit.id) if forward else (Unit.name_folded.desc(), Unit.id.desc())
+    order = (Unit.name_sort, Unit.id) if forward else (Unit.name_sort.desc(), Unit.id.desc())
     rows = [tuple(r) for r in session.execute(stmt.order_by(*order).limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -169,8 +169,8 @@ def children_page(
         first = rows[0][0]
         position = session.scalar(
             select(func.count()).select_from(Unit).where(
-                siblings, Unit.name_folded <= first.name_folded,
-                or_(Unit.name_folded < first.name_folded, Unit.id < first.id),
+                siblings, Unit.name_sort <= first.name_sort,
+                or_(Unit.name_sort < first.name_sort, Unit.id < first.id),
             )
         ) or 0
     if forward:
@@ -253,7 +253,7 @@ def search_filter(q: str, session: Session | None = None, scope: str = "") -> Co
     With a session, the plan follows how common the term is and how big the scope is, the result
     never does. `scope` is the path of the subtree the caller's query is restricted to (the whole
     tree by default): matches outside it are never looked at. The trap to avoid is the name index:
-    under `ORDER BY name_folded LIMIT n` a planner walks it until n units match, as if matches were
+    under `ORDER BY name_sort LIMIT n` a planner walks it until n units match, as if matches were
     spread evenly over names; those of a common term sit together ("cong doan co so truong tieu hoc
     ...", after 109,370 of 150,000 units), so that walk read two thirds of the country.
 

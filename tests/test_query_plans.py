@@ -141,7 +141,7 @@ def test_search_by_folded_name_uses_the_trigram_index(plans, term):
 
     session, captured = plans
     stmt = (select(Unit).where(in_subtree(""), Unit.active.is_(True), search_filter(term))
-            .order_by(Unit.name_folded, Unit.id).limit(50))
+            .order_by(Unit.name_sort, Unit.id).limit(50))
     if session.connection().dialect.name == "postgresql":
         # On 400 units PostgreSQL rightly prefers the path range (or the name order) to the GIN
         # index; what is guarded here is that the search itself can be answered from the index.
@@ -180,7 +180,7 @@ def _plan(session, statement: str, parameters, **settings) -> str:
 @pytest.mark.parametrize("rare", [1, 1000])
 @pytest.mark.parametrize("term", ["cong doan co so", "Châu Giang", "khong co don vi nao"])
 def test_search_with_a_session_is_never_a_walk_in_name_order(plans, monkeypatch, term, rare):
-    """search_filter(q, session, scope) under `ORDER BY name_folded, id LIMIT 50`: the matches are
+    """search_filter(q, session, scope) under `ORDER BY name_sort, id LIMIT 50`: the matches are
     gathered, then sorted. The name index is not walked until 50 rows match (a common term's matches
     sit together in name order: that walk read 109,370 of 150,000 units). SQLite: a rare term is one
     bounded trigram look-up then `id IN (ids)`, a common one (rare=1 makes every term common here)
@@ -195,10 +195,10 @@ def test_search_with_a_session_is_never_a_walk_in_name_order(plans, monkeypatch,
     captured.clear()
     session.scalars(select(Unit).where(in_subtree(province.path), Unit.active.is_(True),
                                        search_filter(term, session, province.path))
-                    .order_by(Unit.name_folded, Unit.id).limit(50)).all()
+                    .order_by(Unit.name_sort, Unit.id).limit(50)).all()
     *lookup, (statement, parameters) = captured
     plan = _plan(session, statement, parameters, enable_seqscan="off")
-    assert "ix_units_name_folded" not in plan, plan
+    assert "ix_units_name_sort" not in plan, plan
     if session.connection().dialect.name == "postgresql":  # TID scan with statistics, a filter without
         assert not lookup and "InitPlan" in plan and "ctid = ANY ($0)" in plan, plan
     else:
@@ -211,7 +211,7 @@ def test_search_with_a_session_is_never_a_walk_in_name_order(plans, monkeypatch,
 
 def test_api_units_page_starts_at_its_cursor(plans):
     """GET /api/v1/units, a later page: its keyset cursor is an index range on the name order
-    (`name_folded >= ?`), so reading it in name order starts at the cursor, not at the first name
+    (`name_sort >= ?`), so reading it in name order starts at the cursor, not at the first name
     of the scope (the middle page of a 32,525-unit province read 77,000 rows to reach it)."""
     from shared.readmodels import list_units
 
@@ -227,13 +227,13 @@ def test_api_units_page_starts_at_its_cursor(plans):
     list_units(session, _User(), campaign, limit=5, cursor=first["next_cursor"])
     (statement, parameters), = [(st, p) for st, p in captured if "congress_reports" in st]
     if session.connection().dialect.name == "sqlite":
-        forced = statement.replace("FROM units LEFT OUTER JOIN", "FROM units INDEXED BY ix_units_name_folded LEFT OUTER JOIN")
+        forced = statement.replace("FROM units LEFT OUTER JOIN", "FROM units INDEXED BY ix_units_name_sort LEFT OUTER JOIN")
         assert forced != statement
         plan = _plan(session, forced, parameters)
-        assert "SEARCH units USING INDEX ix_units_name_folded (name_folded>?)" in plan, plan
+        assert "SEARCH units USING INDEX ix_units_name_sort (name_sort>?)" in plan, plan
     else:  # with no sort allowed, the name order comes from the index, read from the cursor on
         plan = _plan(session, statement, parameters, enable_sort="off", enable_seqscan="off")
-        assert '"Index Name": "ix_units_name_folded"' in plan and "name_folded)::text >=" in plan, plan
+        assert '"Index Name": "ix_units_name_sort"' in plan and "name_sort)::text >=" in plan, plan
     _assert_indexed(session, [(statement, parameters)], "list_units after a cursor")
 
 

@@ -34,7 +34,7 @@ def _children_page(parent: Unit, page: int) -> tuple[list[Unit], int]:
     total = session.scalar(select(func.count(Unit.id)).where(Unit.parent_id == parent.id))
     children = list(session.scalars(
         select(Unit).where(Unit.parent_id == parent.id)
-        .order_by(Unit.active.desc(), Unit.name_folded, Unit.id).limit(PAGE).offset((page - 1) * PAGE)
+        .order_by(Unit.active.desc(), Unit.name_sort, Unit.id).limit(PAGE).offset((page - 1) * PAGE)
     ))
     return children, total
 
@@ -63,7 +63,7 @@ def units():
         context["total"] = session.scalar(select(func.count()).select_from(stmt.subquery()))
         context["results"] = session.execute(
             stmt.add_columns(parent.name).outerjoin(parent, parent.id == Unit.parent_id)
-            .order_by(Unit.name_folded, Unit.id).limit(PAGE).offset((page - 1) * PAGE)
+            .order_by(Unit.name_sort, Unit.id).limit(PAGE).offset((page - 1) * PAGE)
         ).all()
     else:
         children, total = _children_page(node, page)
@@ -124,7 +124,7 @@ def _move_choices(unit: Unit) -> list[tuple[int, str]]:
     rows = db.session().execute(
         select(Unit.id, Unit.code, Unit.name).where(
             in_subtree(me().unit.path), Unit.level == wanted, Unit.active.is_(True), Unit.id != unit.parent_id,
-        ).order_by(Unit.name_folded).limit(1000)
+        ).order_by(Unit.name_sort).limit(1000)
     )
     return [(r.id, f"{r.name} ({r.code})") for r in rows]
 

@@ -104,7 +104,7 @@ def _overview(session, campaign, scope, as_of, filters, user) -> dict:
     """Where the scope stands against each deadline, who is late, the pilots."""
     levels, children = _progress(session, campaign, scope, as_of, filters)
     late = [c for c in children if c.total().overdue]
-    late.sort(key=lambda c: child_sort_key("overdue", c.levels, c.unit.name_folded, c.unit.id))
+    late.sort(key=lambda c: child_sort_key("overdue", c.levels, c.unit.name_sort, c.unit.id))
     return dict(
         levels=levels, late=late[:LATE_SHOWN], late_count=len(late),
         chart=cumulative_chart(dash.held_series(session, campaign, scope, as_of, filters), levels, campaign, as_of),
@@ -124,7 +124,7 @@ def _units(session, campaign, scope, as_of, filters, user) -> dict:
     # Each order reads naturally one way (names A-Z, figures highest first); dir= turns it round.
     natural = "asc" if sort == "name" else "desc"
     direction = _choice("dir", ("asc", "desc"), natural)
-    children.sort(key=lambda c: child_sort_key(sort, c.levels, c.unit.name_folded, c.unit.id),
+    children.sort(key=lambda c: child_sort_key(sort, c.levels, c.unit.name_sort, c.unit.id),
                   reverse=direction != natural)
     total = None
     if children:
