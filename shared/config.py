@@ -59,7 +59,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     namespace: dict[str, Any] = {"__file__": str(path)}
-    exec(compile(path.read_bytes(), str(path), "exec"), namespace)  # noqa: S102 - the operator's own settings
+    exec(compile(path.read_bytes(), str(path), "exec"), namespace)  # noqa: S102 # nosec B102 the operator's own settings file, as Flask config.from_pyfile
     return {key: value for key, value in namespace.items() if key.isupper()}
 
 

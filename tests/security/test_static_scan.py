@@ -26,3 +26,16 @@ def test_the_policy_check_tells_a_justified_nosec_from_a_bare_one():
     assert not JUSTIFIED.match("")
     assert not JUSTIFIED.match(" B608")
     assert not JUSTIFIED.match(" because")
+
+
+def test_bandit_finds_nothing_of_medium_or_high_severity():
+    """The same scan as `.ci/run`, so a finding shows up in a local run before it fails CI."""
+    import shutil
+    import subprocess
+    import sys
+
+    bandit = shutil.which("bandit", path=str(Path(sys.executable).parent)) or shutil.which("bandit")
+    assert bandit, "bandit comes with the test extra: pip install -e '.[test]'"
+    result = subprocess.run([bandit, "-q", "-r", "portal", "tui", "shared", "--severity-level", "medium"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
