@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
-PYTEST_ARGS ?=
+# The suite in as many processes as there are cores (at most 4): each builds its own test database and
+# demo template, the tests share nothing else (own PostgreSQL schema, tmux socket, port, Redis prefix).
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 
 .PHONY: run test install install-test system-deps demo bench clean
 
