@@ -240,7 +240,18 @@ class HistoryLine:
     action_label: str
     from_status: str | None
     to_status: str | None
-    details: dict
+    addressee: str | None = None
+    due_date: dt.date | None = None
+    answered_on: dt.date | None = None
+    answer_number: str | None = None
+    note: str | None = None
+
+
+def _iso(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def history(session: Session, rec: Recommendation) -> list[HistoryLine]:
@@ -251,8 +262,11 @@ def history(session: Session, rec: Recommendation) -> list[HistoryLine]:
     out = []
     for c in session.scalars(stmt):
         who = (c.user.full_name or c.user.username) if c.user else ""
+        d = c.details or {}
         out.append(HistoryLine(at=c.changed_at, who=who, action=c.action, action_label=str(REC_CHANGE_LABELS[c.action]),
-                               from_status=c.from_status, to_status=c.to_status, details=c.details or {}))
+                               from_status=c.from_status, to_status=c.to_status, addressee=d.get("addressee"),
+                               due_date=_iso(d.get("due_date")), answered_on=_iso(d.get("answered_on")),
+                               answer_number=d.get("answer_number"), note=d.get("resolution_note")))
     return out
 
 

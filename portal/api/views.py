@@ -89,6 +89,11 @@ def _unrouted_api_path():
     return resp
 
 
+# What an addressee account's token reaches (shared.answers scopes the recommendations themselves).
+ADDRESSEE_ENDPOINTS = {"api.whoami", "api.campaigns", "api.list_tokens", "api.revoke_token", "api.create_token",
+                       "api.recommendations", "api.recommendation", "api.answer_recommendation"}
+
+
 @bp.before_request
 def _authenticate():
     if request.endpoint in PUBLIC:
@@ -98,6 +103,8 @@ def _authenticate():
     if found is None:
         return error(401, HTTP_MESSAGES[401])
     g.api_user, g.api_token = found
+    if g.api_user.role == "addressee" and request.endpoint not in ADDRESSEE_ENDPOINTS:
+        return error(403, HTTP_MESSAGES[403])  # an addressee's office reads and answers its recommendations only
     refresh_language()  # errors from here on speak the token's user's language
     if db.session().dirty:  # last_used_at, written at most every few minutes
         db.commit()
