@@ -508,3 +508,29 @@ def forward_list(session: Session, user: User, campaign: Campaign, body: Address
 def due_date_default() -> dt.date:
     return clock.today() + dt.timedelta(days=DEFAULT_DUE_DAYS)
 
+
+
+# ---- the API's shape ----------------------------------------------------------------------------------
+
+
+def recommendation_dict(rec: Recommendation, unit: Unit, history_lines: list[HistoryLine] | None = None) -> dict:
+    """A recommendation as the API returns it (labels in the reader's language)."""
+    state = answer_state(rec)
+    out = {
+        "id": rec.id, "campaign_id": rec.campaign_id, "version": rec.version,
+        "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "topic": rec.topic, "topic_label": str(TOPIC_LABELS[rec.topic]), "text": rec.text,
+        "addressed_to": rec.addressed_to,
+        "addressee": ({"id": rec.addressee.id, "name": rec.addressee.name, "kind": rec.addressee.kind}
+                      if rec.addressee is not None else None),
+        "due_date": rec.due_date.isoformat() if rec.due_date else None,
+        "state": state, "state_label": str(ANSWER_STATE_LABELS[state]),
+        "status": rec.status, "status_label": str(REC_STATUS_LABELS[rec.status]),
+        "answer_text": rec.answer_text,
+        "answered_on": rec.answered_on.isoformat() if rec.answered_on else None,
+        "answer_number": rec.answer_number,
+    }
+    if history_lines is not None:
+        out["history"] = [{"at": h.at.isoformat(), "who": h.who, "action": h.action, "action_label": h.action_label,
+                           "from_status": h.from_status, "to_status": h.to_status} for h in history_lines]
+    return out

@@ -383,3 +383,38 @@ def test_the_dashboard_panel(client, db, world, login_as, today):
     panel = client.get("/recommendations/by-addressee").get_data(as_text=True)
     assert f'data-addressee="{w.ubnd_d2.id}"' not in panel and f'data-addressee="{w.ubnd_d1.id}"' in panel
     assert client.get(f"/recommendations/by-addressee?unit={w.d2.id}").status_code == 404
+
+
+# ---- the API -------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_and_answers_an_addressee_s_own_only(client, db, world):
+    from shared import tokens
+
+    w = world
+    _route_all_to_their_committees(db, w)
+    token, _row = tokens.issue(db, w.office1)
+    db.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/v1/recommendations", headers=headers).get_json()
+    assert {r["id"] for r in listing["items"]} == {w.recs["g11"].id, w.recs["g12"].id}
+    assert all(r["addressee"]["id"] == w.ubnd_d1.id and r["state"] == "waiting" for r in listing["items"])
+    assert client.get(f"/api/v1/recommendations/{w.recs['g21'].id}", headers=headers).status_code == 404
+    assert client.post(f"/api/v1/recommendations/{w.recs['g21'].id}/answer", headers=headers,
+                       json={"status": "resolved", "answer_text": "x", "answered_on": "2023-06-01"}).status_code == 404
+    assert client.get("/api/v1/progress", headers=headers).status_code == 403
+    rec = w.recs["g11"]
+    resp = client.post(f"/api/v1/recommendations/{rec.id}/answer", headers=headers,
+                       json={"status": "resolved", "answer_text": "Đã bố trí quỹ đất.", "answered_on": "2023-06-01",
+                             "answer_number": "9/UBND", "version": 99})
+    assert resp.status_code == 409 and resp.get_json()["error"]["current_version"] == db.get(Recommendation, rec.id).version
+    resp = client.post(f"/api/v1/recommendations/{rec.id}/answer", headers=headers,
+                       json={"status": "resolved", "answer_text": "Đã bố trí quỹ đất.", "answered_on": "2023-06-02"})
+    assert resp.status_code == 422 and "answered_on" in resp.get_json()["error"]["fields"]
+    resp = client.post(f"/api/v1/recommendations/{rec.id}/answer", headers=headers,
+                       json={"status": "resolved", "answer_text": "Đã bố trí quỹ đất.", "answered_on": "2023-06-01",
+                             "answer_number": "9/UBND"})
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert (body["state"], body["answer_number"], [h["action"] for h in body["history"]]) == \
+        ("answered", "9/UBND", ["route", "answer"])

@@ -13,11 +13,11 @@ from portal.api.openapi import spec
 from portal.extensions import csrf
 from portal.i18n import refresh_language
 from portal.security import InvalidInput, record_failed_credentials
-from shared import parsing, readmodels, tokens, workflow
+from shared import answers, parsing, readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
 from shared.errors import Conflict, DomainError, NotFound
 from shared.i18n import _, lazy_gettext
-from shared.models import User
+from shared.models import Recommendation, Unit, User
 from shared.reports import EDITABLE_FIELDS, ROW_FIELDS, get_report, save_draft
 from shared.validation import FOLLOW_UP_KEYS, ROW_KEYS
 
@@ -53,7 +53,10 @@ def _domain_error(exc: DomainError):
     extra = {}
     if isinstance(exc, Conflict) and exc.current is not None:
         extra["current_version"] = exc.current.version
-        extra["current"] = readmodels.report_dict(exc.current)
+        if isinstance(exc.current, Recommendation):
+            extra["current"] = answers.recommendation_dict(exc.current, exc.current.report.unit)
+        else:
+            extra["current"] = readmodels.report_dict(exc.current)
     return error(exc.http_status, exc.message, exc.code, exc.fields, **extra)
 
 
@@ -420,3 +423,56 @@ def reopen(unit_id: int):
 def _reason(body: dict) -> str | None:
     reason = body.get("reason")
     return reason if isinstance(reason, str) else None
+
+
+# ---- recommendations routed and answered (shared.answers) -----------------------------------------------
+
+
+def _visible_recommendation(rec_id: int):
+    rec = answers.get_visible_recommendation(db.session(), user(), rec_id)
+    if rec is None:
+        raise NotFound(_("Không tìm thấy kiến nghị."))
+    return rec
+
+
+@bp.get("/recommendations")
+def recommendations():
+    """The caller's recommendations: an addressee account those routed to its body, a router its subtree's."""
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    state = _str_arg("state")
+    filters = answers.ListFilters(campaign_id=_campaign().id, addressee_id=_int_arg("addressee"),
+                                  state=state if state in answers.ANSWER_STATE_LABELS else None)
+    page_number = _int_arg("page") or 1
+    rows, total = answers.recommendation_page(db.session(), user(), filters, page_number, 50)
+    return jsonify({"items": [answers.recommendation_dict(rec, unit) for rec, unit in rows], "total": total,
+                    "page": page_number})
+
+
+@bp.get("/recommendations/<int:rec_id>")
+def recommendation(rec_id: int):
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    rec = _visible_recommendation(rec_id)
+    session = db.session()
+    return jsonify(answers.recommendation_dict(rec, session.get(Unit, rec.unit_id), answers.history(session, rec)))
+
+
+@bp.post("/recommendations/<int:rec_id>/answer")
+def answer_recommendation(rec_id: int):
+    """Record the answer (the same rules as the portal's form: shared.answers.answer)."""
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    rec = _visible_recommendation(rec_id)
+    body = _json_body({"version", "status", "answer_text", "answered_on", "answer_number"})
+    wrong = {name: _("Phải là chuỗi ký tự.") for name in ("status", "answer_text", "answered_on", "answer_number")
+             if body.get(name) is not None and not isinstance(body[name], str)}
+    if wrong:
+        raise DomainError(_("Nội dung có trường không hợp lệ."), fields=wrong)
+    expected = _expected_version(body, required=False)
+    answers.answer(db.session(), user(), rec, status=body.get("status"), text=body.get("answer_text"),
+                   answered_on=body.get("answered_on"), number=body.get("answer_number"),
+                   expected_version=expected if expected is not None else None)
+    db.commit()
+    session = db.session()
+    return jsonify(answers.recommendation_dict(rec, session.get(Unit, rec.unit_id), answers.history(session, rec)))
