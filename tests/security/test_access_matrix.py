@@ -156,9 +156,9 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "recs.route_one": {"POST": ("vvvvffffl", "vvvnffffl")},
     "recs.answer": {"POST": ("vvvvfffvl", "vvvnfffnl")},
     "recs.addressee_new": {"POST": ("vvffffffl", None)},
-    "api.recommendations": {"GET": ("?????????", None)},
-    "api.recommendation": {"GET": ("?????????", "?????????")},
-    "api.answer_recommendation": {"POST": ("?????????", "?????????")},
+    "api.recommendations": {"GET": ("oooofffol", None)},
+    "api.recommendation": {"GET": ("oooofffol", "ooonfffnl")},
+    "api.answer_recommendation": {"POST": ("vvvvfffvl", "vvvnfffnl")},
     "recs.account_new": {"POST": ("vfffffffl", "vffnffffl")},
 }
 
