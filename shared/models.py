@@ -225,6 +225,7 @@ class User(Base):
     addressee_id: Mapped[int | None] = mapped_column(ForeignKey("addressees.id"), index=True)
 
     unit: Mapped[Unit] = relationship()
+    addressee: Mapped[Addressee | None] = relationship()
 
     @property
     def role_label(self) -> str:

@@ -418,3 +418,31 @@ def test_the_api_lists_and_answers_an_addressee_s_own_only(client, db, world):
     body = resp.get_json()
     assert (body["state"], body["answer_number"], [h["action"] for h in body["history"]]) == \
         ("answered", "9/UBND", ["route", "answer"])
+
+
+# ---- the demo province --------------------------------------------------------------------------------
+
+
+def test_the_demo_has_answered_overdue_and_waiting_recommendations(db, demo):
+    from sqlalchemy import func, text
+
+    from shared import clock
+    from shared.models import Campaign, Unit
+
+    office = db.scalar(select(User).where(User.username == "ubnd_rachgia"))
+    states = {}
+    for rec in db.scalars(select(Recommendation).where(Recommendation.addressee_id == office.addressee_id)):
+        states[answers.answer_state(rec)] = states.get(answers.answer_state(rec), 0) + 1
+    assert states.get("answered", 0) > 0 and states.get("overdue", 0) > 0 and states.get("waiting") == 3
+    # The dashboard's figures are the SQL's.
+    campaign = db.scalar(select(Campaign))
+    root = db.scalar(select(Unit).where(Unit.level == "province"))
+    day = clock.today()
+    counts = {c.addressee.id: c for c in answers.addressee_counts(db, campaign, root, day)}
+    mine = counts[office.addressee_id]
+    sql = db.execute(text(
+        "SELECT count(*), sum(CASE WHEN answered_on IS NOT NULL THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN due_date < :d AND answered_on IS NULL THEN 1 ELSE 0 END) "
+        "FROM recommendations WHERE addressee_id = :a"), {"a": office.addressee_id, "d": day}).one()
+    assert (mine.received, mine.answered, mine.overdue) == tuple(int(x) for x in sql)
+    assert db.scalar(select(func.count(RecommendationChange.id))) > 0
