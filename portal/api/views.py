@@ -441,9 +441,13 @@ def recommendations():
     if not answers.can_use(user()):
         return error(403, HTTP_MESSAGES[403])
     state = _str_arg("state")
-    filters = answers.ListFilters(campaign_id=_campaign().id, addressee_id=_int_arg("addressee"),
-                                  state=state if state in answers.ANSWER_STATE_LABELS else None)
-    page_number = _int_arg("page") or 1
+    if state is not None and state not in answers.ANSWER_STATE_LABELS:
+        raise InvalidQuery(_("Tham số không hợp lệ."), fields={"state": _("Không có giá trị này.")})
+    page_number = _int_arg("page")
+    if page_number is not None and not 1 <= page_number <= 100000:
+        raise InvalidQuery(_("Tham số không hợp lệ."), fields={"page": _("Từ %(low)s đến %(high)s.", low=1, high=100000)})
+    filters = answers.ListFilters(campaign_id=_campaign().id, addressee_id=_int_arg("addressee"), state=state)
+    page_number = page_number or 1
     rows, total = answers.recommendation_page(db.session(), user(), filters, page_number, 50)
     return jsonify({"items": [answers.recommendation_dict(rec, unit) for rec, unit in rows], "total": total,
                     "page": page_number})
