@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from portal.fields import DateField
@@ -19,7 +20,7 @@ class RouteForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     status = SelectField(lazy_gettext("Tình trạng giải quyết"),
-                         choices=[(k, REC_STATUS_LABELS[k]) for k in ANSWER_STATUSES])
+                         choices=[SelectChoice(k, REC_STATUS_LABELS[k]) for k in ANSWER_STATUSES])
     answer_text = TextAreaField(lazy_gettext("Nội dung trả lời"), validators=[Length(max=ANSWER_MAX)])
     answered_on = DateField(lazy_gettext("Ngày trả lời"))
     answer_number = StringField(lazy_gettext("Số văn bản trả lời"), validators=[Optional(), Length(max=NUMBER_MAX)])
@@ -28,7 +29,8 @@ class AnswerForm(FlaskForm):
 
 class AddresseeForm(FlaskForm):
     name = StringField(lazy_gettext("Tên cơ quan"), validators=[Length(max=NAME_MAX)])
-    kind = SelectField(lazy_gettext("Loại cơ quan"), choices=list(ADDRESSEE_KIND_LABELS.items()), validate_choice=False)
+    kind = SelectField(lazy_gettext("Loại cơ quan"), choices=[SelectChoice(k, v) for k, v in ADDRESSEE_KIND_LABELS.items()],
+                       validate_choice=False)
     unit_id = SelectField(lazy_gettext("Thuộc địa bàn"), validate_choice=False)
     active = BooleanField(lazy_gettext("Đang theo dõi"), default=True)
 

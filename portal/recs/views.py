@@ -9,6 +9,7 @@ import io
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal import db
 from portal.access import me, visible_unit_or_404
@@ -75,7 +76,7 @@ def _args(**changes) -> dict:
 def _route_form(user) -> RouteForm:
     form = RouteForm()
     bodies = db.session().scalars(answers.addressees_visible_to(user, active_only=True)).all()
-    form.addressee_id.choices = [("", _("— chọn cơ quan —"))] + [(str(b.id), b.name) for b in bodies]
+    form.addressee_id.choices = [SelectChoice("", _("— chọn cơ quan —"))] + [SelectChoice(str(b.id), b.name) for b in bodies]
     if request.method == "GET" and form.due_date.data is None:
         form.due_date.data = answers.due_date_default()
     return form
@@ -218,7 +219,7 @@ def _unit_choices(user) -> list[tuple[str, str]]:
         select(Unit.id, Unit.name)
         .where(in_subtree(user.unit.path), Unit.level != "grassroots", Unit.active.is_(True)).order_by(Unit.path)
     ).all()
-    return [(str(i), name) for i, name in units]
+    return [SelectChoice(str(i), name) for i, name in units]
 
 
 def _register_page(form=None, error=None, status=200):
