@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shared import audit, clock
+from shared import audit, clock, messages, notifications
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.models import Addressee, Campaign, Recommendation, RecommendationChange, Unit, User
 from shared.parsing import is_db_id, parse_date, parse_id, parse_version
 from shared.progress import day_end
 from shared.security import hash_password
-from shared.text import clean_text, sort_key
+from shared.text import clean_text, format_date, sort_key
 from shared.units import in_subtree, is_within
 from shared.vocabulary import (ADDRESSEE_KIND_LABELS, ANSWER_STATE_LABELS, REC_CHANGE_LABELS,  # noqa: F401
                                REC_STATUS_LABELS, TOPIC_LABELS)
@@ -315,6 +315,7 @@ def route(
                        current=recs[0])
     due = parse_due_date(due_date)
     now = clock.now()
+    routed = 0
     for rec in recs:
         if rec.addressee_id == body.id and rec.due_date == due:
             continue
@@ -329,6 +330,12 @@ def route(
                       details={"addressee": body.name, "addressee_id": body.id, "due_date": due.isoformat()})
         audit.record(session, user, "recommendation.route", "recommendation", rec.id, unit_id=rec.unit_id,
                      changes=audit.diff(before, after))
+        routed += 1
+    offices = session.scalars(select(User).where(User.addressee_id == body.id, User.active.is_(True))).all()
+    if routed and offices:  # the body's office hears of it (in its own language, and by mail when it has one)
+        notifications.notify(session, offices, messages.message(
+            N_("%(n)s kiến nghị mới được chuyển đến %(body)s, hạn trả lời %(date)s."), n=routed, body=body.name,
+            date=format_date(due)), "/recommendations?state=waiting")
     session.flush()
     return recs
 

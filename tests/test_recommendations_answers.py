@@ -67,6 +67,11 @@ def test_route_answer_and_history_in_the_domain(db, world):
     db.commit()
     assert (rec.addressee_id, rec.due_date, rec.routed_at.date()) == (w.ubnd_d1.id, dt.date(2023, 6, 30), TODAY)
     assert answers.answer_state(rec) == "waiting"
+    from shared.models import Notification
+
+    note = db.scalar(select(Notification).where(Notification.user_id == w.office1.id))
+    assert note.text == "1 kiến nghị mới được chuyển đến Ủy ban nhân dân thành phố Rạch Giá, hạn trả lời 30/06/2023."
+    assert db.scalar(select(Notification).where(Notification.user_id == w.office2.id)) is None
     assert answers.answer_state(rec, dt.date(2023, 7, 1)) == "overdue"
 
     answers.answer(db, w.office1, rec, status="resolved", text="Đã bố trí quỹ đất tại phường Rạch Sỏi.",
