@@ -465,10 +465,10 @@ def recommendation(rec_id: int):
 @bp.post("/recommendations/<int:rec_id>/answer")
 def answer_recommendation(rec_id: int):
     """Record the answer (the same rules as the portal's form: shared.answers.answer)."""
+    body = _json_body({"version", "status", "answer_text", "answered_on", "answer_number"})  # a bad body: 400 first
     if not answers.can_use(user()):
         return error(403, HTTP_MESSAGES[403])
     rec = _visible_recommendation(rec_id)
-    body = _json_body({"version", "status", "answer_text", "answered_on", "answer_number"})
     wrong = {name: _("Phải là chuỗi ký tự.") for name in ("status", "answer_text", "answered_on", "answer_number")
              if body.get(name) is not None and not isinstance(body[name], str)}
     if wrong:
