@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "portal.notifications.views",
     "portal.calendar.views",
     "portal.onbehalf.views",
+    "portal.recs.views",
     "portal.admin",
     "portal.admin.account",
 )

@@ -16,6 +16,9 @@ from shared.models import Unit, User
 
 # Everything else needs a logged-in user.
 # The calendar feed is read by phone calendars, which cannot log in: its secret address is the key.
+# An addressee account (a People's Committee office...) reads and answers only its own recommendations: its
+# session reaches these blueprints and nothing else (each view of `recs` scopes it further).
+ADDRESSEE_BLUEPRINTS = {"recs", "auth", "account", "i18n", "notifications", "assets"}
 PUBLIC_ENDPOINTS = {"auth.login", "i18n.switch", "static", "assets.htmx", "assets.favicon", "calendar.feed",
                     "health.healthz", "health.readyz"}
 
@@ -57,6 +60,10 @@ def init_app(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if current_user.role == "addressee" and request.blueprint not in ADDRESSEE_BLUEPRINTS:
+            if request.endpoint == "home.index":
+                return redirect(url_for("recs.index"))
+            abort(403)
         return None
 
 

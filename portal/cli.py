@@ -119,6 +119,8 @@ DEMO_ACCOUNTS = [
     ("quansat", N_("theo dõi - Thành ủy Rạch Giá")),
     ("thanhuy_rachgia", N_("cấp ủy - Thành ủy Rạch Giá (15 huyện ủy, thành ủy: thanhuy_*, huyenuy_*)")),
     ("dangdoan", N_("cấp ủy - Đảng đoàn LĐLĐ tỉnh")),
+    ("ubnd_tinh", N_("cơ quan trả lời kiến nghị - Văn phòng UBND tỉnh")),
+    ("ubnd_rachgia", N_("cơ quan trả lời kiến nghị - Văn phòng UBND thành phố Rạch Giá")),
 ]
 
 

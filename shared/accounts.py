@@ -36,7 +36,16 @@ ROLE_LEVELS = {
     "reporter": ("grassroots",),
     "observer": ("province", "district", "grassroots"),
     "party_committee": ("province", "district"),  # the federation's party delegation; district/city committees
+    "addressee": ("province", "district"),  # the unit its body sits at (shared.answers)
 }
+
+
+def _refuse_addressee_role(role: str) -> None:
+    """An addressee account belongs to a body of the register: it is made there (shared.answers), never as a
+    bare role, which would leave it answering for no one."""
+    if role == "addressee":
+        message = _("Tài khoản của cơ quan nhận kiến nghị được tạo tại trang của cơ quan đó (Kiến nghị › Cơ quan nhận kiến nghị).")
+        raise DomainError(message, fields={"role": message})
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I look-alikes
 
 
@@ -70,6 +79,7 @@ def create_account(
     by the server's operator), with the password the operator typed. The same rules as the portal's
     `create_user`: the role must fit the unit's level, the unit must be active, the username free and
     well-formed, the password strong; only the actor's scope does not apply (there is no actor)."""
+    _refuse_addressee_role(role)
     unit = session.scalar(select(Unit).where(Unit.code == (nfc(unit_code) or "").upper()))
     if unit is None:
         raise DomainError(_("Không có đơn vị mã “%(code)s”.", code=unit_code), fields={"unit": _("Không có đơn vị này.")})
@@ -180,6 +190,7 @@ def create_user(
     email: str | None = None, ip: str | None = None,
 ) -> tuple[User, str]:
     """A new account with a one-time password (returned once, never stored in clear)."""
+    _refuse_addressee_role(role)
     _check_role_and_unit(actor, role, unit)
     username = _new_username(session, username)
     full_name, email = _profile(full_name, email)
@@ -198,6 +209,8 @@ def update_user(
     email: str | None = None, ip: str | None = None,
 ) -> dict:
     require_can_manage(actor, user)
+    if role != user.role:
+        _refuse_addressee_role(role)
     _check_role_and_unit(actor, role, unit)
     if user.id == actor.id and (role != user.role or unit.id != user.unit_id):
         raise DomainError(_("Bạn không thể tự đổi vai trò hay đơn vị của chính mình."))
@@ -205,6 +218,8 @@ def update_user(
     user.full_name, user.email = _profile(full_name, email)
     scope_changed = role != user.role or unit.id != user.unit_id
     user.role, user.unit_id, user.unit = role, unit.id, unit
+    if role != "addressee":
+        user.addressee_id = None
     if scope_changed:  # what the old sessions could see is no longer theirs
         end_sessions(session, user)
     changes = audit.diff(before, _state(user))

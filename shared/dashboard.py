@@ -562,6 +562,10 @@ def update_recommendation(
     if errors:
         raise DomainError(_("Chưa cập nhật được kiến nghị; hãy xem các lỗi bên dưới."), fields=errors)
     before = {"status": rec.status, "resolution_note": rec.resolution_note}
+    from shared.answers import record_change  # the recommendation's own history, shown on its page
+
+    record_change(session, rec, user, "update", from_status=rec.status, to_status=status,
+                  details={"resolution_note": note} if note != rec.resolution_note else None)
     rec.status = status
     rec.resolution_note = note
     rec.updated_at = clock.now()

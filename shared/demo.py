@@ -357,6 +357,104 @@ def _accounts_and_entry_on_behalf(session: Session, rng: random.Random, district
         session.execute(versions.update().where(versions.c.report_id == report_id).values(user_id=author))
 
 
+# Addressee accounts (People's Committee offices that answer the recommendations routed to them).
+ADDRESSEE_ACCOUNTS = (("ubnd_tinh", "province"), ("ubnd_rachgia", "RG"))
+# The free-text "addressed to" of a recommendation -> the body of the register it is routed to.
+ROUTES = {"UBND tỉnh": "province", "UBND huyện": "district", "LĐLĐ tỉnh": "union", "Chủ doanh nghiệp": "department"}
+
+
+def _addressees_and_answers(session: Session, rng: random.Random, campaign: Campaign, province: Unit,
+                            districts: list[Unit], password_hash: str, coordinator: User, today: dt.date) -> list[User]:
+    """The register of addressee bodies, two addressee accounts, and the recommendations routed by Ban Dân vận
+    a few days after their report was sent, due 30 days later; about 60 % answered (some late), the others
+    overdue or, for the last few in Rạch Giá, still within their due date. Runs last, from its own random
+    sequence: the campaign's history and every earlier figure stay as they were."""
+    from shared.models import Addressee, AuditLog, RecommendationChange
+
+    def body(name: str, kind: str, unit: Unit) -> Addressee:
+        b = Addressee(name=name, kind=kind, unit_id=unit.id, active=True, created_at=dt.datetime(2023, 1, 5, 8, 0))
+        session.add(b)
+        return b
+
+    bodies = {
+        "province": body("Ủy ban nhân dân tỉnh Kiên Giang", "province_committee", province),
+        "department": body("Sở Lao động - Thương binh và Xã hội tỉnh Kiên Giang", "department", province),
+        "union": body("Liên đoàn Lao động tỉnh Kiên Giang", "union", province),
+    }
+    body("Sở Xây dựng tỉnh Kiên Giang", "department", province)
+    district_bodies = {}
+    for d in districts:
+        if d.code in PARTY_DISTRICTS:
+            district_bodies[d.id] = body(d.name.replace("Liên đoàn Lao động", "Ủy ban nhân dân"), "district_committee", d)
+    rach_gia = districts[0]
+    body("Công ty Cổ phần Thủy sản Rạch Giá", "employer", rach_gia)
+    session.flush()
+    users = [
+        User(username="ubnd_tinh", full_name="Văn phòng UBND tỉnh Kiên Giang", password_hash=password_hash,
+             role="addressee", unit_id=province.id, addressee_id=bodies["province"].id),
+        User(username="ubnd_rachgia", full_name="Văn phòng UBND thành phố Rạch Giá", password_hash=password_hash,
+             role="addressee", unit_id=rach_gia.id, addressee_id=district_bodies[rach_gia.id].id),
+    ]
+    session.add_all(users)
+    session.flush()
+
+    recs = Recommendation.__table__
+    rows = session.execute(
+        select(recs.c.id, recs.c.unit_id, recs.c.addressed_to, recs.c.status, CongressReport.submitted_at, Unit.parent_id)
+        .join(CongressReport, CongressReport.id == recs.c.report_id).join(Unit, Unit.id == recs.c.unit_id)
+        .where(CongressReport.submitted_at.is_not(None)).order_by(recs.c.id)
+    ).all()
+    parent_of = {d.id: d for d in districts}
+    recent = [r for r in rows if r.parent_id == rach_gia.id and r.addressed_to == "UBND huyện"][-3:]
+    recent_ids = {r.id for r in recent}
+    for r in rows:
+        if rng.random() < 0.15:  # not routed yet
+            continue
+        where = ROUTES.get(r.addressed_to, "province")
+        if where == "district":
+            target = district_bodies.get(r.parent_id) or bodies["province"]  # the sector unions: the province
+        else:
+            target = bodies[where]
+        if r.id in recent_ids:
+            routed = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(9, 0))
+        else:
+            routed = r.submitted_at + dt.timedelta(days=rng.randint(3, 10), hours=1)
+        if routed.date() > today:
+            continue
+        due = routed.date() + dt.timedelta(days=30)
+        values = dict(addressee_id=target.id, due_date=due, routed_at=routed, updated_at=routed)
+        session.add(RecommendationChange(recommendation_id=r.id, changed_at=routed, user_id=coordinator.id, action="route",
+                                         from_status=r.status, to_status=r.status,
+                                         details={"addressee": target.name, "addressee_id": target.id,
+                                                  "due_date": due.isoformat()}))
+        session.add(AuditLog(at=routed, user_id=coordinator.id, unit_id=r.unit_id, action="recommendation.route",
+                             object_type="recommendation", object_id=r.id,
+                             changes={"addressee": [None, target.name], "due_date": [None, due.isoformat()]}))
+        answered = routed.date() + dt.timedelta(days=rng.randint(7, 45))
+        if r.id not in recent_ids and rng.random() < 0.6 and answered <= today:
+            status = r.status if r.status != "open" else rng.choice(["in_progress", "resolved"])
+            number = f"{rng.randint(100, 2999)}/UBND-VP"
+            text_ = ("Đã giao các sở, ngành liên quan nghiên cứu, giải quyết theo thẩm quyền; kết quả sẽ thông báo "
+                     "đến công đoàn." if status == "in_progress" else "Đã xem xét và giải quyết theo đề nghị.")
+            account = next((u for u in users if u.addressee_id == target.id), None)
+            at = dt.datetime.combine(answered, dt.time(14, 0))
+            values.update(status=status, answer_text=text_, answered_on=answered, answer_number=number,
+                          answered_by_id=(account or coordinator).id, updated_at=at)
+            session.add(RecommendationChange(recommendation_id=r.id, changed_at=at, user_id=(account or coordinator).id,
+                                             action="answer", from_status=r.status, to_status=status,
+                                             details={"answered_on": answered.isoformat(), "answer_number": number,
+                                                      "addressee": target.name}))
+            changes = {"answer_text": [None, text_], "answered_on": [None, answered.isoformat()],
+                       "answer_number": [None, number]}
+            if status != r.status:
+                changes["status"] = [r.status, status]
+            session.add(AuditLog(at=at, user_id=(account or coordinator).id, unit_id=r.unit_id,
+                                 action="recommendation.answer", object_type="recommendation", object_id=r.id,
+                                 changes=changes))
+        session.execute(recs.update().where(recs.c.id == r.id).values(**values))
+    return users
+
+
 def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) -> DemoResult:
     """Create the demo province (in an empty database). History stops at `today`."""
     if session.scalar(select(func.count(Unit.id))):
@@ -516,6 +614,8 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
     users += party_users
     _party_history(session, random.Random(seed + 11), campaign, province, districts, users, today)
     _accounts_and_entry_on_behalf(session, random.Random(seed + 23), rach_gia, users[3], coso_unit)
+    users += _addressees_and_answers(session, random.Random(seed + 31), campaign, province, districts, password_hash,
+                                     users[1], today)
     session.flush()
     # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
     # tables (nested loops) and a replay takes seconds instead of milliseconds.

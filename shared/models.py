@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from shared import clock, messages
 from shared.text import fold, sort_key
 from shared.vocabulary import (  # noqa: F401 (the label tables, re-exported: many modules read them from here)
+    ADDRESSEE_KIND_LABELS,
     AGENCY_KIND_LABELS,
     DOCUMENT_KIND_LABELS,
     EXEMPLARY_KIND_LABELS,
@@ -201,7 +202,7 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('admin','coordinator','federation','district','reporter','observer','party_committee')",
+            "role IN ('admin','coordinator','federation','district','reporter','observer','party_committee','addressee')",
             name="role",
         ),
     )
@@ -220,8 +221,11 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Role `addressee` only: the body (a People's Committee office...) whose recommendations it answers.
+    addressee_id: Mapped[int | None] = mapped_column(ForeignKey("addressees.id"), index=True)
 
     unit: Mapped[Unit] = relationship()
+    addressee: Mapped[Addressee | None] = relationship()
 
     @property
     def role_label(self) -> str:
@@ -352,6 +356,7 @@ class Recommendation(Base):
         ),
         CheckConstraint("status IN ('open','in_progress','resolved')", name="status"),
         Index("ix_recommendations_campaign_topic", "campaign_id", "topic", "status"),
+        Index("ix_recommendations_addressee", "addressee_id", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -367,10 +372,65 @@ class Recommendation(Base):
     # When the follow-up side last recorded its status: set by shared.dashboard.update_recommendation, never
     # by the unit's own saves (which may correct the text of a row being followed up).
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # Routing and answer (shared.answers): the body that must answer, by when, and what it answered.
+    addressee_id: Mapped[int | None] = mapped_column(ForeignKey("addressees.id"))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    routed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer_number: Mapped[str | None] = mapped_column(String(60))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __mapper_args__ = {"version_id_col": version}
 
     report: Mapped[CongressReport] = relationship(back_populates="recommendations")
+    addressee: Mapped[Addressee | None] = relationship()
+
+
+class Addressee(Base):
+    """A body recommendations are addressed to (a People's Committee, a department, an employer, the union).
+    It sits at a unit of the tree (the province, or a district-level unit): who may route to it and see it."""
+
+    __tablename__ = "addressees"
+    __table_args__ = (
+        CheckConstraint("kind IN ('province_committee','district_committee','department','employer','union')",
+                        name="kind"),
+        UniqueConstraint("unit_id", "name", name="uq_addressees_unit_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return str(ADDRESSEE_KIND_LABELS[self.kind])
+
+
+class RecommendationChange(Base):
+    """One step of a recommendation's follow-up (routed, answered, status recorded), shown on its page."""
+
+    __tablename__ = "recommendation_changes"
+    __table_args__ = (
+        CheckConstraint("action IN ('route','answer','update')", name="action"),
+        Index("ix_recommendation_changes_rec", "recommendation_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    user: Mapped[User | None] = relationship()
 
 
 class Attachment(Base):

@@ -29,6 +29,15 @@ ROLE_LABELS = {
     "reporter": lazy_gettext("Công đoàn cơ sở"),
     "observer": lazy_gettext("Theo dõi"),
     "party_committee": lazy_gettext("Cấp ủy (huyện ủy, thành ủy, Đảng đoàn)"),
+    "addressee": lazy_gettext("Cơ quan trả lời kiến nghị"),
+}
+# The bodies recommendations are addressed to (shared.answers).
+ADDRESSEE_KIND_LABELS = {
+    "province_committee": lazy_gettext("UBND tỉnh"),
+    "district_committee": lazy_gettext("UBND cấp huyện"),
+    "department": lazy_gettext("Sở, ban, ngành"),
+    "employer": lazy_gettext("Người sử dụng lao động"),
+    "union": lazy_gettext("Tổ chức công đoàn"),
 }
 
 # ---- congress reports ---------------------------------------------------------------------------
@@ -118,6 +127,19 @@ REC_STATUS_LABELS = {
     "in_progress": lazy_gettext("Đang giải quyết"),
     "resolved": lazy_gettext("Đã giải quyết"),
 }
+# A step of a recommendation's follow-up, as its history lists it (shared.answers).
+REC_CHANGE_LABELS = {
+    "route": lazy_gettext("Chuyển đến cơ quan trả lời"),
+    "answer": lazy_gettext("Trả lời"),
+    "update": lazy_gettext("Cập nhật tình trạng"),
+}
+# Where a routed recommendation stands with its addressee, as of a day.
+ANSWER_STATE_LABELS = {
+    "unrouted": lazy_gettext("Chưa chuyển"),
+    "waiting": lazy_gettext("Chờ trả lời"),
+    "overdue": lazy_gettext("Quá hạn trả lời"),
+    "answered": lazy_gettext("Đã trả lời"),
+}
 
 # ---- party bodies: level reports, steering committees, guidance, emulation ---------------------
 
@@ -197,6 +219,10 @@ ACTION_LABELS = {
     "attachment.add": lazy_gettext("Thêm tài liệu"),
     "attachment.delete": lazy_gettext("Xóa tài liệu"),
     "recommendation.update": lazy_gettext("Cập nhật kết quả giải quyết kiến nghị"),
+    "recommendation.route": lazy_gettext("Chuyển kiến nghị đến cơ quan trả lời"),
+    "recommendation.answer": lazy_gettext("Ghi nhận trả lời kiến nghị"),
+    "addressee.create": lazy_gettext("Thêm cơ quan nhận kiến nghị"),
+    "addressee.update": lazy_gettext("Sửa cơ quan nhận kiến nghị"),
     "calendar.feed_new": lazy_gettext("Tạo địa chỉ lịch đại hội"),
     "calendar.feed_revoke": lazy_gettext("Thu hồi địa chỉ lịch đại hội"),
     "create": lazy_gettext("Tạo mới"),
@@ -212,6 +238,7 @@ ACTION_LABELS = {
 OBJECT_LABELS = {
     "congress_report": lazy_gettext("Báo cáo đại hội"),
     "recommendation": lazy_gettext("Kiến nghị"),
+    "addressee": lazy_gettext("Cơ quan nhận kiến nghị"),
     "unit": lazy_gettext("Đơn vị"),
     "user": lazy_gettext("Tài khoản"),
     "campaign": lazy_gettext("Đợt đại hội"),
@@ -274,6 +301,13 @@ AUDIT_FIELD_LABELS = {
     "title": lazy_gettext("Tiêu đề"),
     "scan": lazy_gettext("Bản quét có chữ ký"),
     "reminded": lazy_gettext("Số người được nhắc"),
+    # Recommendations routed and answered
+    "addressee": lazy_gettext("Cơ quan trả lời"),
+    "kind": lazy_gettext("Loại cơ quan"),
+    "due_date": lazy_gettext("Hạn trả lời"),
+    "answer_text": lazy_gettext("Nội dung trả lời"),
+    "answered_on": lazy_gettext("Ngày trả lời"),
+    "answer_number": lazy_gettext("Số văn bản trả lời"),
     # Entry on behalf of a unit, and the results import
     "entered_by": lazy_gettext("Nhập thay bởi"),
     "takeover_reason": lazy_gettext("Lý do nhập thay"),

@@ -45,11 +45,10 @@ PERSONNEL_SQL = text(
 
 RECS_SQL = text(
     """
-    SELECT rc.status, COUNT(*) FROM recommendations rc JOIN units u ON u.id = rc.unit_id
+    SELECT rc.id, rc.status FROM recommendations rc JOIN units u ON u.id = rc.unit_id
     WHERE u.path LIKE :prefix
       AND EXISTS (SELECT 1 FROM report_status_changes s WHERE s.report_id = rc.report_id
                   AND s.to_status = 'submitted' AND s.changed_at < :day_end)
-    GROUP BY rc.status
     """
 ).bindparams(bindparam("day_end", type_=DateTime))
 
@@ -66,10 +65,21 @@ def sql_personnel(db, prefix: str, as_of: dt.date, level: str = "grassroots") ->
 
 
 def sql_recs(db, prefix: str, as_of: dt.date) -> dict:
-    """Recommendations whose report had been submitted by `as_of` (the demo records no follow-up in the
-    audit trail, so their status is today's)."""
+    """Recommendations whose report had been submitted by `as_of`, with the follow-up status they had on that
+    day: where the audit trail shows a status change after the day (the demo's answers), the status before the
+    first such change, else today's."""
+    from collections import Counter
+
+    from shared.models import AuditLog
+
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    return {status: n for status, n in db.execute(RECS_SQL, dict(prefix=prefix + "%", day_end=end))}
+    status = dict(db.execute(RECS_SQL, dict(prefix=prefix + "%", day_end=end)).all())
+    then: dict[int, str] = {}
+    for rec_id, changes in db.execute(select(AuditLog.object_id, AuditLog.changes).where(
+            AuditLog.object_type == "recommendation", AuditLog.at >= end).order_by(AuditLog.at, AuditLog.id)):
+        if rec_id in status and rec_id not in then and isinstance(changes, dict) and "status" in changes:
+            then[rec_id] = changes["status"][0]
+    return dict(Counter(then.get(rec_id, now) for rec_id, now in status.items()))
 
 
 def vn(n: int) -> str:

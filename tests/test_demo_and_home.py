@@ -21,11 +21,14 @@ def test_demo_province_has_the_expected_shape(db, demo):
     assert 1400 <= demo.grassroots <= 1500
     assert 65_000 <= demo.members <= 85_000
     names = {u.username: u.role for u in db.query(User)
-             if u.role != "party_committee" and not u.username.startswith(REPORTER_PREFIX)}
+             if u.role not in ("party_committee", "addressee") and not u.username.startswith(REPORTER_PREFIX)}
     assert names == {"admin": "admin", "dieuphoi": "coordinator", "liendoan": "federation",
                      "rachgia": "district", "coso": "reporter", "quansat": "observer"}
     party = {u.username for u in db.query(User) if u.role == "party_committee"}
     assert len(party) == 16 and {"thanhuy_rachgia", "huyenuy_giongrieng", "dangdoan"} <= party
+    offices = {u.username: u.addressee.name for u in db.query(User) if u.role == "addressee"}
+    assert offices == {"ubnd_tinh": "Ủy ban nhân dân tỉnh Kiên Giang",
+                       "ubnd_rachgia": "Ủy ban nhân dân thành phố Rạch Giá"}
 
 
 def test_demo_history_is_realistic(db, demo):

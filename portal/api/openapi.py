@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import cache
 
 from shared import validation
+from shared.answers import ANSWER_MAX, ANSWER_STATE_LABELS, ANSWER_STATUSES, NUMBER_MAX
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
 from shared.progress import COUNT_FIELDS
 from shared.readmodels import CHILD_SORTS, LEVEL_REPORT_COUNTS
@@ -95,6 +96,7 @@ AS_OF = _q("as_of", DATE, "Số liệu tính đến ngày (YYYY-MM-DD, từ 1900
 LIMIT = _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Số dòng mỗi trang")
 CURSOR = _q("cursor", {"type": "string", "pattern": NO_NUL}, "Con trỏ trang sau (next_cursor)")
 UNIT_ID = {"name": "unit_id", "in": "path", "required": True, "schema": ID}
+REC_ID = {"name": "rec_id", "in": "path", "required": True, "schema": ID}
 AUTH_ERRORS = {"400": _err("Tham số không hợp lệ"), "401": _err("Thiếu hoặc sai mã truy cập")}
 READ_ERRORS = {**AUTH_ERRORS, "404": _err("Không tìm thấy (hoặc ngoài phạm vi)")}
 WRITE_ERRORS = {
@@ -215,6 +217,26 @@ def spec() -> dict:
                     }},
                 },
                 "Counts": counts,
+                "Recommendation": {
+                    "type": "object",
+                    "required": ["id", "campaign_id", "version", "unit", "topic", "text", "state", "status"],
+                    "properties": {
+                        "id": {"type": "integer"}, "campaign_id": {"type": "integer"}, "version": {"type": "integer"},
+                        "unit": {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"},
+                                                                  "name": {"type": "string"}}},
+                        "topic": {"type": "string"}, "topic_label": {"type": "string"}, "text": {"type": "string"},
+                        "addressed_to": _nullable({"type": "string"}),
+                        "addressee": _nullable({"type": "object", "properties": {
+                            "id": {"type": "integer"}, "name": {"type": "string"}, "kind": {"type": "string"}}}),
+                        "due_date": _nullable({"type": "string", "format": "date"}),
+                        "state": {"type": "string", "enum": list(ANSWER_STATE_LABELS)}, "state_label": {"type": "string"},
+                        "status": {"type": "string"}, "status_label": {"type": "string"},
+                        "answer_text": _nullable({"type": "string"}),
+                        "answered_on": _nullable({"type": "string", "format": "date"}),
+                        "answer_number": _nullable({"type": "string"}),
+                        "history": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
                 "Unit": unit,
                 "Report": report,
                 "Campaign": {
@@ -366,6 +388,42 @@ def spec() -> dict:
                     CURSOR,
                 ],
                 "responses": {"200": _json(page(_ref("Unit"))), **READ_ERRORS},
+            }},
+            "/recommendations": {"get": {
+                "summary": "Kiến nghị của người gọi: cơ quan trả lời thấy kiến nghị đã chuyển đến mình, bên chuyển "
+                           "kiến nghị thấy kiến nghị trong phạm vi của mình",
+                "parameters": [
+                    CAMPAIGN,
+                    _q("state", {"type": "string", "enum": list(ANSWER_STATE_LABELS)}, "Tình hình trả lời"),
+                    _q("addressee", ID, "Cơ quan trả lời"),
+                    _q("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Trang (50 dòng)"),
+                ],
+                "responses": {"200": _json({
+                    "type": "object", "required": ["items", "total", "page"],
+                    "properties": {"items": {"type": "array", "items": _ref("Recommendation")},
+                                   "total": {"type": "integer"}, "page": {"type": "integer"}},
+                }), **READ_ERRORS, "403": _err("Không có quyền")},
+            }},
+            "/recommendations/{rec_id}": {"get": {
+                "summary": "Một kiến nghị, với lịch sử xử lý",
+                "parameters": [REC_ID],
+                "responses": {"200": _json(_ref("Recommendation")), **READ_ERRORS, "403": _err("Không có quyền")},
+            }},
+            "/recommendations/{rec_id}/answer": {"post": {
+                "summary": "Ghi nhận trả lời kiến nghị (cơ quan trả lời, hoặc bên chuyển kiến nghị ghi thay)",
+                "parameters": [REC_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["status", "answer_text", "answered_on"],
+                    "properties": {
+                        "version": {"type": "integer"},
+                        "status": {"type": "string", "enum": list(ANSWER_STATUSES)},
+                        "answer_text": {"type": "string", "minLength": 1, "maxLength": ANSWER_MAX, "pattern": NO_NUL},
+                        "answered_on": DATE,
+                        "answer_number": _nullable({"type": "string", "maxLength": NUMBER_MAX, "pattern": NO_NUL}),
+                    },
+                }}}},
+                "responses": {"200": _json(_ref("Recommendation")), **WRITE_ERRORS},
             }},
             "/units/{unit_id}": {"get": {
                 "summary": "Một đơn vị",

@@ -13,11 +13,11 @@ from portal.api.openapi import spec
 from portal.extensions import csrf
 from portal.i18n import refresh_language
 from portal.security import InvalidInput, record_failed_credentials
-from shared import parsing, readmodels, tokens, workflow
+from shared import answers, parsing, readmodels, tokens, workflow
 from shared.readmodels import InvalidQuery
 from shared.errors import Conflict, DomainError, NotFound
 from shared.i18n import _, lazy_gettext
-from shared.models import User
+from shared.models import Recommendation, Unit, User
 from shared.reports import EDITABLE_FIELDS, ROW_FIELDS, get_report, save_draft
 from shared.validation import FOLLOW_UP_KEYS, ROW_KEYS
 
@@ -53,7 +53,10 @@ def _domain_error(exc: DomainError):
     extra = {}
     if isinstance(exc, Conflict) and exc.current is not None:
         extra["current_version"] = exc.current.version
-        extra["current"] = readmodels.report_dict(exc.current)
+        if isinstance(exc.current, Recommendation):
+            extra["current"] = answers.recommendation_dict(exc.current, exc.current.report.unit)
+        else:
+            extra["current"] = readmodels.report_dict(exc.current)
     return error(exc.http_status, exc.message, exc.code, exc.fields, **extra)
 
 
@@ -89,6 +92,11 @@ def _unrouted_api_path():
     return resp
 
 
+# What an addressee account's token reaches (shared.answers scopes the recommendations themselves).
+ADDRESSEE_ENDPOINTS = {"api.whoami", "api.campaigns", "api.list_tokens", "api.revoke_token", "api.create_token",
+                       "api.recommendations", "api.recommendation", "api.answer_recommendation"}
+
+
 @bp.before_request
 def _authenticate():
     if request.endpoint in PUBLIC:
@@ -98,6 +106,8 @@ def _authenticate():
     if found is None:
         return error(401, HTTP_MESSAGES[401])
     g.api_user, g.api_token = found
+    if g.api_user.role == "addressee" and request.endpoint not in ADDRESSEE_ENDPOINTS:
+        return error(403, HTTP_MESSAGES[403])  # an addressee's office reads and answers its recommendations only
     refresh_language()  # errors from here on speak the token's user's language
     if db.session().dirty:  # last_used_at, written at most every few minutes
         db.commit()
@@ -413,3 +423,60 @@ def reopen(unit_id: int):
 def _reason(body: dict) -> str | None:
     reason = body.get("reason")
     return reason if isinstance(reason, str) else None
+
+
+# ---- recommendations routed and answered (shared.answers) -----------------------------------------------
+
+
+def _visible_recommendation(rec_id: int):
+    rec = answers.get_visible_recommendation(db.session(), user(), rec_id)
+    if rec is None:
+        raise NotFound(_("Không tìm thấy kiến nghị."))
+    return rec
+
+
+@bp.get("/recommendations")
+def recommendations():
+    """The caller's recommendations: an addressee account those routed to its body, a router its subtree's."""
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    state = _str_arg("state")
+    if state is not None and state not in answers.ANSWER_STATE_LABELS:
+        raise InvalidQuery(_("Tham số không hợp lệ."), fields={"state": _("Không có giá trị này.")})
+    page_number = _int_arg("page")
+    if page_number is not None and not 1 <= page_number <= 100000:
+        raise InvalidQuery(_("Tham số không hợp lệ."), fields={"page": _("Từ %(low)s đến %(high)s.", low=1, high=100000)})
+    filters = answers.ListFilters(campaign_id=_campaign().id, addressee_id=_int_arg("addressee"), state=state)
+    page_number = page_number or 1
+    rows, total = answers.recommendation_page(db.session(), user(), filters, page_number, 50)
+    return jsonify({"items": [answers.recommendation_dict(rec, unit) for rec, unit in rows], "total": total,
+                    "page": page_number})
+
+
+@bp.get("/recommendations/<int:rec_id>")
+def recommendation(rec_id: int):
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    rec = _visible_recommendation(rec_id)
+    session = db.session()
+    return jsonify(answers.recommendation_dict(rec, session.get(Unit, rec.unit_id), answers.history(session, rec)))
+
+
+@bp.post("/recommendations/<int:rec_id>/answer")
+def answer_recommendation(rec_id: int):
+    """Record the answer (the same rules as the portal's form: shared.answers.answer)."""
+    body = _json_body({"version", "status", "answer_text", "answered_on", "answer_number"})  # a bad body: 400 first
+    if not answers.can_use(user()):
+        return error(403, HTTP_MESSAGES[403])
+    rec = _visible_recommendation(rec_id)
+    wrong = {name: _("Phải là chuỗi ký tự.") for name in ("status", "answer_text", "answered_on", "answer_number")
+             if body.get(name) is not None and not isinstance(body[name], str)}
+    if wrong:
+        raise DomainError(_("Nội dung có trường không hợp lệ."), fields=wrong)
+    expected = _expected_version(body, required=False)
+    answers.answer(db.session(), user(), rec, status=body.get("status"), text=body.get("answer_text"),
+                   answered_on=body.get("answered_on"), number=body.get("answer_number"),
+                   expected_version=expected if expected is not None else None)
+    db.commit()
+    session = db.session()
+    return jsonify(answers.recommendation_dict(rec, session.get(Unit, rec.unit_id), answers.history(session, rec)))

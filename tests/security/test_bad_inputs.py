@@ -114,7 +114,7 @@ def test_a_bad_json_body_is_a_400_on_every_json_route(w, case):
     routes = list(_json_routes(w.app))
     assert {r.endpoint for r, _m in routes} >= {"api.create_token", "api.save_report", "api.submit"}
     for rule, method in routes:
-        url = rule.rule.replace("<int:unit_id>", str(w.g11.id))
+        url = rule.rule.replace("<int:unit_id>", str(w.g11.id)).replace("<int:rec_id>", str(w.rec_in.id))
         for role in (None, "reporter", "district"):  # the token request without a login, the others with one
             headers = w.bearer(role) if role else {}
             if role is None and rule.endpoint != "api.create_token":

@@ -11,13 +11,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from shared import attachments, documents, emulation, level_reports, notifications, steering, stored_files, tokens, workflow
-from shared.models import AGENCY_KIND_LABELS, Officer, PartyBody, Recommendation
+from shared.models import AGENCY_KIND_LABELS, Addressee, Officer, PartyBody, Recommendation
 from shared.reports import get_or_create_report, record_version
 from tests.review.conftest import complete_values
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 AGENCY = next(iter(AGENCY_KIND_LABELS))
-ROLES = ("admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee", "anonymous")
+ROLES = ("admin", "coordinator", "federation", "district", "reporter", "observer", "party_committee", "addressee",
+         "anonymous")
 
 
 def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
@@ -35,6 +36,12 @@ def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
         "observer": u("observer", t.d1, username="m_obs1"),
         "party_committee": u("party_committee", t.d1, username="m_pc1"),
     }
+    # Recommendations' addressee bodies: D1's People's Committee (its office has the `addressee` account) and D2's.
+    w.addr_in = Addressee(name="Ủy ban nhân dân thành phố Rạch Giá", kind="district_committee", unit_id=t.d1.id)
+    w.addr_out = Addressee(name="Ủy ban nhân dân huyện Giồng Riềng", kind="district_committee", unit_id=t.d2.id)
+    db.add_all([w.addr_in, w.addr_out])
+    db.flush()
+    w.users["addressee"] = u("addressee", t.d1, username="m_ubnd1", addressee_id=w.addr_in.id)
     w.dist2 = u("district", t.d2, username="m_dist2")
     w.rep21 = u("reporter", t.g21, username="m_rep21")
     w.pc2 = u("party_committee", t.d2, username="m_pc2")
@@ -55,7 +62,9 @@ def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
         record_version(db, report, reporter)
         att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes")
         workflow.submit(db, report, reporter)
-        rec = Recommendation(report_id=report.id, campaign_id=c.id, unit_id=unit.id, topic="income", text="Tăng lương tối thiểu")
+        body = w.addr_in if unit.id == t.g11.id else w.addr_out
+        rec = Recommendation(report_id=report.id, campaign_id=c.id, unit_id=unit.id, topic="income", text="Tăng lương tối thiểu",
+                             addressee_id=body.id, due_date=dt.date(2023, 5, 15), routed_at=dt.datetime(2023, 4, 1, 9))
         db.add(rec)
         db.flush()
         return report, att, rec
