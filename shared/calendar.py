@@ -129,6 +129,7 @@ def _district_scope(session: Session, scope: Unit, filters: Filters) -> Unit | N
 
 
 def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
+    """Rows to events as seen on `today` (a past day replays: a congress held after it was still a plan)."""
     rows = session.execute(stmt).all()
     districts: dict[str, str] = {}
     if scope.level == "province" and rows:
@@ -138,8 +139,10 @@ def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
     depth = len(scope.path) + SEGMENT
     events = []
     for r in rows:
-        if r.held_date is not None:
+        if r.held_date is not None and r.held_date <= today:
             day, kind = r.held_date, "held"
+        elif r.held_date is not None:
+            day, kind = r.held_date, "planned"
         else:
             day, kind = r.planned_date, ("missed" if r.planned_date < today else "planned")
         events.append(Event(
@@ -152,25 +155,32 @@ def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
 
 def events(
     session: Session, campaign: Campaign, scope: Unit, start: dt.date, end: dt.date, filters: Filters = Filters(),
-    *, limit: int = MAX_EVENTS,
+    *, limit: int = MAX_EVENTS, today: dt.date | None = None,
 ) -> tuple[list[Event], bool]:
     """The congresses of `scope` between two days (inclusive), by day then unit; and whether more
-    than `limit` matched (the rest is left out)."""
+    than `limit` matched (the rest is left out). The one query behind the calendar page, its API
+    (/api/v1/calendar), the dashboard's next 14 days and the terminal's. `today` (default: the real
+    one) is the day plans are judged on: before it without a result, a plan is "missed"."""
     within = _district_scope(session, scope, filters)
     if within is None:
         return [], False
     day = func.coalesce(CongressReport.held_date, CongressReport.planned_date)
     stmt = (_query(campaign, within, filters).where(_in_range(start, end))
             .order_by(day, Unit.name_sort, Unit.id).limit(limit + 1))
-    found = _events(session, stmt, scope, clock.today())
+    found = _events(session, stmt, scope, today or clock.today())
     return found[:limit], len(found) > limit
 
 
 def upcoming(session: Session, campaign: Campaign, scope: Unit, filters: Filters = Filters(),
-             days: int = UPCOMING_DAYS, limit: int = 50) -> tuple[list[Event], bool]:
-    """The congresses of the next `days` days, today included."""
-    today = clock.today()
-    return events(session, campaign, scope, today, today + dt.timedelta(days=days - 1), filters, limit=limit)
+             days: int = UPCOMING_DAYS, limit: int = 50, start: dt.date | None = None) -> tuple[list[Event], bool]:
+    """The congresses of the `days` days from `start` (default today; the dashboard's as-of day), that
+    day included, as they stood on it."""
+    start = start or clock.today()
+    return events(session, campaign, scope, start, upcoming_end(start, days), filters, limit=limit, today=start)
+
+
+def upcoming_end(start: dt.date, days: int = UPCOMING_DAYS) -> dt.date:
+    return start + dt.timedelta(days=days - 1)
 
 
 def missed_count(session: Session, campaign: Campaign, scope: Unit) -> int:

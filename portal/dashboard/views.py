@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block
 from portal import db
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from portal.dashboard import panels
 from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
@@ -114,6 +115,7 @@ def _overview(session, campaign, scope, as_of, filters, user) -> dict:
             level_reports.checklist_counts(session, campaign, scope, as_of)
             if user.role in level_reports.RECEIVER_ROLES else None
         ),
+        **panels.overview(session, campaign, scope, as_of, filters),
     )
 
 
