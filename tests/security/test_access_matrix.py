@@ -52,6 +52,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "api.reports": {"GET": ("oooooool", None)},
     "api.list_tokens": {"GET": ("oooooool", None)},
     "api.units": {"GET": ("oooooool", None)},
+    "api.calendar": {"GET": ("oooooool", None)},
     "api.unit": {"GET": ("oooooool", "ooonnnnl")},
     "api.report": {"GET": ("oooooool", "ooonnnnl")},
     "dashboard.index": {"GET": ("oooofofl", None)},
