@@ -72,7 +72,7 @@ async def test_vietnamese_stays_the_default(local_source, tmp_path):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.title == "daihoi · theo dõi đại hội công đoàn"
-        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s]"
+        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s] · lịch 14 ngày [l]"
         assert {"Thoát", "Tìm đơn vị", "Làm mới", "Sắp xếp"} <= footer_descriptions(app)
 
 
@@ -134,7 +134,7 @@ async def test_a_chosen_language_wins_over_the_accounts(database_url, province, 
     app = DaihoiApp(LocalSource(database_url), export_dir=tmp_path, language="vi")
     async with app.run_test(size=(120, 30)) as pilot:
         await _log_in(app, pilot, "dieuphoi")
-        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s]"
+        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s] · lịch 14 ngày [l]"
 
 
 def test_the_report_summary_in_english():
