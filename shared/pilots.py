@@ -21,7 +21,7 @@ from shared.i18n import _
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, PilotLesson, PilotUnit, Unit, User
 from shared.progress import day_end
 from shared.text import clean_text, format_date, format_number
-from shared.units import in_subtree, is_within
+from shared.units import in_subtree, is_within, search_filter
 from shared.vocabulary import LEVEL_LABELS
 
 PILOT_LEVELS = ("district", "grassroots")  # the province is one congress: it has no pilots
@@ -94,6 +94,24 @@ def withdraw(session: Session, user: User, campaign: Campaign, unit: Unit | None
     return True
 
 
+VIEW_ROLES = ("admin", "coordinator", "federation", "district", "observer")  # the designation page, read
+
+
+def candidates(session: Session, user: User, campaign: Campaign, q: str, limit: int = 20) -> list[Unit]:
+    """Units the user may name a pilot, matching `q` (name or code, diacritics folded), not named yet."""
+    levels = levels_named_by(user, campaign)
+    if not levels or not q:
+        return []
+    stmt = (
+        select(Unit)
+        .where(in_subtree(user.unit.path), Unit.active.is_(True), Unit.level.in_(levels),
+               search_filter(q, session, user.unit.path), ~named_clause(campaign.id))
+        .order_by(Unit.name_sort, Unit.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 @dataclass(frozen=True)
 class PilotRow:
     unit_id: int
@@ -108,28 +126,37 @@ class PilotRow:
 
 
 def pilots(session: Session, campaign: Campaign, scope: Unit, *, level: str | None = None,
-           as_of: dt.date | None = None, limit: int = 500) -> list[PilotRow]:
+           as_of: dt.date | None = None, limit: int = 500, per_level: int | None = None) -> list[PilotRow]:
     """The pilots of `scope`'s subtree (named or declared), higher levels first, then by day and name. With
-    `as_of`: as they stood at the end of that day (named by then, held by then, lessons recorded by then)."""
+    `as_of`: as they stood at the end of that day (named by then, held by then, lessons recorded by then).
+    `per_level`: at most that many of each level (one query)."""
     R = CongressReport
     named = named_clause(campaign.id, as_of)
     held = R.held_date if as_of is None else case((R.held_date <= as_of, R.held_date))
     lesson = select(PilotLesson.text).where(PilotLesson.report_id == R.id)
     if as_of is not None:
         lesson = lesson.where(PilotLesson.recorded_at < day_end(as_of))
+    order = (case((Unit.level == "district", 0), else_=1), func.coalesce(R.held_date, R.planned_date),
+             Unit.name_sort, Unit.id)
+    columns = [Unit.id, Unit.code, Unit.name, Unit.level, named.label("named"), R.planned_date,
+               held.label("held_date"), R.id.label("report_id"), lesson.scalar_subquery().label("lesson")]
+    if per_level is not None:
+        columns.append(func.row_number().over(partition_by=Unit.level, order_by=order[1:]).label("rank"))
     stmt = (
-        select(Unit.id, Unit.code, Unit.name, Unit.level, named.label("named"), R.planned_date,
-               held.label("held_date"), R.id.label("report_id"), lesson.scalar_subquery().label("lesson"))
+        select(*columns)
         .select_from(Unit)
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
         .where(in_subtree(scope.path), Unit.active.is_(True), Unit.level.in_(level and [level] or PILOT_LEVELS),
                pilot_clause(campaign.id, as_of))
-        .order_by(case((Unit.level == "district", 0), else_=1), func.coalesce(R.held_date, R.planned_date),
-                  Unit.name_sort, Unit.id)
-        .limit(limit)
     )
+    if per_level is not None:
+        ranked = stmt.subquery()
+        stmt = (select(ranked).where(ranked.c.rank <= per_level)
+                .order_by(case((ranked.c.level == "district", 0), else_=1), ranked.c.rank))
+    else:
+        stmt = stmt.order_by(*order)
     return [PilotRow(r.id, r.code, r.name, r.level, bool(r.named), r.planned_date, r.held_date, r.report_id,
-                     r.lesson) for r in session.execute(stmt)]
+                     r.lesson) for r in session.execute(stmt.limit(limit))]
 
 
 # ---- the dashboard: pilots per level, their lessons, the warnings ------------------------------------
@@ -226,10 +253,11 @@ def by_level(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date) 
         before = _per_level(first, as_of + dt.timedelta(days=1))
         counts = {r.level: r.before for r in session.execute(
             base.add_columns(one(and_(~is_pilot, held, R.held_date < before)).label("before")))}
+        # Asked even when there are none: the page's query count does not depend on the data.
+        rows = pilots(session, campaign, scope, as_of=as_of, per_level=LESSONS_SHOWN)
         for p in result:
             p.others_before = int(counts.get(p.level) or 0)
-            if p.pilots:
-                p.rows = pilots(session, campaign, scope, level=p.level, as_of=as_of, limit=LESSONS_SHOWN)
+            p.rows = [r for r in rows if r.level == p.level]
     return result
 
 

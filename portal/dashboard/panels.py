@@ -4,10 +4,12 @@ panel is one include line in its section's template and one line here."""
 from __future__ import annotations
 
 from shared import calendar as cal
+from shared import pilots
 
 
 def overview(session, campaign, scope, as_of, filters) -> dict:
     upcoming, more = cal.upcoming(session, campaign, scope, cal.Filters(sector=filters.sector,
                                                                         pilot_only=filters.pilot_only),
                                   start=as_of, limit=20)
-    return dict(upcoming=upcoming, upcoming_more=more, upcoming_start=as_of, upcoming_end=cal.upcoming_end(as_of))
+    return dict(upcoming=upcoming, upcoming_more=more, upcoming_start=as_of, upcoming_end=cal.upcoming_end(as_of),
+                pilot_levels=pilots.by_level(session, campaign, scope, as_of))

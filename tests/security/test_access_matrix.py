@@ -141,6 +141,12 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "onbehalf.import_confirm": {"POST": ("xxvvxxxl", None)},
     "onbehalf.take_over": {"POST": ("xxvvxxxl", "xxvxxxxl")},
     "calendar.index": {"GET": ("oooooool", None)},
+    # Pilots: named by the campaign's roles anywhere in scope, by a district for its own grassroots unions (404
+    # for another district's); lessons by the report's reviewer only.
+    "pilots.index": {"GET": ("oooofofl", None)},
+    "pilots.designate": {"POST": ("----xxxl", "---xxxxl")},
+    "pilots.withdraw": {"POST": ("----xxxl", "---xxxxl")},
+    "pilots.lesson": {"POST": ("-xx-xxxl", "-xxxxxxl")},
     "calendar.feed": {"GET": ("nnnnnnnn", None)},  # an unknown secret; the feed tests cover real ones
     "calendar.new_feed": {"POST": ("-------l", None)},
     "calendar.revoke_feed": {"POST": ("-------l", None)},
