@@ -18,6 +18,7 @@ from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
+from shared.validation import FUNDING_PARTS
 from shared.text import format_date, format_number, format_percent
 from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
@@ -68,11 +69,17 @@ FIELD_HEADERS = {
     "works_value_vnd": lazy_gettext("Giá trị công trình (đồng)"),
     "exemplary_count": lazy_gettext("Điển hình tiên tiến được biểu dương"),
     "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
+    "funding_pc_province_vnd": lazy_gettext("Nguồn: UBND tỉnh hỗ trợ (đồng)"),
+    "funding_pc_district_vnd": lazy_gettext("Nguồn: UBND huyện hỗ trợ (đồng)"),
+    "funding_pc_commune_vnd": lazy_gettext("Nguồn: UBND xã hỗ trợ (đồng)"),
+    "funding_union_vnd": lazy_gettext("Nguồn: kinh phí công đoàn (đồng)"),
+    "funding_other_vnd": lazy_gettext("Nguồn khác (đồng)"),
     "notes": lazy_gettext("Ghi chú"),
 }
 MEETING_MODES = MEETING_MODE_LABELS
 # Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
-WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
+WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18,
+               **{name: 18 for name in FUNDING_PARTS}}
 NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18
 
 

@@ -14,6 +14,7 @@ _INT_FIELDS = {
     "executive_women", "executive_young", "executive_party", "executive_ethnic_minority", "executive_reelected",
     "executive_new", "executive_from_plan", "fulltime_not_reelected_age", "standing_size", "inspection_size",
     "delegates_official", "delegates_alternate", "works_count", "works_value_vnd", "exemplary_count", "funding_vnd",
+    *validation.FUNDING_PARTS,
 }
 
 
