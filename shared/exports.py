@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from shared import dashboard as dash
 from shared import docx_layout as layout
+from shared import funding
 from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
@@ -202,6 +203,26 @@ LEVEL_WIDTHS = (2.6, 1.6, 1.6, 1.7, 1.6, 1.6, 1.6, 1.6, 2.6)  # cm, 16,5 in all 
 PERSONNEL_WIDTHS = (2.6, 1.6, 1.7, 1.75, 1.75, 1.75, 1.75, 1.75, 1.75)
 TOPIC_WIDTHS = (5.5, 2.5, 2.8, 2.8, 2.8)
 OVERDUE_WIDTHS = (6.5, 4.5, 3.0, 2.5)
+FUNDING_WIDTHS = (2.6, 1.9, 1.9, 1.9, 1.9, 1.9, 2.0, 2.4)
+
+
+def _funding_table(doc, para, levels: dict) -> None:
+    """The funding by source per level (shared.funding), after the section's sentence; nothing without any."""
+    n = format_number
+    t = levels["all"]
+    if not t.total:
+        return
+    para(_(
+        "Trong đó Ủy ban nhân dân các cấp hỗ trợ %(pc)s đồng (tỉnh %(province)s, huyện %(district)s, xã %(commune)s), "
+        "kinh phí công đoàn %(union)s đồng, nguồn khác %(other)s đồng, chưa rõ nguồn %(unsplit)s đồng.",
+        pc=n(t.pc_total), province=n(t.pc_province), district=n(t.pc_district), commune=n(t.pc_commune),
+        union=n(t.union), other=n(t.other), unsplit=n(t.unsplit),
+    ))
+    rows = [[LEVEL_LABELS[level] if level != "all" else _("Tổng cộng"), n(f.pc_province), n(f.pc_district),
+             n(f.pc_commune), n(f.union), n(f.other), n(f.unsplit), n(f.total)]
+            for level, f in levels.items() if f.total or level == "all"]
+    layout.table(doc, [_("Cấp"), _("UBND tỉnh"), _("UBND huyện"), _("UBND xã"), _("Công đoàn"), _("Nguồn khác"),
+                       _("Chưa rõ nguồn"), _("Tổng (đồng)")], rows, FUNDING_WIDTHS)
 
 
 def _chain(session: Session, scope: Unit) -> list[Unit]:
@@ -327,6 +348,8 @@ def write_docx(
         works=n(all_people.works), value=n(all_people.works_value), exemplary=n(all_people.exemplary),
         funding=n(all_people.funding),
     ))
+    _funding_table(doc, para, funding.by_level(session, campaign, scope, as_of, sector=filters.sector,
+                                                pilot_only=filters.pilot_only))
 
     heading(_("VI. ĐƠN VỊ QUÁ HẠN CHƯA TỔ CHỨC ĐẠI HỘI"))
     overdue = replace(filters, level=None, state="overdue", report=None, q="")

@@ -4,7 +4,7 @@ panel is one include line in its section's template and one line here."""
 from __future__ import annotations
 
 from shared import calendar as cal
-from shared import pilots
+from shared import funding, pilots
 
 
 def overview(session, campaign, scope, as_of, filters) -> dict:
@@ -13,3 +13,8 @@ def overview(session, campaign, scope, as_of, filters) -> dict:
                                   start=as_of, limit=20)
     return dict(upcoming=upcoming, upcoming_more=more, upcoming_start=as_of, upcoming_end=cal.upcoming_end(as_of),
                 pilot_levels=pilots.by_level(session, campaign, scope, as_of))
+
+
+def emulation(session, campaign, scope, as_of, filters) -> dict:
+    return dict(funding=funding.by_level(session, campaign, scope, as_of, sector=filters.sector,
+                                         pilot_only=filters.pilot_only))

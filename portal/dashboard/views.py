@@ -155,7 +155,8 @@ def _emulation(session, campaign, scope, as_of, filters, user) -> dict:
     for values in groups.values():
         total.add(values)
     rows = [(u, groups[u.path]) for u in child_units if u.path in groups]
-    return dict(emulation_rows=rows, emulation_own=groups.get(scope.path), emulation_total=total)
+    return dict(emulation_rows=rows, emulation_own=groups.get(scope.path), emulation_total=total,
+                **panels.emulation(session, campaign, scope, as_of, filters))
 
 
 def _recommendations(session, campaign, scope, as_of, filters, user) -> dict:
