@@ -2,7 +2,7 @@
 
 Campaigns: the one stored pilot date (`pilot_until`, which no rule used) becomes a pilot window per level
 (`pilot_until_grassroots`, `pilot_until_district`); the old date was the grassroots window (it had to lie
-before the grassroots deadline), so it is carried over there. `pilots_by_level_above`: whether a district
+before the grassroots deadline), so the column is renamed to it. `pilots_by_level_above`: whether a district
 may name its grassroots pilots. `pilot_units`: the units named pilots, by whom and when. `pilot_lessons`:
 the lessons ("rút kinh nghiệm") a reviewer records on a pilot's report. Reports: the funding by source
 (People's Committees of the province, district and commune; the union's own funds; other sources).
@@ -27,13 +27,12 @@ FUNDING = ('funding_pc_province_vnd', 'funding_pc_district_vnd', 'funding_pc_com
 
 
 def upgrade() -> None:
+    # Renamed in place (not copied into a new column): the column keeps its date and its position.
     with op.batch_alter_table('campaigns') as batch:
+        batch.alter_column('pilot_until', new_column_name='pilot_until_grassroots', existing_type=sa.Date(),
+                           existing_nullable=True)
         batch.add_column(sa.Column('pilot_until_district', sa.Date(), nullable=True))
-        batch.add_column(sa.Column('pilot_until_grassroots', sa.Date(), nullable=True))
         batch.add_column(sa.Column('pilots_by_level_above', sa.Boolean(), server_default=sa.true(), nullable=False))
-    op.execute('UPDATE campaigns SET pilot_until_grassroots = pilot_until')
-    with op.batch_alter_table('campaigns') as batch:
-        batch.drop_column('pilot_until')
     with op.batch_alter_table('congress_reports') as batch:
         for name in FUNDING:
             batch.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
@@ -77,9 +76,7 @@ def downgrade() -> None:
         for name in reversed(FUNDING):
             batch.drop_column(name)
     with op.batch_alter_table('campaigns') as batch:
-        batch.add_column(sa.Column('pilot_until', sa.Date(), nullable=True))
-    op.execute('UPDATE campaigns SET pilot_until = pilot_until_grassroots')
-    with op.batch_alter_table('campaigns') as batch:
         batch.drop_column('pilots_by_level_above')
-        batch.drop_column('pilot_until_grassroots')
         batch.drop_column('pilot_until_district')
+        batch.alter_column('pilot_until_grassroots', new_column_name='pilot_until', existing_type=sa.Date(),
+                           existing_nullable=True)
