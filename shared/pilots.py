@@ -309,7 +309,7 @@ def record_lesson(session: Session, user: User, report: CongressReport, text: st
     else:
         row.text, row.recorded_by_id, row.recorded_at = text, user.id, clock.now()
     if (text or None) != before:
-        audit.record(session, user, "pilot.lesson", "report", report.id, unit_id=report.unit_id,
+        audit.record(session, user, "pilot.lesson", "congress_report", report.id, unit_id=report.unit_id,
                      changes={"lesson": [before, text or None]})
     session.flush()
     return row if text else None
