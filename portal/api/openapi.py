@@ -379,7 +379,8 @@ def spec() -> dict:
                 "description": "Đại hội nằm ở ngày đã tổ chức nếu đã tổ chức, nếu chưa thì ở ngày dự kiến; "
                                "`kind`, như ngày `as_of` (mặc định hôm nay): `held` (đã tổ chức), `planned` (dự "
                                "kiến), `missed` (đã qua ngày dự kiến mà chưa có kết quả). Cùng bộ lọc với trang Lịch đại hội; tối đa 1.000 đại "
-                               "hội (`truncated`: còn nữa, hãy lọc hẹp hơn) và 366 ngày mỗi lần.",
+                               "hội (`truncated`: còn nữa, hãy lọc hẹp hơn) và 366 ngày mỗi lần (`to` của câu trả "
+                               "lời là ngày cuối đã xem); `to` trước `from`: không có đại hội nào.",
                 "parameters": [
                     CAMPAIGN,
                     AS_OF,
