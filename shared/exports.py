@@ -203,7 +203,7 @@ LEVEL_WIDTHS = (2.6, 1.6, 1.6, 1.7, 1.6, 1.6, 1.6, 1.6, 2.6)  # cm, 16,5 in all 
 PERSONNEL_WIDTHS = (2.6, 1.6, 1.7, 1.75, 1.75, 1.75, 1.75, 1.75, 1.75)
 TOPIC_WIDTHS = (5.5, 2.5, 2.8, 2.8, 2.8)
 OVERDUE_WIDTHS = (6.5, 4.5, 3.0, 2.5)
-FUNDING_WIDTHS = (2.6, 1.9, 1.9, 1.9, 1.9, 1.9, 2.0, 2.4)
+FUNDING_SOURCE_WIDTH = 4.5  # cm; the levels and the total share the rest of the text width
 
 
 def _funding_table(doc, para, levels: dict) -> None:
@@ -218,11 +218,15 @@ def _funding_table(doc, para, levels: dict) -> None:
         pc=n(t.pc_total), province=n(t.pc_province), district=n(t.pc_district), commune=n(t.pc_commune),
         union=n(t.union), other=n(t.other), unsplit=n(t.unsplit),
     ))
-    rows = [[LEVEL_LABELS[level] if level != "all" else _("Tổng cộng"), n(f.pc_province), n(f.pc_district),
-             n(f.pc_commune), n(f.union), n(f.other), n(f.unsplit), n(f.total)]
-            for level, f in levels.items() if f.total or level == "all"]
-    layout.table(doc, [_("Cấp"), _("UBND tỉnh"), _("UBND huyện"), _("UBND xã"), _("Công đoàn"), _("Nguồn khác"),
-                       _("Chưa rõ nguồn"), _("Tổng (đồng)")], rows, FUNDING_WIDTHS)
+    # One row per source, one column per level (amounts need the width: eight columns would wrap them).
+    shown = [level for level, f in levels.items() if level != "all" and f.total] + ["all"]
+    sources = [(_("UBND tỉnh"), "pc_province"), (_("UBND huyện"), "pc_district"), (_("UBND xã"), "pc_commune"),
+               (_("Công đoàn"), "union"), (_("Nguồn khác"), "other"), (_("Chưa rõ nguồn"), "unsplit"),
+               (_("Tổng (đồng)"), "total")]
+    rows = [[label, *(n(getattr(levels[level], name)) for level in shown)] for label, name in sources]
+    width = round((layout.TEXT_WIDTH_CM - FUNDING_SOURCE_WIDTH) / len(shown), 2) - 0.01
+    layout.table(doc, [_("Nguồn"), *(LEVEL_LABELS[level] if level != "all" else _("Tổng cộng") for level in shown)],
+                 rows, (FUNDING_SOURCE_WIDTH, *([width] * len(shown))))
 
 
 def _chain(session: Session, scope: Unit) -> list[Unit]:

@@ -118,6 +118,9 @@ def test_the_dashboard_and_the_docx_show_the_sums(held, client):
     document = docx.Document(io.BytesIO(resp.data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Ủy ban nhân dân các cấp hỗ trợ 42.000.000 đồng (tỉnh 40.000.000, huyện 0, xã 2.000.000)" in text
-    table = next(t for t in document.tables if t.rows[0].cells[1].text == "UBND tỉnh")
-    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows[1:]}
-    assert rows["Tổng cộng"] == ["40.000.000", "0", "2.000.000", "25.000.000", "1.000.000", "5.000.000", "73.000.000"]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Nguồn")
+    heads = [c.text for c in table.rows[0].cells]
+    assert len(heads) == 4 and heads[-1] == "Tổng cộng"  # the levels with funding (not the province), the total
+    totals = {r.cells[0].text: r.cells[-1].text for r in table.rows[1:]}
+    assert totals == {"UBND tỉnh": "40.000.000", "UBND huyện": "0", "UBND xã": "2.000.000", "Công đoàn": "25.000.000",
+                      "Nguồn khác": "1.000.000", "Chưa rõ nguồn": "5.000.000", "Tổng (đồng)": "73.000.000"}
