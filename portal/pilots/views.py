@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 
 from portal import db
 from portal.access import me
@@ -22,8 +22,6 @@ bp = Blueprint("pilots", __name__, url_prefix="/pilots", template_folder="templa
 
 class ConfirmForm(FlaskForm):
     """A CSRF token for the naming buttons."""
-
-    campaign = HiddenField()
 
 
 class LessonForm(FlaskForm):
@@ -55,7 +53,7 @@ def index():
     return render_template(
         "pilots/index.html", campaign=campaign, campaigns=all_campaigns(), by_level=by_level, levels=levels,
         q=q, found=pilots.candidates(session, user, campaign, q) if levels and not campaign.closed else [],
-        form=ConfirmForm(campaign=campaign.id), LEVEL_LABELS=LEVEL_LABELS,
+        form=ConfirmForm(), LEVEL_LABELS=LEVEL_LABELS,
     )
 
 

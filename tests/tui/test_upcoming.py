@@ -73,3 +73,23 @@ async def test_the_14_days_follow_the_day_chosen_and_flag_nothing_missed_ahead(p
         await settle(pilot)
         assert [(r[0], r[-1]) for r in rows(app)] == [("05/04", "Dự kiến")]
         assert "01/04/2023 – 14/04/2023" in str(app.screen.query_one("#scope").content)
+
+
+def test_the_remote_source_reads_the_same_14_days_as_the_local_one(app, province, local_source):
+    """RemoteSource.calendar speaks GET /api/v1/calendar: the same items as the local source."""
+    from tests.conftest import PASSWORD
+    from tests.tui.test_remote import Server
+    from tui.sources import RemoteSource
+
+    _plan(province.session, province.campaign, province.g12, dt.date(2023, 4, 20))
+    province.session.commit()
+    server = Server(app)
+    remote = RemoteSource(server.url)
+    try:
+        remote.login("dieuphoi", PASSWORD)
+        got = remote.calendar(None, dt.date(2023, 4, 15))
+        assert got["items"] == local_source.calendar(None, dt.date(2023, 4, 15))["items"]
+        assert [i["unit"]["code"] for i in got["items"]] == ["G12"]
+    finally:
+        remote.close()
+        server.stop()
