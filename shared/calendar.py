@@ -95,10 +95,13 @@ def step(view: str, day: dt.date, direction: int) -> dt.date:
 
 
 def _query(campaign: Campaign, scope: Unit, filters: Filters):
+    from shared.pilots import pilot_clause  # a pilot: named by the campaign or declared in the plan
+
     held, planned = CongressReport.held_date, CongressReport.planned_date
+    is_pilot = pilot_clause(campaign.id)
     stmt = (
         select(CongressReport.id, CongressReport.unit_id, Unit.code, Unit.name, Unit.level, Unit.sector, Unit.path,
-               planned, held, CongressReport.is_pilot, CongressReport.form)
+               planned, held, is_pilot.label("is_pilot"), CongressReport.form)
         .join(Unit, Unit.id == CongressReport.unit_id)
         .where(CongressReport.campaign_id == campaign.id, in_subtree(scope.path), Unit.active.is_(True),
                or_(held.is_not(None), planned.is_not(None)))
@@ -108,7 +111,7 @@ def _query(campaign: Campaign, scope: Unit, filters: Filters):
     if filters.sector:
         stmt = stmt.where(Unit.sector == filters.sector)
     if filters.pilot_only:
-        stmt = stmt.where(CongressReport.is_pilot.is_(True))
+        stmt = stmt.where(is_pilot)
     return stmt
 
 
@@ -148,7 +151,7 @@ def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
         events.append(Event(
             report_id=r.id, unit_id=r.unit_id, unit_code=r.code, unit_name=r.name, level=r.level, sector=r.sector,
             district_name=districts.get(r.path[:depth]) if r.level == "grassroots" else None,
-            day=day, kind=kind, is_pilot=r.is_pilot, form=r.form,
+            day=day, kind=kind, is_pilot=bool(r.is_pilot), form=r.form,
         ))
     return events
 

@@ -191,3 +191,13 @@ def test_the_dashboard_shows_the_next_14_days_of_its_scope(planned, factory, log
     login(other, factory.user("district", planned.d2).username)
     panel = _upcoming_panel(other.get("/dashboard?as_of=01/04/2023").get_data(as_text=True))
     assert planned.g21.name in panel and planned.g11.name not in panel
+
+
+def test_a_unit_named_a_pilot_by_the_campaign_is_a_pilot_in_the_calendar(planned, factory, db):
+    """shared.pilots' one rule: G12 (its plan does not say pilot) named by the coordinator."""
+    from shared import pilots
+
+    pilots.designate(db, factory.user("coordinator", planned.province), planned.campaign, planned.g12)
+    found, _ = cal.events(db, planned.campaign, planned.province, dt.date(2023, 1, 1), dt.date(2023, 12, 31),
+                          cal.Filters(pilot_only=True))
+    assert [(e.unit_code, e.is_pilot) for e in found] == [("G11", True), ("G12", True)]
