@@ -79,6 +79,7 @@ FUNDING_PC_PARTS = FUNDING_PARTS[:3]
 MONEY_FIELDS = ("works_value_vnd", "funding_vnd", *FUNDING_PARTS)
 # Sums that may never exceed their whole: (parts, whole); a whole left empty is their sum (derive_totals).
 SUMS = ((FUNDING_PARTS, "funding_vnd"),)
+SUM_FIELDS = tuple(name for parts, whole in SUMS for name in (*parts, whole))
 # Every other field is a count of people or things.
 COUNT_FIELDS = tuple(f for f in PLAN_FIELDS + RESULT_FIELDS
                      if f not in (*DATE_FIELDS, *BOOL_FIELDS, *TEXT_FIELDS, *CHOICE_FIELDS, *MONEY_FIELDS))
