@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "portal.review.views",
     "portal.notifications.views",
     "portal.calendar.views",
+    "portal.pilots.views",
     "portal.onbehalf.views",
     "portal.recs.views",
     "portal.admin",

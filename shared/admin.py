@@ -181,7 +181,9 @@ def set_unit_active(session: Session, actor: User, unit: Unit, active: bool, ip:
 
 # ---- campaigns -------------------------------------------------------------------------------
 
-CAMPAIGN_DATES = ("start_date", "pilot_until", "deadline_grassroots", "deadline_district", "deadline_province")
+CAMPAIGN_DATES = ("start_date", "pilot_until_grassroots", "pilot_until_district", "deadline_grassroots",
+                  "deadline_district", "deadline_province")
+PILOT_WINDOWS = ("pilot_until_grassroots", "pilot_until_district")  # optional; each within its level's time
 CAMPAIGN_NUMBERS = {  # field: (min, max)
     "members_threshold": (1, 100_000),
     "youth_age": (18, 60),
@@ -189,7 +191,7 @@ CAMPAIGN_NUMBERS = {  # field: (min, max)
     "target_young_pct": (0, 100),
     "target_party_pct": (0, 100),
 }
-CAMPAIGN_FIELDS = ("name", "term", *CAMPAIGN_DATES, *CAMPAIGN_NUMBERS)
+CAMPAIGN_FIELDS = ("name", "term", *CAMPAIGN_DATES, *CAMPAIGN_NUMBERS, "pilots_by_level_above")
 TERM = re.compile(r"^(\d{4})-(\d{4})$")
 MAX_TERM_YEARS = 10  # a term is five years; ten leaves room for any decision
 
@@ -222,7 +224,7 @@ def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign |
     values["term"] = term
     for key in CAMPAIGN_DATES:
         value = data.get(key)
-        if value is None and key != "pilot_until":
+        if value is None and key not in PILOT_WINDOWS:
             errors[key] = _("Hãy nhập ngày (dd/mm/yyyy).")
         values[key] = value
     for key, (low, high) in CAMPAIGN_NUMBERS.items():
@@ -245,9 +247,14 @@ def campaign_values(session: Session, data: dict[str, Any], campaign: Campaign |
         errors["deadline_district"] = _("Hạn chót cấp huyện không được trước hạn chót cấp cơ sở.")
     if d and p and d > p:
         errors["deadline_province"] = _("Hạn chót cấp tỉnh không được trước hạn chót cấp huyện.")
-    pilot = values["pilot_until"]
+    pilot = values["pilot_until_grassroots"]
     if pilot and start and (pilot < start or (g and pilot > g)):
-        errors["pilot_until"] = _("Thời gian đại hội điểm phải nằm giữa ngày bắt đầu và hạn chót cấp cơ sở.")
+        errors["pilot_until_grassroots"] = _("Thời gian đại hội điểm phải nằm giữa ngày bắt đầu và hạn chót cấp cơ sở.")
+    pilot = values["pilot_until_district"]
+    if pilot and start and (pilot < start or (d and pilot > d)):
+        errors["pilot_until_district"] = _("Thời gian đại hội điểm cấp huyện phải nằm giữa ngày bắt đầu và hạn chót "
+                                           "cấp huyện.")
+    values["pilots_by_level_above"] = bool(data.get("pilots_by_level_above", True))
     if errors:
         raise DomainError(_("Thông tin đợt đại hội chưa hợp lệ; xem các ô được đánh dấu."), fields=errors)
     return values
@@ -304,7 +311,7 @@ def next_campaign_values(previous: Campaign) -> dict[str, Any]:
     m = TERM.match(previous.term or "")
     years = int(m.group(2)) - int(m.group(1)) if m else 5
     term = f"{int(m.group(1)) + years}-{int(m.group(2)) + years}" if m else ""
-    values: dict[str, Any] = {k: getattr(previous, k) for k in CAMPAIGN_NUMBERS}
+    values: dict[str, Any] = {k: getattr(previous, k) for k in (*CAMPAIGN_NUMBERS, "pilots_by_level_above")}
     values.update({k: _shift_years(getattr(previous, k), years) for k in CAMPAIGN_DATES})
     values["term"] = term
     values["name"] = previous.name.replace(previous.term, term) if m and previous.term in previous.name else previous.name

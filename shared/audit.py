@@ -119,7 +119,7 @@ def describe_value(key: str, value: Any, object_type: str = "congress_report") -
         return ", ".join(f"{field_label(k, object_type)}: {describe_value(k, v, object_type)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(describe_value(key, v, object_type) for v in value)
-    if isinstance(value, str) and (key.endswith("_date") or key in ("pilot_until",) or key.startswith("deadline_")):
+    if isinstance(value, str) and (key.endswith("_date") or key.startswith("pilot_until") or key.startswith("deadline_")):
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:

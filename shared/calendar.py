@@ -95,10 +95,13 @@ def step(view: str, day: dt.date, direction: int) -> dt.date:
 
 
 def _query(campaign: Campaign, scope: Unit, filters: Filters):
+    from shared.pilots import pilot_clause  # a pilot: named by the campaign or declared in the plan
+
     held, planned = CongressReport.held_date, CongressReport.planned_date
+    is_pilot = pilot_clause(campaign.id)
     stmt = (
         select(CongressReport.id, CongressReport.unit_id, Unit.code, Unit.name, Unit.level, Unit.sector, Unit.path,
-               planned, held, CongressReport.is_pilot, CongressReport.form)
+               planned, held, is_pilot.label("is_pilot"), CongressReport.form)
         .join(Unit, Unit.id == CongressReport.unit_id)
         .where(CongressReport.campaign_id == campaign.id, in_subtree(scope.path), Unit.active.is_(True),
                or_(held.is_not(None), planned.is_not(None)))
@@ -108,7 +111,7 @@ def _query(campaign: Campaign, scope: Unit, filters: Filters):
     if filters.sector:
         stmt = stmt.where(Unit.sector == filters.sector)
     if filters.pilot_only:
-        stmt = stmt.where(CongressReport.is_pilot.is_(True))
+        stmt = stmt.where(is_pilot)
     return stmt
 
 
@@ -129,6 +132,7 @@ def _district_scope(session: Session, scope: Unit, filters: Filters) -> Unit | N
 
 
 def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
+    """Rows to events as seen on `today` (a past day replays: a congress held after it was still a plan)."""
     rows = session.execute(stmt).all()
     districts: dict[str, str] = {}
     if scope.level == "province" and rows:
@@ -138,39 +142,48 @@ def _events(session: Session, stmt, scope: Unit, today: dt.date) -> list[Event]:
     depth = len(scope.path) + SEGMENT
     events = []
     for r in rows:
-        if r.held_date is not None:
+        if r.held_date is not None and r.held_date <= today:
             day, kind = r.held_date, "held"
+        elif r.held_date is not None:
+            day, kind = r.held_date, "planned"
         else:
             day, kind = r.planned_date, ("missed" if r.planned_date < today else "planned")
         events.append(Event(
             report_id=r.id, unit_id=r.unit_id, unit_code=r.code, unit_name=r.name, level=r.level, sector=r.sector,
             district_name=districts.get(r.path[:depth]) if r.level == "grassroots" else None,
-            day=day, kind=kind, is_pilot=r.is_pilot, form=r.form,
+            day=day, kind=kind, is_pilot=bool(r.is_pilot), form=r.form,
         ))
     return events
 
 
 def events(
     session: Session, campaign: Campaign, scope: Unit, start: dt.date, end: dt.date, filters: Filters = Filters(),
-    *, limit: int = MAX_EVENTS,
+    *, limit: int = MAX_EVENTS, today: dt.date | None = None,
 ) -> tuple[list[Event], bool]:
     """The congresses of `scope` between two days (inclusive), by day then unit; and whether more
-    than `limit` matched (the rest is left out)."""
+    than `limit` matched (the rest is left out). The one query behind the calendar page, its API
+    (/api/v1/calendar), the dashboard's next 14 days and the terminal's. `today` (default: the real
+    one) is the day plans are judged on: before it without a result, a plan is "missed"."""
     within = _district_scope(session, scope, filters)
     if within is None:
         return [], False
     day = func.coalesce(CongressReport.held_date, CongressReport.planned_date)
     stmt = (_query(campaign, within, filters).where(_in_range(start, end))
             .order_by(day, Unit.name_sort, Unit.id).limit(limit + 1))
-    found = _events(session, stmt, scope, clock.today())
+    found = _events(session, stmt, scope, today or clock.today())
     return found[:limit], len(found) > limit
 
 
 def upcoming(session: Session, campaign: Campaign, scope: Unit, filters: Filters = Filters(),
-             days: int = UPCOMING_DAYS, limit: int = 50) -> tuple[list[Event], bool]:
-    """The congresses of the next `days` days, today included."""
-    today = clock.today()
-    return events(session, campaign, scope, today, today + dt.timedelta(days=days - 1), filters, limit=limit)
+             days: int = UPCOMING_DAYS, limit: int = 50, start: dt.date | None = None) -> tuple[list[Event], bool]:
+    """The congresses of the `days` days from `start` (default today; the dashboard's as-of day), that
+    day included, as they stood on it."""
+    start = start or clock.today()
+    return events(session, campaign, scope, start, upcoming_end(start, days), filters, limit=limit, today=start)
+
+
+def upcoming_end(start: dt.date, days: int = UPCOMING_DAYS) -> dt.date:
+    return start + dt.timedelta(days=days - 1)
 
 
 def missed_count(session: Session, campaign: Campaign, scope: Unit) -> int:

@@ -14,6 +14,8 @@ from shared.models import (
     CongressReport,
     Officer,
     PartyBody,
+    PilotLesson,
+    PilotUnit,
     Recommendation,
     ReportStatusChange,
     ReportVersion,
@@ -213,6 +215,62 @@ def _fill_results(rng: random.Random, report: CongressReport, unit: Unit, campai
             )
         )
     report.recommendations = recs
+
+
+def _split_funding(rng: random.Random, report: CongressReport, unit: Unit) -> None:
+    """The funding reported, by source (People's Committees, the union's own funds, other). One report in
+    seven keeps a total only, as reports did before the split (the dashboard shows it as "chưa rõ nguồn")."""
+    total = report.funding_vnd or 0
+    if not total or rng.random() < 1 / 7:
+        return
+    step = 100_000
+
+    def share(low: float, high: float, left: int) -> int:
+        return min(left, round(total * rng.uniform(low, high) / step) * step)
+
+    left = total
+    province = share(0.3, 0.6, left) if unit.level != "grassroots" else 0
+    left -= province
+    district = share(0.1, 0.4, left) if unit.level == "grassroots" and rng.random() < 0.6 else 0
+    left -= district
+    commune = share(0.1, 0.3, left) if unit.level == "grassroots" and rng.random() < 0.4 else 0
+    left -= commune
+    other = share(0.0, 0.2, left) if rng.random() < 0.3 else 0
+    report.funding_pc_province_vnd, report.funding_pc_district_vnd = province or None, district or None
+    report.funding_pc_commune_vnd, report.funding_other_vnd = commune or None, other or None
+    report.funding_union_vnd = left - other
+
+
+PILOT_LESSONS = (
+    "Chuẩn bị nhân sự sớm, lấy ý kiến đoàn viên trước đại hội nên bầu cử thuận lợi.",
+    "Cần tập dượt kịch bản và thống nhất thể lệ bầu cử trước; một số đơn vị lúng túng khi kiểm phiếu.",
+    "Báo cáo chính trị nên ngắn gọn, dành thời gian cho thảo luận kiến nghị của người lao động.",
+    "Tổ chức vào ngày nghỉ để đoàn viên dự đủ; mời đại diện chủ doanh nghiệp dự phiên khai mạc.",
+    "Phân công rõ người ghi biên bản và hoàn thiện hồ sơ gửi cấp trên ngay sau đại hội.",
+)
+
+
+def _pilots(session: Session, rng: random.Random, campaign: Campaign, users: list[User], reviewer_of: dict,
+            today: dt.date) -> None:
+    """The pilots of each level named by the campaign (LĐLĐ tỉnh for the district level and outside Rạch Giá,
+    LĐLĐ Rạch Giá for its own grassroots unions), and the lessons their reviewers drew a week after each
+    (four in five of them)."""
+    federation, rach_gia_user = users[2], users[3]
+    rows = session.execute(
+        select(CongressReport.id, CongressReport.unit_id, CongressReport.held_date, Unit.parent_id)
+        .join(Unit, Unit.id == CongressReport.unit_id)
+        .where(CongressReport.campaign_id == campaign.id, CongressReport.is_pilot.is_(True))
+        .order_by(CongressReport.id)
+    ).all()
+    for r in rows:
+        by = rach_gia_user if r.parent_id == rach_gia_user.unit_id else federation
+        session.add(PilotUnit(campaign_id=campaign.id, unit_id=r.unit_id, designated_by_id=by.id,
+                              designated_at=_at(dt.date(2023, 1, 9), 10)))
+        recorded = r.held_date and r.held_date + dt.timedelta(days=7)
+        if recorded and recorded <= today and rng.random() < 0.8:
+            session.add(PilotLesson(report_id=r.id, text=rng.choice(PILOT_LESSONS),
+                                    recorded_by_id=reviewer_of.get(r.parent_id, users[0].id),
+                                    recorded_at=_at(recorded, 16)))
 
 
 # The 15 district-level units that are a town or district have a party committee (huyện ủy,
@@ -481,7 +539,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         name="Đại hội công đoàn các cấp nhiệm kỳ 2023-2028", term="2023-2028",
         start_date=dt.date(2023, 1, 1), deadline_grassroots=dt.date(2023, 5, 31),
         deadline_district=dt.date(2023, 7, 31), deadline_province=dt.date(2023, 10, 31),
-        pilot_until=dt.date(2023, 3, 15), members_threshold=150, youth_age=35,
+        pilot_until_grassroots=dt.date(2023, 3, 15), pilot_until_district=dt.date(2023, 6, 15), members_threshold=150, youth_age=35,
         created_at=dt.datetime(2022, 12, 1, 8, 0),
     )
     session.add(campaign)
@@ -526,6 +584,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
     reviewer_of = {None: admin.id, province.id: users[2].id, rach_gia.id: users[3].id}
 
     reports = 0
+    funding_rng = random.Random(seed + 31)  # apart from `rng`, so that the history stays as it was
     pilots_left: dict[int, int] = {d.id: 2 for d in districts}
 
     def schedule(u: Unit) -> tuple[dt.date | None, dt.date | None, bool]:
@@ -579,6 +638,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
         if held is not None and held <= today:
             report.held_date = held
             _fill_results(rng, report, u, campaign)
+            _split_funding(funding_rng, report, u)
             submitted = _at(held + dt.timedelta(days=rng.randint(1, 6)), 15)
             reviewer = reviewer_of.get(u.parent_id)
             events.append((submitted, "draft", "submitted", None, owner))
@@ -616,6 +676,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
     _accounts_and_entry_on_behalf(session, random.Random(seed + 23), rach_gia, users[3], coso_unit)
     users += _addressees_and_answers(session, random.Random(seed + 31), campaign, province, districts, password_hash,
                                      users[1], today)
+    _pilots(session, random.Random(seed + 37), campaign, users, reviewer_of, today)
     session.flush()
     # Fresh planner statistics: without them PostgreSQL plans the progress queries for empty
     # tables (nested loops) and a replay takes seconds instead of milliseconds.

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from shared import dashboard as dash
 from shared import docx_layout as layout
+from shared import funding
 from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
+from shared.validation import FUNDING_PARTS
 from shared.text import format_date, format_number, format_percent
 from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
@@ -68,11 +70,17 @@ FIELD_HEADERS = {
     "works_value_vnd": lazy_gettext("Giá trị công trình (đồng)"),
     "exemplary_count": lazy_gettext("Điển hình tiên tiến được biểu dương"),
     "funding_vnd": lazy_gettext("Kinh phí hỗ trợ (đồng)"),
+    "funding_pc_province_vnd": lazy_gettext("Nguồn: UBND tỉnh hỗ trợ (đồng)"),
+    "funding_pc_district_vnd": lazy_gettext("Nguồn: UBND huyện hỗ trợ (đồng)"),
+    "funding_pc_commune_vnd": lazy_gettext("Nguồn: UBND xã hỗ trợ (đồng)"),
+    "funding_union_vnd": lazy_gettext("Nguồn: kinh phí công đoàn (đồng)"),
+    "funding_other_vnd": lazy_gettext("Nguồn khác (đồng)"),
     "notes": lazy_gettext("Ghi chú"),
 }
 MEETING_MODES = MEETING_MODE_LABELS
 # Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
-WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
+WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18,
+               **{name: 18 for name in FUNDING_PARTS}}
 NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18
 
 
@@ -195,6 +203,30 @@ LEVEL_WIDTHS = (2.6, 1.6, 1.6, 1.7, 1.6, 1.6, 1.6, 1.6, 2.6)  # cm, 16,5 in all 
 PERSONNEL_WIDTHS = (2.6, 1.6, 1.7, 1.75, 1.75, 1.75, 1.75, 1.75, 1.75)
 TOPIC_WIDTHS = (5.5, 2.5, 2.8, 2.8, 2.8)
 OVERDUE_WIDTHS = (6.5, 4.5, 3.0, 2.5)
+FUNDING_SOURCE_WIDTH = 4.5  # cm; the levels and the total share the rest of the text width
+
+
+def _funding_table(doc, para, levels: dict) -> None:
+    """The funding by source per level (shared.funding), after the section's sentence; nothing without any."""
+    n = format_number
+    t = levels["all"]
+    if not t.total:
+        return
+    para(_(
+        "Trong đó Ủy ban nhân dân các cấp hỗ trợ %(pc)s đồng (tỉnh %(province)s, huyện %(district)s, xã %(commune)s), "
+        "kinh phí công đoàn %(union)s đồng, nguồn khác %(other)s đồng, chưa rõ nguồn %(unsplit)s đồng.",
+        pc=n(t.pc_total), province=n(t.pc_province), district=n(t.pc_district), commune=n(t.pc_commune),
+        union=n(t.union), other=n(t.other), unsplit=n(t.unsplit),
+    ))
+    # One row per source, one column per level (amounts need the width: eight columns would wrap them).
+    shown = [level for level, f in levels.items() if level != "all" and f.total] + ["all"]
+    sources = [(_("UBND tỉnh"), "pc_province"), (_("UBND huyện"), "pc_district"), (_("UBND xã"), "pc_commune"),
+               (_("Công đoàn"), "union"), (_("Nguồn khác"), "other"), (_("Chưa rõ nguồn"), "unsplit"),
+               (_("Tổng (đồng)"), "total")]
+    rows = [[label, *(n(getattr(levels[level], name)) for level in shown)] for label, name in sources]
+    width = round((layout.TEXT_WIDTH_CM - FUNDING_SOURCE_WIDTH) / len(shown), 2) - 0.01
+    layout.table(doc, [_("Nguồn"), *(LEVEL_LABELS[level] if level != "all" else _("Tổng cộng") for level in shown)],
+                 rows, (FUNDING_SOURCE_WIDTH, *([width] * len(shown))))
 
 
 def _chain(session: Session, scope: Unit) -> list[Unit]:
@@ -320,6 +352,8 @@ def write_docx(
         works=n(all_people.works), value=n(all_people.works_value), exemplary=n(all_people.exemplary),
         funding=n(all_people.funding),
     ))
+    _funding_table(doc, para, funding.by_level(session, campaign, scope, as_of, sector=filters.sector,
+                                                pilot_only=filters.pilot_only))
 
     heading(_("VI. ĐƠN VỊ QUÁ HẠN CHƯA TỔ CHỨC ĐẠI HỘI"))
     overdue = replace(filters, level=None, state="overdue", report=None, q="")

@@ -179,7 +179,7 @@ def _campaign_row() -> dict:
         id=1, name="Đại hội công đoàn các cấp nhiệm kỳ 2023-2028", term="2023-2028",
         start_date=dt.date(2023, 1, 1), deadline_grassroots=dt.date(2023, 5, 31),
         deadline_district=dt.date(2023, 7, 31), deadline_province=dt.date(2023, 10, 31),
-        pilot_until=dt.date(2023, 3, 15), members_threshold=150, youth_age=35, target_women_pct=30,
+        pilot_until_grassroots=dt.date(2023, 3, 15), pilot_until_district=dt.date(2023, 6, 15), members_threshold=150, youth_age=35, target_women_pct=30,
         target_young_pct=15, target_party_pct=50, closed=False, created_at=dt.datetime(2022, 12, 1, 8, 0),
     )
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -177,7 +178,12 @@ class Campaign(Base):
     deadline_grassroots: Mapped[dt.date] = mapped_column(Date)
     deadline_district: Mapped[dt.date] = mapped_column(Date)
     deadline_province: Mapped[dt.date] = mapped_column(Date)
-    pilot_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Pilot congresses (đại hội điểm) come first: each level's pilots are held by its window's end. The
+    # pilots are named by the campaign (coordinators, the federation) and, where the campaign lets them,
+    # grassroots pilots by their district-level union (shared.pilots).
+    pilot_until_district: Mapped[dt.date | None] = mapped_column(Date)
+    pilot_until_grassroots: Mapped[dt.date | None] = mapped_column(Date)
+    pilots_by_level_above: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     members_threshold: Mapped[int] = mapped_column(Integer, default=150)
     youth_age: Mapped[int] = mapped_column(Integer, default=35)
     target_women_pct: Mapped[int] = mapped_column(Integer, default=30)
@@ -192,6 +198,10 @@ class Campaign(Base):
 
     def deadline_for(self, level: str) -> dt.date:
         return getattr(self, f"deadline_{level}")
+
+    def pilot_until_for(self, level: str) -> dt.date | None:
+        """The end of a level's pilot window (None: not set, or a level without pilots)."""
+        return getattr(self, f"pilot_until_{level}", None)
 
     @property
     def end_date(self) -> dt.date:
@@ -283,6 +293,13 @@ class CongressReport(Base):
     works_value_vnd: Mapped[int | None] = mapped_column(BigInteger)
     exemplary_count: Mapped[int | None] = mapped_column(Integer)
     funding_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    # The funding by source (shared.validation.FUNDING_PARTS): the People's Committees of the province, the
+    # district and the commune, the union's own funds, other sources. Their sum is funding_vnd when given.
+    funding_pc_province_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    funding_pc_district_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    funding_pc_commune_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    funding_union_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    funding_other_vnd: Mapped[int | None] = mapped_column(BigInteger)
     notes: Mapped[str | None] = mapped_column(Text)
     # Workflow
     status: Mapped[str] = mapped_column(String(12), default="draft")
@@ -581,6 +598,36 @@ class CalendarFeed(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class PilotUnit(Base):
+    """A unit named a pilot congress (đại hội điểm) of its level for a campaign, by whom and when."""
+
+    __tablename__ = "pilot_units"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    designated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    designated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    unit: Mapped[Unit] = relationship()
+    designated_by: Mapped[User | None] = relationship()
+
+
+class PilotLesson(Base):
+    """The lessons drawn from a pilot congress (rút kinh nghiệm), recorded by its report's reviewer."""
+
+    __tablename__ = "pilot_lessons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    recorded_by: Mapped[User | None] = relationship()
 
 
 # ---- Party bodies: level reports, steering committees, guidance, emulation -------------------

@@ -379,3 +379,56 @@ def unit_report(session: Session, user: User, campaign: Campaign, unit_id: int) 
     if report is None:
         raise NotFound(_("Đơn vị chưa có báo cáo đại hội cho đợt này."))
     return report
+
+
+# ---- the congress calendar ------------------------------------------------------------------
+
+CALENDAR_MAX_DAYS = 366
+
+
+def calendar(
+    session: Session,
+    user: User,
+    campaign: Campaign,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    level: str | None = None,
+    district_id: int | None = None,
+    sector: str | None = None,
+    pilot: bool = False,
+    as_of: dt.date | None = None,
+) -> dict:
+    """The congresses of the user's scope between two days (default: the 14 days from `as_of`), with the
+    calendar page's filters, through shared.calendar.events (the page's, the dashboard's and the
+    terminal's one query), as they stood on `as_of` (default today): a plan whose day had passed by then
+    without a result has kind "missed"; a congress held after it is still a plan."""
+    from shared import calendar as cal
+
+    if level is not None and level not in LEVEL_LABELS:
+        raise InvalidQuery(_("Cấp không hợp lệ."), fields={"level": _("Không hợp lệ.")})
+    if sector is not None and sector not in SECTOR_LABELS:
+        raise InvalidQuery(_("Khu vực không hợp lệ."), fields={"sector": _("Không hợp lệ.")})
+    day = check_as_of(as_of)
+    start = start or day
+    end = end or cal.upcoming_end(start)
+    # A window longer than CALENDAR_MAX_DAYS is cut to it (the answer's "to" says where); one that ends
+    # before it starts holds nothing.
+    end = min(end, start + dt.timedelta(days=CALENDAR_MAX_DAYS - 1))
+    if district_id is not None:
+        district = visible_unit(session, user, district_id)  # 404 outside the user's subtree
+        if district.level != "district":
+            raise InvalidQuery(_("Đơn vị lọc phải là đơn vị cấp trên trực tiếp cơ sở."),
+                               fields={"district": _("Không phải cấp huyện và tương đương.")})
+    filters = cal.Filters(level=level, district_id=district_id, sector=sector, pilot_only=pilot)
+    items, truncated = cal.events(session, campaign, user.unit, start, end, filters, today=day) if end >= start \
+        else ([], False)
+    return {
+        "campaign_id": campaign.id,
+        "unit": unit_dict(user.unit),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "as_of": day.isoformat(),
+        "items": [e.as_dict() for e in items],
+        "truncated": truncated,
+    }

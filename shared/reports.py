@@ -31,7 +31,9 @@ from shared.validation import (
     PLAN_FIELDS,
     RECOMMENDATION_KEYS,
     RESULT_FIELDS,
+    SUM_FIELDS,
     check_report,
+    derive_totals,
     parse_report,
     validate_report,
 )
@@ -325,6 +327,8 @@ def _read_input(report: CongressReport | None, data: dict[str, Any]) -> tuple[di
     values, errors = parse_report(data)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS or k in ROW_FIELDS}
     _check_row_ids(report, values, errors)
+    if not errors and any(name in values for name in SUM_FIELDS):
+        values = derive_totals({name: getattr(report, name) for name in SUM_FIELDS} if report is not None else {}, values)
     return values, errors
 
 

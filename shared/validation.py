@@ -57,6 +57,11 @@ RESULT_FIELDS = (
     "works_value_vnd",
     "exemplary_count",
     "funding_vnd",
+    "funding_pc_province_vnd",
+    "funding_pc_district_vnd",
+    "funding_pc_commune_vnd",
+    "funding_union_vnd",
+    "funding_other_vnd",
     "notes",
 )
 DATE_FIELDS = ("planned_date", "held_date")
@@ -66,7 +71,15 @@ CHOICE_FIELDS = {
     "form": ("toan_the", "dai_bieu"),
     "meeting_mode": ("in_person", "online", "hybrid"),
 }
-MONEY_FIELDS = ("works_value_vnd", "funding_vnd")
+# The funding by source, parts of funding_vnd (the total): the People's Committees of the province, the
+# district and the commune (support), the union's own funds, other sources.
+FUNDING_PARTS = ("funding_pc_province_vnd", "funding_pc_district_vnd", "funding_pc_commune_vnd", "funding_union_vnd",
+                 "funding_other_vnd")
+FUNDING_PC_PARTS = FUNDING_PARTS[:3]
+MONEY_FIELDS = ("works_value_vnd", "funding_vnd", *FUNDING_PARTS)
+# Sums that may never exceed their whole: (parts, whole); a whole left empty is their sum (derive_totals).
+SUMS = ((FUNDING_PARTS, "funding_vnd"),)
+SUM_FIELDS = tuple(name for parts, whole in SUMS for name in (*parts, whole))
 # Every other field is a count of people or things.
 COUNT_FIELDS = tuple(f for f in PLAN_FIELDS + RESULT_FIELDS
                      if f not in (*DATE_FIELDS, *BOOL_FIELDS, *TEXT_FIELDS, *CHOICE_FIELDS, *MONEY_FIELDS))
@@ -311,6 +324,17 @@ def parse_report(data: dict) -> tuple[dict[str, Any], dict[str, str]]:
     return values, errors
 
 
+def derive_totals(before: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` (what a save writes over `before`, the stored report) with each whole of SUMS left empty and
+    its parts given set to their sum: the total funding is not typed twice."""
+    after = {**before, **values}
+    for parts, whole in SUMS:
+        given = [after.get(p) for p in parts if after.get(p) is not None]
+        if given and after.get(whole) is None and (whole in values or any(p in values for p in parts)):
+            values = {**values, whole: sum(given)}
+    return values
+
+
 def check_report(
     values: dict[str, Any], campaign, unit, *, full: bool, today: dt.date | None = None
 ) -> tuple[dict[str, str], list[str]]:
@@ -354,6 +378,10 @@ def check_report(
                 part, _("Không được lớn hơn “%(whole)s” (%(value)s).",
                         whole=FIELD_LABELS[whole], value=format_number(v(whole)))
             )
+    for parts, whole in SUMS:
+        given = [v(p) for p in parts if v(p) is not None]
+        if given and v(whole) is not None and sum(given) > v(whole):
+            errors.setdefault(whole, _("Nhỏ hơn tổng các nguồn kinh phí đã kê (%(sum)s).", sum=format_number(sum(given))))
     size, reelected, new = v("executive_size"), v("executive_reelected"), v("executive_new")
     if None not in (size, reelected, new) and reelected + new != size and "executive_new" not in errors:
         errors["executive_new"] = _(

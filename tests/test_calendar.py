@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from shared import calendar as cal
 from shared.models import CongressReport, User
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 
 @pytest.fixture
@@ -170,3 +170,34 @@ def test_the_feed_speaks_its_owners_language(planned, factory, login_as, client,
     login_as(factory.user("coordinator", planned.province, locale="en"))
     body = app.test_client().get(_feed_url(client)).get_data(as_text=True)
     assert f"Congress of {planned.g11.name} (pilot congress)" in body.replace("\r\n ", "")
+
+
+def _upcoming_panel(html: str) -> str:
+    start = html.index('id="upcoming"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_dashboard_shows_the_next_14_days_of_its_scope(planned, factory, login_as, client, app):
+    """From the day shown: on 15/04 G12 (20/04); as of 01/04, G21's plan of the 5th and G11's congress of the
+    10th (held later: still a plan then). A district sees its own units only."""
+    login_as(factory.user("coordinator", planned.province))
+    panel = _upcoming_panel(client.get("/dashboard").get_data(as_text=True))
+    assert "15/04/2023 – 28/04/2023" in panel
+    assert planned.g12.name in panel and planned.g11.name not in panel and planned.g21.name not in panel
+    panel = _upcoming_panel(client.get("/dashboard?as_of=01/04/2023").get_data(as_text=True))
+    assert panel.index(planned.g21.name) < panel.index(planned.g11.name)
+    assert 'data-kind="held"' not in panel and panel.count('data-kind="planned"') == 2
+    other = app.test_client()
+    login(other, factory.user("district", planned.d2).username)
+    panel = _upcoming_panel(other.get("/dashboard?as_of=01/04/2023").get_data(as_text=True))
+    assert planned.g21.name in panel and planned.g11.name not in panel
+
+
+def test_a_unit_named_a_pilot_by_the_campaign_is_a_pilot_in_the_calendar(planned, factory, db):
+    """shared.pilots' one rule: G12 (its plan does not say pilot) named by the coordinator."""
+    from shared import pilots
+
+    pilots.designate(db, factory.user("coordinator", planned.province), planned.campaign, planned.g12)
+    found, _ = cal.events(db, planned.campaign, planned.province, dt.date(2023, 1, 1), dt.date(2023, 12, 31),
+                          cal.Filters(pilot_only=True))
+    assert [(e.unit_code, e.is_pilot) for e in found] == [("G11", True), ("G12", True)]

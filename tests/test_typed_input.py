@@ -54,7 +54,7 @@ def test_a_campaign_takes_its_dates_and_numbers_as_typed(client, db, factory, lo
     factory.campaign()
     login_as(factory.user("admin", t.province))
     form = {"name": "Đại hội công đoàn các cấp nhiệm kỳ 2028-2033", "term": "2028-2033", "start_date": "01012028",
-            "pilot_until": "15.03.2028", "deadline_grassroots": "30-06-2028", "deadline_district": "31 08 2028",
+            "pilot_until_grassroots": "15.03.2028", "deadline_grassroots": "30-06-2028", "deadline_district": "31 08 2028",
             "deadline_province": "31/10/28", "members_threshold": "1.000", "youth_age": "35",
             "target_women_pct": "35", "target_young_pct": "20", "target_party_pct": "55"}
     resp = _post(client, "/admin/campaigns/new", {**form, "target_women_pct": "130"})
@@ -64,7 +64,7 @@ def test_a_campaign_takes_its_dates_and_numbers_as_typed(client, db, factory, lo
     assert _post(client, "/admin/campaigns/new", form).status_code == 303
     db.expire_all()
     c = db.scalar(select(Campaign).where(Campaign.term == "2028-2033"))
-    assert (c.start_date, c.pilot_until, c.deadline_grassroots, c.deadline_district, c.deadline_province) == (
+    assert (c.start_date, c.pilot_until_grassroots, c.deadline_grassroots, c.deadline_district, c.deadline_province) == (
         dt.date(2028, 1, 1), dt.date(2028, 3, 15), dt.date(2028, 6, 30), dt.date(2028, 8, 31), dt.date(2028, 10, 31))
     assert c.members_threshold == 1_000
 

@@ -34,6 +34,8 @@ class DaihoiApp(App):
         Binding("slash", "search", N_("Tìm đơn vị")),
         Binding("a", "as_of", N_("Ngày xem")),
         Binding("c", "campaign", N_("Đợt đại hội")),
+        # Not in the footer: at 80 columns it would push out q; the dashboard's table title names it.
+        Binding("l", "upcoming", N_("Lịch 14 ngày tới"), show=False),
     ]
 
     def __init__(self, source: DataSource, refresh_seconds: float = 15.0, export_dir: Path | None = None,
@@ -119,6 +121,12 @@ class DaihoiApp(App):
 
         if self.source.authenticated:
             self.push_screen(SearchScreen(), lambda unit: unit and self.open_unit(unit))
+
+    def action_upcoming(self) -> None:
+        from tui.screens.upcoming import UpcomingScreen
+
+        if self.source.authenticated and not isinstance(self.screen, UpcomingScreen):
+            self.push_screen(UpcomingScreen())
 
     def action_as_of(self) -> None:
         from tui.screens.choose import AsOfScreen

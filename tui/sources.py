@@ -36,6 +36,7 @@ class DataSource(Protocol):
     def report(self, campaign: int | None, unit: int) -> dict | None: ...
     def feed(self, campaign: int | None, limit: int = 20) -> list[dict]: ...
     def level_reports_summary(self, campaign: int | None, as_of: dt.date | None = None) -> dict | None: ...
+    def calendar(self, campaign: int | None, as_of: dt.date | None = None) -> dict: ...
     def close(self) -> None: ...
 
 
@@ -165,6 +166,12 @@ class LocalSource:
 
         return self._run(read)
 
+    def calendar(self, campaign, as_of=None) -> dict:
+        """The congresses of the user's scope in the 14 days from `as_of` (default today), as they stood then."""
+        from shared import readmodels
+
+        return self._run(lambda s, u: readmodels.calendar(s, u, readmodels.get_campaign(s, campaign), as_of=as_of))
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -246,6 +253,9 @@ class RemoteSource:
         """The party bodies' level reports received (as of a day); None for a user who does not receive them (403)."""
         resp = self._call("GET", "/level-reports/summary", params={"campaign": campaign, "as_of": as_of})
         return None if resp.status_code == 403 else resp.json()
+
+    def calendar(self, campaign, as_of=None) -> dict:
+        return self._call("GET", "/calendar", params={"campaign": campaign, "as_of": as_of}).json()
 
     def close(self) -> None:
         self._client.close()

@@ -35,7 +35,8 @@ def campaigns():
 @roles_required("admin")
 def campaign_new():
     copied_from = None
-    defaults = dict(members_threshold=150, youth_age=35, target_women_pct=30, target_young_pct=15, target_party_pct=50)
+    defaults = dict(members_threshold=150, youth_age=35, target_women_pct=30, target_young_pct=15, target_party_pct=50,
+                    pilots_by_level_above=True)
     source_id = request.args.get("copy", type=parse_id)
     if source_id:
         copied_from = _campaign_or_404(source_id)

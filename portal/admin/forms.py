@@ -46,7 +46,9 @@ class CampaignForm(FlaskForm):
     name = StringField(lazy_gettext("Tên đợt đại hội"), validators=[DataRequired(lazy_gettext("Hãy nhập tên.")), Length(max=200)])
     term = StringField(lazy_gettext("Nhiệm kỳ"), validators=[DataRequired(lazy_gettext("Hãy nhập nhiệm kỳ, ví dụ 2028-2033.")), Length(max=20)])
     start_date = DateField(lazy_gettext("Ngày bắt đầu"))
-    pilot_until = DateField(lazy_gettext("Đại hội điểm đến ngày"))
+    pilot_until_grassroots = DateField(lazy_gettext("Đại hội điểm cấp cơ sở đến ngày"))
+    pilot_until_district = DateField(lazy_gettext("Đại hội điểm cấp huyện đến ngày"))
+    pilots_by_level_above = BooleanField(lazy_gettext("Cấp trên trực tiếp chọn đại hội điểm cấp cơ sở"))
     deadline_grassroots = DateField(lazy_gettext("Hạn chót cấp cơ sở"))
     deadline_district = DateField(lazy_gettext("Hạn chót cấp huyện và tương đương"))
     deadline_province = DateField(lazy_gettext("Hạn chót cấp tỉnh"))
@@ -58,8 +60,8 @@ class CampaignForm(FlaskForm):
 
     def data_for_domain(self) -> dict:
         return {name: self[name].data for name in (
-            "name", "term", "start_date", "pilot_until", "deadline_grassroots", "deadline_district",
-            "deadline_province", "members_threshold", "youth_age", "target_women_pct", "target_young_pct",
+            "name", "term", "start_date", "pilot_until_grassroots", "pilot_until_district", "deadline_grassroots",
+            "deadline_district", "deadline_province", "pilots_by_level_above", "members_threshold", "youth_age", "target_women_pct", "target_young_pct",
             "target_party_pct")}
 
 

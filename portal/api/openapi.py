@@ -15,6 +15,7 @@ _INT_FIELDS = {
     "executive_women", "executive_young", "executive_party", "executive_ethnic_minority", "executive_reelected",
     "executive_new", "executive_from_plan", "fulltime_not_reelected_age", "standing_size", "inspection_size",
     "delegates_official", "delegates_alternate", "works_count", "works_value_vnd", "exemplary_count", "funding_vnd",
+    *validation.FUNDING_PARTS,
 }
 
 
@@ -251,6 +252,26 @@ def spec() -> dict:
                         "closed": {"type": "boolean"},
                     },
                 },
+                "CalendarEvent": {
+                    "type": "object",
+                    "required": ["report_id", "day", "kind", "kind_label", "is_pilot", "unit", "district_name"],
+                    "properties": {
+                        "report_id": {"type": "integer"},
+                        "day": {"type": "string", "format": "date"},
+                        "kind": {"type": "string", "enum": ["held", "planned", "missed"]},
+                        "kind_label": {"type": "string"},
+                        "is_pilot": {"type": "boolean"},
+                        "form": _nullable({"type": "string"}),
+                        "unit": {"type": "object", "required": ["id", "code", "name", "level", "sector"],
+                                 "properties": {"id": {"type": "integer"}, "code": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "level": {"type": "string", "enum": list(LEVEL_LABELS)},
+                                                "level_label": {"type": "string"},
+                                                "sector": {"type": "string", "enum": list(SECTOR_LABELS)},
+                                                "sector_label": {"type": "string"}}},
+                        "district_name": _nullable({"type": "string"}),
+                    },
+                },
                 "FeedItem": {
                     "type": "object",
                     "required": ["id", "report_id", "unit", "to_status", "at"],
@@ -374,6 +395,37 @@ def spec() -> dict:
                         "phrase": {"type": "string"},
                     },
                 }), **READ_ERRORS, "403": _err("Chỉ Ban Dân vận và quản trị")},
+            }},
+            "/calendar": {"get": {
+                "summary": "Lịch đại hội trong phạm vi của tôi (mặc định: 14 ngày tới)",
+                "description": "Đại hội nằm ở ngày đã tổ chức nếu đã tổ chức, nếu chưa thì ở ngày dự kiến; "
+                               "`kind`, như ngày `as_of` (mặc định hôm nay): `held` (đã tổ chức), `planned` (dự "
+                               "kiến), `missed` (đã qua ngày dự kiến mà chưa có kết quả). Cùng bộ lọc với trang Lịch đại hội; tối đa 1.000 đại "
+                               "hội (`truncated`: còn nữa, hãy lọc hẹp hơn) và 366 ngày mỗi lần (`to` của câu trả "
+                               "lời là ngày cuối đã xem); `to` trước `from`: không có đại hội nào.",
+                "parameters": [
+                    CAMPAIGN,
+                    AS_OF,
+                    _q("from", DATE, "Từ ngày (YYYY-MM-DD; mặc định: ngày as_of)"),
+                    _q("to", DATE, "Đến ngày, tính cả ngày đó (mặc định: 13 ngày sau ngày bắt đầu)"),
+                    _q("level", {"type": "string", "enum": list(LEVEL_LABELS)}, "Cấp"),
+                    _q("district", ID, "Đơn vị cấp trên trực tiếp cơ sở (trong phạm vi của tôi)"),
+                    _q("sector", {"type": "string", "enum": list(SECTOR_LABELS)}, "Khu vực"),
+                    _q("pilot", {"type": "boolean"}, "Chỉ đại hội điểm"),
+                ],
+                "responses": {"200": _json({
+                    "type": "object",
+                    "required": ["campaign_id", "unit", "from", "to", "as_of", "items", "truncated"],
+                    "properties": {
+                        "campaign_id": {"type": "integer"},
+                        "unit": _ref("Unit"),
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                        "as_of": {"type": "string", "format": "date"},
+                        "truncated": {"type": "boolean"},
+                        "items": {"type": "array", "items": _ref("CalendarEvent")},
+                    },
+                }), **READ_ERRORS},
             }},
             "/units": {"get": {
                 "summary": "Danh sách đơn vị (phân trang keyset)",

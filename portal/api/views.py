@@ -150,6 +150,18 @@ def _int_arg(name: str) -> int | None:
     return value
 
 
+def _bool_arg(name: str) -> bool:
+    raw = _str_arg(name)
+    if raw is None:
+        return False
+    if raw.lower() in ("1", "true"):
+        return True
+    if raw.lower() in ("0", "false"):
+        return False
+    raise InvalidQuery(_("Tham số “%(name)s” phải là true hoặc false.", name=name),
+                       fields={name: _("Phải là true hoặc false.")})
+
+
 def _date_arg(name: str) -> dt.date | None:
     return _parsed(name, parsing.parse_iso_date)
 
@@ -307,6 +319,15 @@ def progress_by_unit():
 @bp.get("/level-reports/summary")
 def level_report_summary():
     return jsonify(readmodels.level_report_summary(db.session(), user(), _campaign(), _date_arg("as_of")))
+
+
+@bp.get("/calendar")
+def calendar():
+    return jsonify(readmodels.calendar(
+        db.session(), user(), _campaign(), start=_date_arg("from"), end=_date_arg("to"), level=_str_arg("level"),
+        district_id=_int_arg("district"), sector=_str_arg("sector"), pilot=_bool_arg("pilot"),
+        as_of=_date_arg("as_of"),
+    ))
 
 
 @bp.get("/units")

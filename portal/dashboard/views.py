@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block
 from portal import db
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
+from portal.dashboard import panels
 from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
@@ -114,6 +115,7 @@ def _overview(session, campaign, scope, as_of, filters, user) -> dict:
             level_reports.checklist_counts(session, campaign, scope, as_of)
             if user.role in level_reports.RECEIVER_ROLES else None
         ),
+        **panels.overview(session, campaign, scope, as_of, filters),
     )
 
 
@@ -153,7 +155,8 @@ def _emulation(session, campaign, scope, as_of, filters, user) -> dict:
     for values in groups.values():
         total.add(values)
     rows = [(u, groups[u.path]) for u in child_units if u.path in groups]
-    return dict(emulation_rows=rows, emulation_own=groups.get(scope.path), emulation_total=total)
+    return dict(emulation_rows=rows, emulation_own=groups.get(scope.path), emulation_total=total,
+                **panels.emulation(session, campaign, scope, as_of, filters))
 
 
 def _recommendations(session, campaign, scope, as_of, filters, user) -> dict:

@@ -10,6 +10,7 @@ from portal import db
 from portal.actions import attempt, run
 from portal.access import me, safe_next
 from portal.campaigns import selected_campaign
+from portal.pilots.panels import pilot_panel
 from portal.review.forms import ApproveForm, BulkApproveForm, ReasonForm, ReminderForm
 from shared import history, reminders, review, workflow
 from shared.errors import Conflict, InvalidTransition
@@ -128,7 +129,7 @@ def _page(report: CongressReport, *, status: int = 200, error: str | None = None
     forms.setdefault("reopen_form", ReasonForm(formdata=None, version=report.version))
     return render_template(
         "review/show.html", report=report, fields=fields, flags=review.report_flags(report),
-        acts=acts, error=error, **forms,
+        acts=acts, error=error, pilot=pilot_panel(db.session(), me(), report), **forms,
     ), status
 
 

@@ -309,7 +309,7 @@ def test_changing_the_password_logs_the_other_sessions_out(app, client, factory,
 
 CAMPAIGN_2028 = {
     "name": "Đại hội công đoàn các cấp nhiệm kỳ 2028-2033", "term": "2028-2033", "start_date": "01/01/2028",
-    "pilot_until": "15/03/2028", "deadline_grassroots": "30/06/2028", "deadline_district": "31/08/2028",
+    "pilot_until_grassroots": "15/03/2028", "deadline_grassroots": "30/06/2028", "deadline_district": "31/08/2028",
     "deadline_province": "31/10/2028", "members_threshold": "120", "youth_age": "35", "target_women_pct": "35",
     "target_young_pct": "20", "target_party_pct": "55",
 }
@@ -317,7 +317,7 @@ CAMPAIGN_2028 = {
 
 def test_campaign_creation_and_progress_against_the_new_deadlines(client, factory, login_as, t, db, today):
     login_as(factory.user("admin", t.province))
-    bad = {**CAMPAIGN_2028, "deadline_district": "01/06/2028", "pilot_until": "31/02/2028", "target_women_pct": "130"}
+    bad = {**CAMPAIGN_2028, "deadline_district": "01/06/2028", "pilot_until_grassroots": "31/02/2028", "target_women_pct": "130"}
     resp = _post(client, "/admin/campaigns/new", bad)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
@@ -328,7 +328,7 @@ def test_campaign_creation_and_progress_against_the_new_deadlines(client, factor
     assert resp.status_code == 303
     db.expire_all()
     campaign = db.scalar(select(Campaign).where(Campaign.term == "2028-2033"))
-    assert campaign.deadline_grassroots == dt.date(2028, 6, 30) and campaign.pilot_until == dt.date(2028, 3, 15)
+    assert campaign.deadline_grassroots == dt.date(2028, 6, 30) and campaign.pilot_until_grassroots == dt.date(2028, 3, 15)
     assert campaign.members_threshold == 120 and campaign.target_women_pct == 35
     assert _audit(db, "campaign.create")[0].object_id == campaign.id
 

@@ -51,6 +51,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "api.progress_by_unit": {"GET": ("ooooooofl", None)},
     "api.reports": {"GET": ("ooooooofl", None)},
     "api.list_tokens": {"GET": ("ooooooool", None)},
+    "api.calendar": {"GET": ("ooooooofl", None)},
     "api.units": {"GET": ("ooooooofl", None)},
     "api.unit": {"GET": ("ooooooofl", "ooonnnnfl")},
     "api.report": {"GET": ("ooooooofl", "ooonnnnfl")},
@@ -140,6 +141,12 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "onbehalf.import_confirm": {"POST": ("xxvvxxxfl", None)},
     "onbehalf.take_over": {"POST": ("xxvvxxxfl", "xxvxxxxfl")},
     "calendar.index": {"GET": ("ooooooofl", None)},
+    # Pilots: named by the campaign's roles anywhere in scope, by a district for its own grassroots unions (404
+    # for another district's); lessons by the report's reviewer only. The addressee account has no part in them.
+    "pilots.index": {"GET": ("oooofoffl", None)},
+    "pilots.designate": {"POST": ("----xxxxl", "---xxxxxl")},
+    "pilots.withdraw": {"POST": ("----xxxxl", "---xxxxxl")},
+    "pilots.lesson": {"POST": ("-xx-xxxxl", "-xxxxxxxl")},
     "calendar.feed": {"GET": ("nnnnnnnnn", None)},  # an unknown secret; the feed tests cover real ones
     "calendar.new_feed": {"POST": ("--------l", None)},
     "calendar.revoke_feed": {"POST": ("--------l", None)},

@@ -41,7 +41,7 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         assert text(app, "#card-grassroots .card-held") == "Held 1/3"
         assert text(app, "#card-grassroots .card-countdown") == "46 days left"
         assert app.screen.query_one("#card-grassroots").border_subtitle == "Deadline 31/05/2023"
-        assert text(app, "#table-title") == "Units below (2), sorted by name [s]"
+        assert text(app, "#table-title") == "Units below (2), sorted by name [s] · next 14 days [l]"
         assert "figures as of 15/04/2023" in text(app, "#scope")
         # At 120 columns beside the side pane, the English headings (single words) leave the names too little
         # room: the returned reports' column gives way, the others stay.
@@ -51,7 +51,7 @@ async def test_the_dashboard_in_english(local_source, tmp_path):
         assert {"Quit", "Find unit", "As-of date", "Congress campaign", "Back", "Refresh", "Export XLSX", "Sort",
                 "Report"} <= footer_descriptions(app)
         await pilot.press("s")
-        assert text(app, "#table-title") == "Units below (2), sorted by share held [s]"
+        assert text(app, "#table-title") == "Units below (2), sorted by share held [s] · next 14 days [l]"
         await pilot.press("x")
         await pilot.pause()
         workbook = load_workbook(next(tmp_path.glob("*.xlsx")))
@@ -72,7 +72,7 @@ async def test_vietnamese_stays_the_default(local_source, tmp_path):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.title == "daihoi · theo dõi đại hội công đoàn"
-        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s]"
+        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s] · lịch 14 ngày [l]"
         assert {"Thoát", "Tìm đơn vị", "Làm mới", "Sắp xếp"} <= footer_descriptions(app)
 
 
@@ -120,7 +120,7 @@ async def test_the_accounts_language_applies_after_login(database_url, province,
         assert text(app, ".title") == "Đăng nhập"  # nothing chosen, nobody known yet: Vietnamese
         await _log_in(app, pilot, "dieuphoi")
         assert app.language == "en" and app.title == "daihoi · trade union congress monitoring"
-        assert text(app, "#table-title") == "Units below (2), sorted by name [s]"
+        assert text(app, "#table-title") == "Units below (2), sorted by name [s] · next 14 days [l]"
         assert "Quit" in footer_descriptions(app)
         await pilot.press("a")  # a dialog the app pushes from its own task
         await pilot.pause()
@@ -134,7 +134,7 @@ async def test_a_chosen_language_wins_over_the_accounts(database_url, province, 
     app = DaihoiApp(LocalSource(database_url), export_dir=tmp_path, language="vi")
     async with app.run_test(size=(120, 30)) as pilot:
         await _log_in(app, pilot, "dieuphoi")
-        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s]"
+        assert text(app, "#table-title") == "Đơn vị trực thuộc (2), sắp xếp theo tên [s] · lịch 14 ngày [l]"
 
 
 def test_the_report_summary_in_english():

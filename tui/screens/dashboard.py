@@ -179,6 +179,7 @@ class DashboardScreen(LiveScreen):
         pages = -(-count // PAGE_SIZE)
         if pages > 1:
             title += " · " + _("trang %(page)s/%(pages)s [p/n]", page=len(self.cursors), pages=pages)
+        title += " · " + _("lịch 14 ngày [l]")  # the key is not in the footer (no room at 80 columns)
         self.query_one("#table-title", Label).update(title)
 
     def selected(self) -> dict | None:
