@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "portal.notifications.views",
     "portal.calendar.views",
     "portal.onbehalf.views",
+    "portal.people.views",
     "portal.admin",
     "portal.admin.account",
 )
