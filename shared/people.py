@@ -49,7 +49,9 @@ MEMBER_KEYS = ("full_name", "gender", "birth_year", "ethnic_minority", "party_me
                "in_planning_pool", "positions", "chair_elected", "votes")
 DELEGATE_KEYS = ("full_name", "gender", "birth_year", "title", "kind", "ex_officio")
 MEMBER_FLAGS = ("ethnic_minority", "party_member", "reelected", "in_planning_pool")
-OLDEST_BIRTH_YEAR = 1940
+# Years of birth a person elected in this term can have: a union member is at least 15 (labour age) during
+# the 2023-2028 term. Fixed (not "today minus 15"): the API's document states the same range.
+OLDEST_BIRTH_YEAR, LATEST_BIRTH_YEAR = 1940, 2013
 # The report's counts a list gives (the rest of the report is typed as before).
 MEMBER_COUNT_FIELDS = ("executive_size", "executive_women", "executive_young", "executive_party",
                        "executive_ethnic_minority", "executive_reelected", "executive_new", "executive_from_plan",
@@ -83,7 +85,7 @@ def parse_birth_year(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = str(value).strip()
-    latest = clock.today().year - 15
+    latest = LATEST_BIRTH_YEAR
     if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not OLDEST_BIRTH_YEAR <= int(text) <= latest:
         raise ValueError(_("Năm sinh phải là năm từ %(first)s đến %(last)s.", first=OLDEST_BIRTH_YEAR, last=latest))
     return int(text)

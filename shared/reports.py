@@ -146,7 +146,7 @@ def create_report(session: Session, campaign: Campaign, unit: Unit, user: User |
         campaign=campaign, unit=unit, status="draft", created_at=now, updated_at=now,
         updated_by_id=user.id if user else None,
         # A new report has no rows yet: known empty, so reading them does not query the database.
-        officers=[], recommendations=[], attachments=[], members=[], delegates=[],
+        officers=[], recommendations=[], attachments=[], members=[], delegates=[], decision=None,
     )
     session.add(report)
     session.flush()
