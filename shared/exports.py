@@ -18,6 +18,7 @@ from shared.i18n import _, lazy_gettext
 from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS, STATUS_LABELS, Campaign, Unit
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
+from shared import people as person_list
 from shared.text import format_date, format_number, format_percent
 from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
@@ -186,6 +187,11 @@ def write_xlsx(
         person_row(_("Tổng cộng"), dash.total_personnel(rows), bold=True)
     people.append([])
     people.append([_("Chỉ tiêu: %(targets)s", targets=dash.targets_phrase(campaign))])
+
+    # Issue 19: one row per elected person, with the unit and its level (personal data: the export is scoped).
+    named = wb.sheet(_("Nhân sự (từng người)"), person_list.member_columns(), widths={2: NAME_WIDTH, 4: 28, 11: 36})
+    for row in person_list.member_rows(session, campaign, scope, as_of):
+        named.append(row)
     wb.save(out)
 
 

@@ -734,3 +734,34 @@ def delegates_docx(campaign: Campaign, superior: Unit, rows: list[DelegateRow], 
                  (1.1, 4.6, 1.8, 6.2, 2.8), text_columns=2)
     layout.signature(doc, [_("TM. BAN THƯỜNG VỤ"), _("CHỦ TỊCH")], recipients=[_("Lưu: VT, Ban Tổ chức.")])
     return layout.to_bytes(doc)
+
+
+# ---- one row per person (the XLSX export's "Nhân sự" list) ------------------------------------------------------
+
+
+def member_columns() -> list[str]:
+    from shared.vocabulary import MEMBER_COLUMN_LABELS as L
+
+    return [_("Mã đơn vị"), _("Đơn vị"), _("Cấp"), str(L["full_name"]), str(L["gender"]), str(L["birth_year"]),
+            str(L["ethnic_minority"]), str(L["party_member"]), str(L["reelected"]), str(L["in_planning_pool"]),
+            str(L["positions"]), str(L["chair_elected"]), str(L["votes"])]
+
+
+def member_rows(session: Session, campaign: Campaign, scope: Unit, as_of: dt.date):
+    """Every elected person of the congresses held by `as_of` in the scope, unit by unit: (cells...), streamed."""
+    from shared.vocabulary import LEVEL_LABELS
+
+    yes, no = _("Có"), ""
+    stmt = (
+        select(Unit.code, Unit.name, Unit.level, ElectedMember)
+        .join(CongressReport, CongressReport.unit_id == Unit.id)
+        .join(ElectedMember, ElectedMember.report_id == CongressReport.id)
+        .where(CongressReport.campaign_id == campaign.id, CongressReport.held_date <= as_of, in_subtree(scope.path))
+        .order_by(Unit.path, ElectedMember.position, ElectedMember.id)
+        .execution_options(yield_per=2000)
+    )
+    for code, name, level, m in session.execute(stmt):
+        yield [code, name, str(LEVEL_LABELS[level]), m.full_name, str(GENDER_LABELS.get(m.gender, "")), m.birth_year,
+               yes if m.ethnic_minority else no, yes if m.party_member else no, yes if m.reelected else no,
+               yes if m.in_planning_pool else no, position_text(m.position_codes),
+               str(CHAIR_ELECTED_LABELS.get(m.chair_elected, "")) if m.chair_elected else "", m.votes]
