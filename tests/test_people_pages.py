@@ -255,3 +255,19 @@ def test_allocation_and_the_consolidated_delegate_list(world, login_as, client, 
     login_as("gr")
     assert client.get(f"/people/delegates?unit={world.d1.id}").status_code == 404
     assert "Nguyễn Văn An" not in client.get("/people/delegates").get_data(as_text=True)
+
+
+def test_the_dashboard_counts_recognised_units_as_of_a_day(world, login_as, client, db):
+    from shared import people
+
+    report = _approved(db, world)
+    people.record_decision(db, world.reviewer, report, number="3/QĐ", signed_on="25/05/2023")
+    db.commit()
+    login_as("rg")
+    page = client.get("/dashboard?section=personnel&as_of=31/05/2023").get_data(as_text=True)
+    recognised = re.search(r'<p id="recognised">(.*?)</p>', page, re.S).group(1)
+    assert re.search(r'data-level="grassroots">Công đoàn cơ sở: 1<', recognised)
+    page = client.get("/dashboard?section=personnel&as_of=24/05/2023").get_data(as_text=True)
+    assert re.search(r'data-level="grassroots">Công đoàn cơ sở: 0<', page)
+    assert "Số BCH có danh sách tên (số liệu tính từ danh sách): 1" in client.get(
+        "/dashboard?section=personnel&as_of=31/05/2023").get_data(as_text=True)
