@@ -143,6 +143,22 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "calendar.feed": {"GET": ("nnnnnnnn", None)},  # an unknown secret; the feed tests cover real ones
     "calendar.new_feed": {"POST": ("-------l", None)},
     "calendar.revoke_feed": {"POST": ("-------l", None)},
+    # People (issue 19): personal data, read within the unit's scope only (404 outside it)
+    "people.members": {"GET": ("oooooool", "ooonnnnl")},
+    "people.delegates": {"GET": ("oooooool", "ooonnnnl")},
+    "people.edit": {"GET": ("oooooool", "ooonnnnl")},
+    "people.decision_scan": {"GET": ("nnnnnnnl", "nnnnnnnl")},
+    "people.decision": {"GET": ("oooooool", "ooonnnnl")},
+    "people.decision_docx": {"GET": ("nnnnnnnl", "nnnnnnnl")},
+    "people.consolidated": {"GET": ("oooonool", None)},
+    "people.consolidated_export": {"GET": ("oooonool", None)},
+    "people.add": {"POST": ("ffffcffl", "fffnnnnl")},
+    "people.update": {"POST": ("ffffcffl", "fffnnnnl")},
+    "people.delete": {"POST": ("ffffcffl", "fffnnnnl")},
+    "people.ballots": {"POST": ("ffffcffl", "fffnnnnl")},
+    "people.quorum": {"POST": ("cffcfffl", "cffnnnnl")},
+    "people.decision_record": {"POST": ("cffcfffl", "cffnnnnl")},
+    "people.allocate": {"POST": ("-ff-fffl", "-ffnnnnl")},
 }
 
 
@@ -186,7 +202,11 @@ def _args(w, rule, role: str, scope: str) -> dict | None:
         elif arg == "body_id":
             values[arg] = w.bodies["d2" if out else "d1"].id
         elif arg == "kind":
-            values[arg] = "works"
+            values[arg] = "members" if ep.startswith("people.") else "works"
+        elif arg == "person_id":
+            values[arg] = (w.person_out if out else w.person_in).id
+        elif arg == "fmt":
+            values[arg] = "xlsx"
         elif arg == "entry_id":
             values[arg] = (w.work_out if out else w.work_in).id
         elif arg == "member_id":
