@@ -326,8 +326,7 @@ def allocate(unit_id: int):
     _row, refusal = run(people.set_allocation, db.session(), me(), campaign, unit, form.get("official"),
                         form.get("alternate"))
     if refusal is not None:
-        flash(_("%(unit)s: %(message)s", unit=unit.name, message=" ".join(refusal.fields.values()) or refusal.message),
-              "error")
+        flash(f"{unit.name}: {' '.join(refusal.fields.values()) or refusal.message}", "error")
         return redirect(url_for("people.consolidated", unit=unit.parent_id, campaign=campaign.id), 303)
     db.commit()
     flash(_("Đã lưu phân bổ đại biểu của %(unit)s.", unit=unit.name), "success")
