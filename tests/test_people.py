@@ -206,3 +206,24 @@ def test_a_decision_only_for_an_approved_report_by_its_reviewer(setup, db, facto
 
     with pytest.raises(NotFound):
         people.record_decision(db, factory.user("district", t.d2), report, number="1", signed_on="20/05/2023")
+
+
+def test_the_history_diff_names_who_was_added_removed_and_changed(setup, db):
+    from shared import history
+
+    t, campaign, reporter, _ = setup
+    first = _report(db, campaign, t.g11, reporter, members=[dict(m) for m in LIST[:3]])
+    db.commit()
+    rows = [{**m, "id": p.id} for m, p in zip(LIST[:3], first.report.members)]
+    old_version = first.report.version
+    rows[0]["votes"] = 99  # changed
+    del rows[1]  # removed
+    rows.append(dict(LIST[3]))  # added
+    second = save_draft(db, campaign, t.g11, reporter, {"members": rows}, first.report.version)
+    db.commit()
+    changes = [c for c in history.compare(db, second.report, old_version, second.report.version) if c.name == "members"]
+    pairs = {(c.old.split(" (")[0], c.new.split(" (")[0]) for c in changes}
+    assert ("Nguyễn Văn An", "Nguyễn Văn An") in pairs  # changed: 95 -> 99 votes
+    assert any(c.old.startswith("Trần Thị Bích") and c.new == "(trống)" for c in changes)  # removed
+    assert any(c.old == "(trống)" and c.new.startswith("Thạch Thị Sa Rươne") for c in changes)  # added
+    assert any("99 phiếu" in c.new for c in changes)
