@@ -271,3 +271,11 @@ def test_the_dashboard_counts_recognised_units_as_of_a_day(world, login_as, clie
     assert re.search(r'data-level="grassroots">Công đoàn cơ sở: 0<', page)
     assert "Số BCH có danh sách tên (số liệu tính từ danh sách): 1" in client.get(
         "/dashboard?section=personnel&as_of=31/05/2023").get_data(as_text=True)
+
+
+def test_the_print_view_lists_the_people(world, login_as, client, db):
+    report = _approved(db, world)
+    login_as("cs11")
+    page = client.get(f"/units/{world.g11.id}/report/print").get_data(as_text=True)
+    assert "Danh sách người trúng cử" in page and "Trần Thị Bích (nữ)" in page and "Chủ nhiệm UBKT" in page
+    assert report.id

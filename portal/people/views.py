@@ -51,7 +51,7 @@ KINDS = {"members": people.MEMBER_KEYS, "delegates": people.DELEGATE_KEYS}
 @bp.app_context_processor
 def _panel():
     """What the review page's one include line (people/_review_panel.html) reads."""
-    return {"people_summary": people.personnel, "people_decision_text": people.decision_text}
+    return {"people_summary": people.personnel, "people_decision_text": people.decision_text, "people_labels": LABELS}
 
 
 # ---- one unit's lists ----------------------------------------------------------------------------------------
