@@ -52,6 +52,9 @@ FIELD_HEADERS = {
     "members_total": lazy_gettext("Tổng số đoàn viên"),
     "summoned": lazy_gettext("Số được triệu tập"),
     "present": lazy_gettext("Số có mặt"),
+    "ballots_issued": lazy_gettext("Số phiếu phát ra"),
+    "ballots_valid": lazy_gettext("Số phiếu hợp lệ"),
+    "quorum_reason": lazy_gettext("Lý do đại hội không đủ hai phần ba"),
     "executive_size": lazy_gettext("Số ủy viên BCH"),
     "executive_women": lazy_gettext("BCH: nữ"),
     "executive_young": lazy_gettext("BCH: trẻ"),
@@ -73,7 +76,7 @@ FIELD_HEADERS = {
 }
 MEETING_MODES = MEETING_MODE_LABELS
 # Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
-WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
+WIDE_FIELDS = {"form_override_reason": 40, "quorum_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18}
 NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18
 
 
