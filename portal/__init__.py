@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "portal.pilots.views",
     "portal.onbehalf.views",
     "portal.recs.views",
+    "portal.people.views",
     "portal.admin",
     "portal.admin.account",
 )

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from shared import clock
+from shared import clock, people
 from shared.models import (
     Campaign,
     CongressReport,
+    Delegate,
+    DelegateAllocation,
+    ElectedMember,
     Officer,
+    RecognitionDecision,
     PartyBody,
     PilotLesson,
     PilotUnit,
@@ -271,6 +275,108 @@ def _pilots(session: Session, rng: random.Random, campaign: Campaign, users: lis
             session.add(PilotLesson(report_id=r.id, text=rng.choice(PILOT_LESSONS),
                                     recorded_by_id=reviewer_of.get(r.parent_id, users[0].id),
                                     recorded_at=_at(recorded, 16)))
+# Khmer names for the ethnic minority members (Kiên Giang's largest minority).
+KHMER_SURNAMES = ["Thạch", "Danh", "Kim", "Sơn", "Lâm", "Chau"]
+KHMER_GIVEN_M = ["Sóc", "Sa Rát", "Phol", "Sang", "Chanh Đa", "Hênh"]
+KHMER_GIVEN_F = ["Sa Rươne", "Sô Phia", "Sà Ry", "Kim Thoa", "Sa Vên", "Mẹt"]
+DELEGATE_TITLES = ["Ủy viên Ban Chấp hành", "Tổ trưởng công đoàn", "Đoàn viên", "Công nhân", "Giáo viên", "Nhân viên"]
+
+
+def _khmer(rng: random.Random, female: bool) -> str:
+    given = rng.choice(KHMER_GIVEN_F if female else KHMER_GIVEN_M)
+    return f"{rng.choice(KHMER_SURNAMES)} {'Thị ' if female else ''}{given}"
+
+
+def _fill_people(rng: random.Random, report: CongressReport, held: dt.date) -> None:
+    """Named people consistent with the report's counts (issue 19): exactly `executive_women` women,
+    `executive_young` under 35 in the congress year, and so on; the chair and vice-chair carry the officers'
+    names where their gender fits; the UBKT head sits on the BCH, the other UBKT members do not; the delegates
+    match `delegates_official`/`delegates_alternate`. A congress below the quorum has its reason and resolution."""
+    size = report.executive_size or 0
+    pick = lambda count: set(rng.sample(range(size), count))  # noqa: E731
+    women, young, party = pick(report.executive_women), pick(report.executive_young), pick(report.executive_party)
+    ethnic, reelected = pick(report.executive_ethnic_minority), pick(report.executive_reelected)
+    planned = pick(report.executive_from_plan)
+    report.ballots_issued = report.present
+    report.ballots_valid = max(1, report.present - rng.randint(0, max(0, report.present // 40)))
+    valid = report.ballots_valid
+    officers = {o.role: o for o in report.officers}
+    standing = report.standing_size or 0
+    rows = []
+    for i in range(size):
+        female = i in women
+        officer = officers.get("chair" if i == 0 else "vice_chair" if i == 1 else "")
+        if officer is not None and (officer.gender == "female") == female and i not in ethnic:
+            name = officer.full_name
+        else:
+            name = _khmer(rng, female) if i in ethnic else _person(rng, female)
+        positions = ["chair"] if i == 0 else ["vice_chair"] if i == 1 else []
+        if i < standing:
+            positions.append("standing")
+        if not positions:
+            positions = ["executive"]
+        if i == size - 1 and report.inspection_size:
+            positions.append("inspection_head")
+        born = held.year - (rng.randint(23, 34) if i in young else rng.randint(35, 58))
+        rows.append(ElectedMember(
+            position=i, full_name=name, gender="female" if female else "male", birth_year=born,
+            ethnic_minority=i in ethnic, party_member=i in party, reelected=i in reelected,
+            in_planning_pool=i in planned, positions=",".join(positions),
+            chair_elected=("congress" if rng.random() < 0.7 else "first_meeting") if i == 0 else None,
+            votes=rng.randint(valid // 2 + 1, valid),
+        ))
+    for j in range(max(0, (report.inspection_size or 0) - (1 if size else 0))):
+        female = rng.random() < 0.4
+        rows.append(ElectedMember(
+            position=len(rows), full_name=_person(rng, female), gender="female" if female else "male",
+            birth_year=held.year - rng.randint(25, 55), ethnic_minority=False, party_member=rng.random() < 0.5,
+            reelected=rng.random() < 0.5, in_planning_pool=False,
+            positions="inspection_deputy" if j == 0 else "inspection", votes=rng.randint(valid // 2 + 1, valid),
+        ))
+    report.members = rows
+    delegates = []
+    chair = rows[0] if rows else None
+    for k in range((report.delegates_official or 0) + (report.delegates_alternate or 0)):
+        official = k < (report.delegates_official or 0)
+        if k == 0 and chair is not None:
+            name, female, born, title = chair.full_name, chair.gender == "female", chair.birth_year, "Chủ tịch công đoàn"
+        else:
+            female = rng.random() < 0.45
+            name, born, title = _person(rng, female), held.year - rng.randint(24, 56), rng.choice(DELEGATE_TITLES)
+        delegates.append(Delegate(position=k, full_name=name, gender="female" if female else "male", birth_year=born,
+                                  title=title, kind="official" if official else "alternate", ex_officio=False))
+    report.delegates = delegates
+    if people.quorum_short(report.summoned, report.present):
+        report.quorum_reason = "Thời tiết xấu, nhiều đoàn viên ở xa không về dự được."
+        report.quorum_resolution = "Cấp trên đã kiểm tra biên bản; đại hội bầu bổ sung theo hướng dẫn."
+
+
+def _allocations(session: Session, rng: random.Random, campaign: Campaign, units: list[Unit],
+                 reports: dict[int, CongressReport]) -> None:
+    """Each unit's delegate allocation to its superior's congress: what it elected, or a little more."""
+    for u in units:
+        report = reports.get(u.id)
+        official = report.delegates_official if report is not None and report.delegates_official is not None \
+            else max(1, u.members_count // 50)
+        alternate = report.delegates_alternate if report is not None and report.delegates_alternate is not None else 1
+        session.add(DelegateAllocation(campaign_id=campaign.id, unit_id=u.id, official=official + rng.choice([0, 0, 1]),
+                                       alternate=alternate + rng.choice([0, 1]), updated_at=_at(campaign.start_date, 8)))
+
+
+def _decisions(session: Session, rng: random.Random, reports: list[CongressReport], parents: dict[int, int | None],
+               today: dt.date) -> None:
+    """Recognition decisions for most approved congresses, a few days after the approval, numbered per issuer."""
+    numbers: dict[int, int] = {}
+    for report in reports:
+        if report.status != "approved" or not report.members or report.reviewed_at is None or rng.random() > 0.8:
+            continue
+        day = report.reviewed_at.date() + dt.timedelta(days=rng.randint(2, 12))
+        if day > today:
+            continue
+        issuer = parents.get(report.unit_id) or report.unit_id
+        numbers[issuer] = numbers.get(issuer, 0) + 1
+        session.add(RecognitionDecision(report_id=report.id, number=f"{numbers[issuer]}/QĐ-CĐ", signed_on=day,
+                                        recorded_at=_at(day, 16)))
 
 
 # The 15 district-level units that are a town or district have a party committee (huyện ủy,
@@ -618,6 +724,8 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
             day = dt.date(2023, 4, 16) + dt.timedelta(days=int((q - 0.684) / 0.316 * 45))
         return day, day, False
 
+    people_rng = random.Random(seed + 31)  # its own generator: the history above stays exactly as it was
+    by_unit: dict[int, CongressReport] = {}
     for u in [*grassroots, *districts, province]:
         planned, held, pilot = schedule(u)
         if planned is None:
@@ -639,6 +747,7 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
             report.held_date = held
             _fill_results(rng, report, u, campaign)
             _split_funding(funding_rng, report, u)
+            _fill_people(people_rng, report, held)
             submitted = _at(held + dt.timedelta(days=rng.randint(1, 6)), 15)
             reviewer = reviewer_of.get(u.parent_id)
             events.append((submitted, "draft", "submitted", None, owner))
@@ -667,6 +776,11 @@ def load_demo(session: Session, seed: int = 2023, today: dt.date | None = None) 
             session.add(ReportStatusChange(report_id=report.id, changed_at=when, user_id=who, from_status=frm, to_status=to, reason=reason, version=report.version))
         session.add(ReportVersion(report_id=report.id, version=report.version, data=snapshot(report), created_at=last[0]))
         reports += 1
+        by_unit[u.id] = report
+    session.flush()
+    _allocations(session, people_rng, campaign, [*grassroots, *districts], by_unit)
+    _decisions(session, people_rng, list(by_unit.values()),
+               {u.id: u.parent_id for u in [*grassroots, *districts, province]}, today)
     session.flush()
 
     # Party bodies come last so that the random history above stays exactly as it was.

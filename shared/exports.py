@@ -20,6 +20,7 @@ from shared.models import FORM_LABELS, LEVEL_LABELS, LEVEL_ORDER, SECTOR_LABELS,
 from shared.progress import Counts, progress_by_child, progress_by_level
 from shared.reports import EDITABLE_FIELDS
 from shared.validation import FUNDING_PARTS
+from shared import people as person_list
 from shared.text import format_date, format_number, format_percent
 from shared.vocabulary import MEETING_MODE_LABELS
 from shared.units import ancestors
@@ -53,6 +54,9 @@ FIELD_HEADERS = {
     "members_total": lazy_gettext("Tổng số đoàn viên"),
     "summoned": lazy_gettext("Số được triệu tập"),
     "present": lazy_gettext("Số có mặt"),
+    "ballots_issued": lazy_gettext("Số phiếu phát ra"),
+    "ballots_valid": lazy_gettext("Số phiếu hợp lệ"),
+    "quorum_reason": lazy_gettext("Lý do đại hội không đủ hai phần ba"),
     "executive_size": lazy_gettext("Số ủy viên BCH"),
     "executive_women": lazy_gettext("BCH: nữ"),
     "executive_young": lazy_gettext("BCH: trẻ"),
@@ -79,7 +83,7 @@ FIELD_HEADERS = {
 }
 MEETING_MODES = MEETING_MODE_LABELS
 # Column widths (characters) of what needs more than the default: names, free text, date-times, amounts.
-WIDE_FIELDS = {"form_override_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18,
+WIDE_FIELDS = {"form_override_reason": 40, "quorum_reason": 40, "notes": 48, "works_value_vnd": 18, "funding_vnd": 18,
                **{name: 18 for name in FUNDING_PARTS}}
 NAME_WIDTH, DATETIME_WIDTH, AMOUNT_WIDTH = 48, 17, 18
 
@@ -194,6 +198,11 @@ def write_xlsx(
         person_row(_("Tổng cộng"), dash.total_personnel(rows), bold=True)
     people.append([])
     people.append([_("Chỉ tiêu: %(targets)s", targets=dash.targets_phrase(campaign))])
+
+    # Issue 19: one row per elected person, with the unit and its level (personal data: the export is scoped).
+    named = wb.sheet(_("Nhân sự (từng người)"), person_list.member_columns(), widths={2: NAME_WIDTH, 4: 28, 11: 36})
+    for row in person_list.member_rows(session, campaign, scope, as_of):
+        named.append(row)
     wb.save(out)
 
 

@@ -19,6 +19,8 @@ from shared.demo import COMPANIES, FDI, REC_TEXTS, RETURN_REASONS, TOPICS, _pers
 from shared.models import (
     Campaign,
     CongressReport,
+    Delegate,
+    ElectedMember,
     Officer,
     Recommendation,
     ReportStatusChange,
@@ -127,8 +129,8 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 class _Sink:
     """Buffers rows per table and writes them parents-first, so foreign keys hold at every batch."""
 
-    ORDER = ("units", "campaigns", "users", "congress_reports", "officers", "recommendations",
-             "report_status_changes", "report_versions")
+    ORDER = ("units", "campaigns", "users", "congress_reports", "officers", "elected_members", "congress_delegates",
+             "recommendations", "report_status_changes", "report_versions")
 
     def __init__(self, conn, on_rows: Callable[[str, int], None]):
         self.conn = conn
@@ -139,6 +141,7 @@ class _Sink:
         self.tables = {
             "units": Unit.__table__, "campaigns": Campaign.__table__, "users": User.__table__,
             "congress_reports": CongressReport.__table__, "officers": Officer.__table__,
+            "elected_members": ElectedMember.__table__, "congress_delegates": Delegate.__table__,
             "recommendations": Recommendation.__table__, "report_status_changes": ReportStatusChange.__table__,
             "report_versions": ReportVersion.__table__,
         }
@@ -407,6 +410,7 @@ def generate(
         sink.flush()
 
         report_id = change_id = officer_id = rec_id = 0
+        ids = {"member": 0, "delegate": 0}
         pilots_left: dict[int | None, int] = {}
         for u in tree:
             pilot = False
@@ -433,8 +437,12 @@ def generate(
                 planned_executive_size=_planned_size(u["level"], members), held_date=None, **EMPTY_RESULTS, notes=None,
                 status="draft", return_reason=None, submitted_at=None, reviewed_at=None, reviewed_by_id=None,
                 version=1, created_at=planned_at, updated_at=planned_at, updated_by_id=None,
+                ballots_issued=None, ballots_valid=None, quorum_reason=None, quorum_resolution=None,
+                quorum_resolved_at=None,
             )
             officers: list[dict] = []
+            members: list[dict] = []
+            delegates: list[dict] = []
             recs: list[dict] = []
             if held is not None and held <= today:
                 report["held_date"] = held
@@ -461,6 +469,8 @@ def generate(
                         full_name=_person(rng, female), gender="female" if female else "male",
                         vote_pct=round(rng.uniform(60 if position else 75, 100), 2),
                     ))
+                if rng.random() < LISTED_SHARE:
+                    members, delegates = _people(rng, report, officers, ids)
                 for _ in range(rng.choice((0, 0, 1, 1, 2))):
                     topic = rng.choice(TOPICS)
                     status = rng.choices(("open", "in_progress", "resolved"), (5, 3, 2))[0]
@@ -487,6 +497,10 @@ def generate(
             sink.add("congress_reports", report)
             for o in officers:
                 sink.add("officers", o)
+            for m in members:
+                sink.add("elected_members", m)
+            for d in delegates:
+                sink.add("congress_delegates", d)
             for r in recs:
                 sink.add("recommendations", r)
             for when, frm, to, reason, who in events:
@@ -496,7 +510,7 @@ def generate(
                     to_status=to, reason=reason, version=1,
                 ))
             sink.add("report_versions", dict(
-                id=report_id, report_id=report_id, version=1, data=_snapshot(report, officers, recs),
+                id=report_id, report_id=report_id, version=1, data=_snapshot(report, officers, recs, members, delegates),
                 created_at=last[0], user_id=None,
             ))
         sink.flush()
@@ -532,13 +546,80 @@ def refresh_statistics(engine: Engine) -> None:
             conn.commit()
 
 
-def _snapshot(report: dict, officers: list[dict], recs: list[dict]) -> dict:
+def _snapshot(report: dict, officers: list[dict], recs: list[dict], members: list[dict] = (),
+              delegates: list[dict] = ()) -> dict:
     """The same JSON as shared.reports.snapshot, from plain rows."""
     data = {name: (v.isoformat() if isinstance(v, dt.date) else v) for name in EDITABLE_FIELDS
             for v in (report.get(name),)}
     data["status"] = report["status"]
     data["officers"] = [{"role": o["role"], "full_name": o["full_name"], "gender": o["gender"],
                          "vote_pct": o["vote_pct"]} for o in officers]
+    data["members"] = [{**{k: m[k] for k in _MEMBER_KEYS}, "positions": m["positions"].split(",")} for m in members]
+    data["delegates"] = [{k: d[k] for k in _DELEGATE_KEYS} for d in delegates]
     data["recommendations"] = [{"topic": r["topic"], "text": r["text"], "addressed_to": r["addressed_to"],
                                 "status": r["status"], "resolution_note": r["resolution_note"]} for r in recs]
     return data
+
+
+# Issue 19: about half of the held congresses give their committee and delegates by name (the others keep typed
+# counts, as imports and old data do, labelled so). The names match the counts exactly.
+LISTED_SHARE = 0.5
+_MEMBER_KEYS = ("id", "full_name", "gender", "birth_year", "ethnic_minority", "party_member", "reelected",
+                "in_planning_pool", "chair_elected", "votes")
+_DELEGATE_KEYS = ("id", "full_name", "gender", "birth_year", "title", "kind", "ex_officio")
+
+
+def _people(rng: random.Random, report: dict, officers: list[dict], ids: dict[str, int]) -> tuple[list[dict], list[dict]]:
+    """Member and delegate rows consistent with the report's counts (women, young at the congress year, party,
+    ethnic, re-elected, planning pool, BTV and UBKT sizes, delegates), with ballots; the chair and vice-chair
+    are the officers' rows where their gender fits."""
+    size, held = report["executive_size"], report["held_date"]
+    pick = lambda count: set(rng.sample(range(size), count))  # noqa: E731
+    women, young, party = pick(report["executive_women"]), pick(report["executive_young"]), pick(report["executive_party"])
+    ethnic, reelected = pick(report["executive_ethnic_minority"]), pick(report["executive_reelected"])
+    planned = pick(report["executive_from_plan"])
+    valid = max(1, report["present"] - rng.randint(0, max(0, report["present"] // 40)))
+    report["ballots_issued"], report["ballots_valid"] = report["present"], valid
+    if report["summoned"] and report["present"] * 3 < report["summoned"] * 2:
+        report["quorum_reason"] = "Thời tiết xấu, nhiều đoàn viên ở xa không về dự được."
+        report["quorum_resolution"] = "Cấp trên đã kiểm tra biên bản; đại hội bầu bổ sung theo hướng dẫn."
+    named = {o["role"]: o for o in officers}
+    members = []
+    for i in range(size):
+        female = i in women
+        officer = named.get("chair" if i == 0 else "vice_chair" if i == 1 else "")
+        name = officer["full_name"] if officer and (officer["gender"] == "female") == female else _person(rng, female)
+        positions = ["chair"] if i == 0 else ["vice_chair"] if i == 1 else []
+        if i < report["standing_size"]:
+            positions.append("standing")
+        positions = positions or ["executive"]
+        if i == size - 1 and report["inspection_size"]:
+            positions.append("inspection_head")
+        ids["member"] += 1
+        members.append(dict(
+            id=ids["member"], report_id=report["id"], position=i, full_name=name, gender="female" if female else "male",
+            birth_year=held.year - (rng.randint(23, 34) if i in young else rng.randint(35, 58)),
+            ethnic_minority=i in ethnic, party_member=i in party, reelected=i in reelected, in_planning_pool=i in planned,
+            positions=",".join(positions), chair_elected="congress" if i == 0 else None,
+            votes=rng.randint(valid // 2 + 1, valid),
+        ))
+    for j in range(max(0, report["inspection_size"] - 1)):
+        female = rng.random() < 0.4
+        ids["member"] += 1
+        members.append(dict(
+            id=ids["member"], report_id=report["id"], position=len(members), full_name=_person(rng, female),
+            gender="female" if female else "male", birth_year=held.year - rng.randint(25, 55), ethnic_minority=False,
+            party_member=rng.random() < 0.5, reelected=False, in_planning_pool=False,
+            positions="inspection_deputy" if j == 0 else "inspection", chair_elected=None,
+            votes=rng.randint(valid // 2 + 1, valid),
+        ))
+    delegates = []
+    for k in range(report["delegates_official"] + report["delegates_alternate"]):
+        female = rng.random() < 0.45
+        ids["delegate"] += 1
+        delegates.append(dict(
+            id=ids["delegate"], report_id=report["id"], position=k, full_name=_person(rng, female),
+            gender="female" if female else "male", birth_year=held.year - rng.randint(24, 56), title=None,
+            kind="official" if k < report["delegates_official"] else "alternate", ex_officio=False,
+        ))
+    return members, delegates

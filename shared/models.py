@@ -276,6 +276,14 @@ class CongressReport(Base):
     members_total: Mapped[int | None] = mapped_column(Integer)
     summoned: Mapped[int | None] = mapped_column(Integer)
     present: Mapped[int | None] = mapped_column(Integer)
+    # Ballots of the election (issue 19): each elected person needs more than half of the valid ones.
+    ballots_issued: Mapped[int | None] = mapped_column(Integer)
+    ballots_valid: Mapped[int | None] = mapped_column(Integer)
+    # A congress below the quorum (two thirds of those summoned) is sent with the unit's reason and is
+    # approved only once its reviewer has recorded how it was resolved (shared.people.approval_refusal).
+    quorum_reason: Mapped[str | None] = mapped_column(Text)
+    quorum_resolution: Mapped[str | None] = mapped_column(Text)
+    quorum_resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     executive_size: Mapped[int | None] = mapped_column(Integer)
     executive_women: Mapped[int | None] = mapped_column(Integer)
     executive_young: Mapped[int | None] = mapped_column(Integer)
@@ -333,6 +341,15 @@ class CongressReport(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+    members: Mapped[list[ElectedMember]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ElectedMember.position"
+    )
+    delegates: Mapped[list[Delegate]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Delegate.position"
+    )
+    decision: Mapped[RecognitionDecision | None] = relationship(
+        back_populates="report", cascade="all, delete-orphan", uselist=False
+    )
 
     @property
     def status_label(self) -> str:
@@ -361,6 +378,99 @@ class Officer(Base):
     vote_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     report: Mapped[CongressReport] = relationship(back_populates="officers")
+
+
+class ElectedMember(Base):
+    """A person elected to the BCH, its BTV or the UBKT (issue 19), one row per person with a stable id.
+    `positions` holds the codes of shared.vocabulary.POSITION_LABELS, comma-separated."""
+
+    __tablename__ = "elected_members"
+    __table_args__ = (
+        CheckConstraint("gender IN ('male','female')", name="gender"),
+        CheckConstraint("votes IS NULL OR votes >= 0", name="votes_nonneg"),
+        CheckConstraint("chair_elected IS NULL OR chair_elected IN ('congress','first_meeting')",
+                        name="chair_elected"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(10))
+    birth_year: Mapped[int] = mapped_column(Integer)
+    ethnic_minority: Mapped[bool] = mapped_column(Boolean, default=False)
+    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    reelected: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_planning_pool: Mapped[bool] = mapped_column(Boolean, default=False)
+    positions: Mapped[str] = mapped_column(String(200), default="executive")
+    chair_elected: Mapped[str | None] = mapped_column(String(20))
+    votes: Mapped[int | None] = mapped_column(Integer)
+
+    report: Mapped[CongressReport] = relationship(back_populates="members")
+
+    @property
+    def position_codes(self) -> list[str]:
+        return [p for p in (self.positions or "").split(",") if p]
+
+
+class Delegate(Base):
+    """A delegate the congress elected to the higher congress (official or alternate; ex officio or elected)."""
+
+    __tablename__ = "congress_delegates"
+    __table_args__ = (
+        CheckConstraint("gender IN ('male','female')", name="gender"),
+        CheckConstraint("kind IN ('official','alternate')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(10))
+    birth_year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10), default="official")
+    ex_officio: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[CongressReport] = relationship(back_populates="delegates")
+
+
+class DelegateAllocation(Base):
+    """How many delegates (official, alternate) a unit sends to its superior's congress: set by the superior."""
+
+    __tablename__ = "delegate_allocations"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", name="uq_delegate_allocations_campaign_unit"),
+        CheckConstraint("official >= 0 AND alternate >= 0", name="nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    official: Mapped[int] = mapped_column(Integer, default=0)
+    alternate: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RecognitionDecision(Base):
+    """The superior's decision recognising the elected committee (quyết định công nhận) of an approved report."""
+
+    __tablename__ = "recognition_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("congress_reports.id", ondelete="CASCADE"), unique=True)
+    number: Mapped[str] = mapped_column(String(60))
+    signed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    report: Mapped[CongressReport] = relationship(back_populates="decision")
+    scan: Mapped[StoredFile | None] = relationship()
 
 
 class Recommendation(Base):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from shared import clock, level_reports, parsing
+from shared import clock, level_reports, parsing, people
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.models import (
@@ -103,6 +103,13 @@ def report_dict(report: CongressReport) -> dict[str, Any]:
         entered_by=_entered_by(report),
         takeover_reason=report.takeover_reason if report.entered_on_behalf else None,
     )
+    # People (issue 19): where the personnel figures come from, the quorum's resolution, the decision.
+    figures = people.personnel(report)
+    data.update(personnel_source=figures.source, delegates_source=figures.delegates_source,
+                quorum_resolution=report.quorum_resolution)
+    decision = report.decision if report.status == "approved" else None  # only an approved report has one
+    data["recognition_decision"] = None if decision is None else {
+        "number": decision.number, "date": decision.signed_on.isoformat(), "has_scan": decision.scan_file_id is not None}
     return data
 
 

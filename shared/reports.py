@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from shared import audit, clock
+from shared import audit, clock, people
 from shared.errors import Conflict, DomainError, Forbidden
 from shared.i18n import N_, _
 from shared.models import (
     Campaign,
     CongressReport,
+    Delegate,
+    ElectedMember,
     Officer,
     Recommendation,
     ReportStatusChange,
@@ -27,6 +29,8 @@ from shared.models import (
     User,
 )
 from shared.validation import (
+    DELEGATE_KEYS,
+    MEMBER_KEYS,
     OFFICER_KEYS,
     PLAN_FIELDS,
     RECOMMENDATION_KEYS,
@@ -57,6 +61,18 @@ def snapshot(report: CongressReport) -> dict[str, Any]:
     data["officers"] = [
         {"id": o.id, "role": o.role, "full_name": o.full_name, "gender": o.gender, "vote_pct": _json(o.vote_pct)}
         for o in sorted(report.officers, key=lambda o: o.position)
+    ]
+    data["members"] = [
+        {"id": m.id, "full_name": m.full_name, "gender": m.gender, "birth_year": m.birth_year,
+         "ethnic_minority": m.ethnic_minority, "party_member": m.party_member, "reelected": m.reelected,
+         "in_planning_pool": m.in_planning_pool, "positions": m.position_codes, "chair_elected": m.chair_elected,
+         "votes": m.votes}
+        for m in sorted(report.members, key=lambda m: m.position)
+    ]
+    data["delegates"] = [
+        {"id": d.id, "full_name": d.full_name, "gender": d.gender, "birth_year": d.birth_year, "title": d.title,
+         "kind": d.kind, "ex_officio": d.ex_officio}
+        for d in sorted(report.delegates, key=lambda d: d.position)
     ]
     data["recommendations"] = [
         {
@@ -132,7 +148,7 @@ def create_report(session: Session, campaign: Campaign, unit: Unit, user: User |
         campaign=campaign, unit=unit, status="draft", created_at=now, updated_at=now,
         updated_by_id=user.id if user else None,
         # A new report has no rows yet: known empty, so reading them does not query the database.
-        officers=[], recommendations=[], attachments=[],
+        officers=[], recommendations=[], attachments=[], members=[], delegates=[], decision=None,
     )
     session.add(report)
     session.flush()
@@ -258,6 +274,11 @@ def save_draft(
         _sync_officers(report, values["officers"])
     if "recommendations" in values:
         _sync_recommendations(report, values["recommendations"])
+    if "members" in values:
+        _sync_people(report, report.members, ElectedMember, values["members"], MEMBER_KEYS)
+    if "delegates" in values:
+        _sync_people(report, report.delegates, Delegate, values["delegates"], DELEGATE_KEYS)
+    people.apply_counts(report)  # a list's figures replace whatever counts were typed (also when the date moved)
     now = clock.now()
     if report.planned_date is not None and report.planned_at is None:
         report.planned_at = now
@@ -277,10 +298,12 @@ def save_draft(
         raise Conflict(_(_STALE), current=get_report(session, campaign, unit)) from None
     after = snapshot(report)
     record_version(session, report, user, data=after, fresh=report.version != version)
-    audit.record(
-        session, user, "report.save", "congress_report", report.id, unit_id=report.unit_id,
-        changes=audit.diff(before, after),
-    )
+    changes = audit.diff(before, after)
+    for key in PEOPLE_FIELDS:  # personal data: the trail names the rows that changed, the versions hold them
+        if key in changes:
+            changes[key] = people.row_id_changes(before.get(key), after.get(key))
+    audit.record(session, user, "report.save", "congress_report", report.id, unit_id=report.unit_id,
+                 changes=changes)
     session.flush()
     problems, warnings = validate_report(after, campaign, unit, full=False)
     return Saved(report, problems, warnings)
@@ -350,7 +373,8 @@ def _create_first(session: Session, campaign: Campaign, unit: Unit, user: User) 
         raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
 
 
-ROW_FIELDS = ("officers", "recommendations")
+ROW_FIELDS = ("officers", "recommendations", "members", "delegates")
+PEOPLE_FIELDS = ("members", "delegates")
 
 
 def _check_row_ids(report: CongressReport | None, values: dict[str, Any], errors: dict[str, str]) -> None:
@@ -383,6 +407,31 @@ def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
             setattr(officer, key, row.get(key))
     for officer in by_id.values():
         report.officers.remove(officer)
+
+
+def _sync_people(report: CongressReport, rows_now: list, model, rows: list[dict[str, Any]], keys) -> None:
+    """Members or delegates, matched by id like the officers: a person keeps their id whatever rows around
+    them are added or removed; the order typed is the order kept."""
+    by_id = {row.id: row for row in rows_now}
+    for position, row in enumerate(rows):
+        person = by_id.pop(row["id"]) if row.get("id") is not None else None
+        if person is None:
+            person = model()
+            rows_now.append(person)
+        person.position = position
+        for key in keys:
+            value = row.get(key)
+            if key == "positions":
+                value = ",".join(value or [])
+            elif key in BOOL_KEYS:
+                value = bool(value)
+            if getattr(person, key) != value:
+                setattr(person, key, value)
+    for person in by_id.values():
+        rows_now.remove(person)
+
+
+BOOL_KEYS = ("ethnic_minority", "party_member", "reelected", "in_planning_pool", "ex_officio")
 
 
 def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:

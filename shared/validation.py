@@ -14,9 +14,13 @@ from shared import clock
 from shared.i18n import N_, _
 from shared.text import clean_text, format_date, format_number, parse_date, parse_number
 from shared.vocabulary import (  # noqa: F401 (re-exported: the report's words, read from here by forms and exports)
+    CHAIR_ELECTED_LABELS,
+    DELEGATE_COLUMN_LABELS,
+    DELEGATE_KIND_LABELS,
     FIELD_LABELS,
     FORM_LABELS,
     GENDER_LABELS,
+    MEMBER_COLUMN_LABELS,
     MEETING_MODE_LABELS,
     OFFICER_COLUMN_LABELS,
     OFFICER_ROLE_LABELS,
@@ -40,6 +44,9 @@ RESULT_FIELDS = (
     "members_total",
     "summoned",
     "present",
+    "ballots_issued",
+    "ballots_valid",
+    "quorum_reason",
     "executive_size",
     "executive_women",
     "executive_young",
@@ -66,7 +73,7 @@ RESULT_FIELDS = (
 )
 DATE_FIELDS = ("planned_date", "held_date")
 BOOL_FIELDS = ("is_pilot",)
-TEXT_FIELDS = {"form_override_reason": 500, "notes": 5000}
+TEXT_FIELDS = {"form_override_reason": 500, "quorum_reason": 2000, "notes": 5000}
 CHOICE_FIELDS = {
     "form": ("toan_the", "dai_bieu"),
     "meeting_mode": ("in_person", "online", "hybrid"),
@@ -92,7 +99,11 @@ RECOMMENDATION_KEYS = ("topic", "text", "addressed_to")
 # A recommendation's follow-up (status, resolution note, when): written by the follow-up side only
 # (shared.dashboard.update_recommendation), never by the unit's own save.
 FOLLOW_UP_KEYS = ("status", "resolution_note")
-ROW_KEYS = {"officers": OFFICER_KEYS, "recommendations": RECOMMENDATION_KEYS}
+MEMBER_KEYS = ("full_name", "gender", "birth_year", "ethnic_minority", "party_member", "reelected",
+               "in_planning_pool", "positions", "chair_elected", "votes")
+DELEGATE_KEYS = ("full_name", "gender", "birth_year", "title", "kind", "ex_officio")
+ROW_KEYS = {"officers": OFFICER_KEYS, "recommendations": RECOMMENDATION_KEYS, "members": MEMBER_KEYS,
+            "delegates": DELEGATE_KEYS}
 MAX_ID = 2**31 - 1
 
 # Submitting needs the plan and the results a superior unit reviews.
@@ -117,6 +128,8 @@ REQUIRED_ON_SUBMIT = (
 PARTS = (
     ("present", "summoned"),
     ("summoned", "members_total"),
+    ("ballots_issued", "present"),
+    ("ballots_valid", "ballots_issued"),
     ("executive_women", "executive_size"),
     ("executive_young", "executive_size"),
     ("executive_party", "executive_size"),
@@ -258,7 +271,45 @@ ROW_COLUMNS = {
         ("addressed_to", lambda v: _text(v, 200)),
     ),
 }
+
+def _people_columns():
+    """The people's rows (issue 19; shared.people holds their rules)."""
+    from shared import people
+
+    def flag(value: Any) -> bool:
+        return False if value is None else _parse_bool(value)
+
+    def count(value: Any) -> int | None:
+        return _parse_int(value, MAX_COUNT)
+
+    members = (
+        ("id", _parse_row_id),
+        ("full_name", lambda v: _text(v, 200)),
+        ("gender", lambda v: _parse_choice(v, GENDER_LABELS)),
+        ("birth_year", people.parse_birth_year),
+        *((name, flag) for name in people.MEMBER_FLAGS),
+        ("positions", people.parse_positions),
+        ("chair_elected", lambda v: _parse_choice(v, CHAIR_ELECTED_LABELS)),
+        ("votes", count),
+    )
+    delegates = (
+        ("id", _parse_row_id),
+        ("full_name", lambda v: _text(v, 200)),
+        ("gender", lambda v: _parse_choice(v, GENDER_LABELS)),
+        ("birth_year", people.parse_birth_year),
+        ("title", lambda v: _text(v, 200)),
+        ("kind", lambda v: _parse_choice(v, DELEGATE_KIND_LABELS)),
+        ("ex_officio", flag),
+    )
+    return members, delegates
+
+
+ROW_COLUMNS["members"], ROW_COLUMNS["delegates"] = _people_columns()
+_PERSON_REQUIRED = (("full_name", N_("Hãy nhập họ và tên.")), ("gender", N_("Hãy chọn giới tính.")),
+                    ("birth_year", N_("Hãy nhập năm sinh.")))
 ROW_REQUIRED = {
+    "members": (*_PERSON_REQUIRED, ("positions", N_("Hãy chọn ít nhất một chức danh."))),
+    "delegates": (*_PERSON_REQUIRED, ("kind", N_("Hãy chọn đại biểu chính thức hay dự khuyết."))),
     "officers": (("role", N_("Hãy chọn chức danh.")), ("full_name", N_("Hãy nhập họ và tên."))),
     "recommendations": (("topic", N_("Hãy chọn lĩnh vực.")), ("text", N_("Hãy nhập nội dung kiến nghị."))),
 }
@@ -317,7 +368,7 @@ def parse_report(data: dict) -> tuple[dict[str, Any], dict[str, str]]:
                     errors[f"{key}-{i}-{column}"] = str(exc)
                     out[column] = None
             for column, message in ROW_REQUIRED[key]:  # NOT NULL columns: a row without them cannot be stored
-                if out[column] is None and f"{key}-{i}-{column}" not in errors:
+                if out[column] in (None, []) and f"{key}-{i}-{column}" not in errors:
                     errors[f"{key}-{i}-{column}"] = _(message)
             parsed.append(out)
         values[key] = parsed
@@ -389,6 +440,9 @@ def check_report(
             reelected=format_number(reelected), new=format_number(new), size=format_number(size),
         )
 
+    from shared.people import check_people
+
+    listed = bool(v("members"))  # a list names the chair: the typed officer rows are then optional
     officers = v("officers")
     if officers is not None:
         chairs = 0
@@ -401,10 +455,12 @@ def check_report(
             chairs += row.get("role") == "chair"
         if chairs > 1:
             errors["officers"] = _("Chỉ có một Chủ tịch.")
-        elif full and chairs == 0:
+        elif full and chairs == 0 and not listed:
             errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
-    elif full:
+    elif full and not listed:
         errors["officers"] = _("Hãy nhập Chủ tịch công đoàn được bầu.")
+    for name, message in check_people(values, campaign, unit, full=full).items():
+        errors.setdefault(name, message)
 
     warnings.extend(_guidance(values, campaign, unit))
     return errors, warnings
@@ -451,8 +507,10 @@ def _guidance(values: dict[str, Any], campaign, unit) -> list[str]:
     return out
 
 
-_FORM_ORDER = {name: i for i, name in enumerate((*PLAN_FIELDS, *RESULT_FIELDS[:-5], "officers", "recommendations",
-                                                 *RESULT_FIELDS[-5:]))}
+_FORM_ORDER = {name: i for i, name in enumerate((*PLAN_FIELDS, *RESULT_FIELDS[:-5], "officers", "members",
+                                                 "delegates", "recommendations", *RESULT_FIELDS[-5:]))}
+_ROW_COLUMN_LABELS = {"officers": OFFICER_COLUMN_LABELS, "recommendations": RECOMMENDATION_COLUMN_LABELS,
+                      "members": MEMBER_COLUMN_LABELS, "delegates": DELEGATE_COLUMN_LABELS}
 
 
 def field_label(name: str) -> str:
@@ -460,7 +518,7 @@ def field_label(name: str) -> str:
     key, _sep, rest = name.partition("-")
     if rest and key in ROW_KEYS:
         index, _sep, column = rest.partition("-")
-        columns = OFFICER_COLUMN_LABELS if key == "officers" else RECOMMENDATION_COLUMN_LABELS
+        columns = _ROW_COLUMN_LABELS[key]
         return _("%(rows)s – dòng %(number)s: %(column)s", rows=FIELD_LABELS[key], number=int(index) + 1,
                  column=columns.get(column) or _("mã dòng"))
     return str(FIELD_LABELS.get(name, name))

@@ -75,6 +75,9 @@ FIELD_LABELS = {
     "members_total": lazy_gettext("Tổng số đoàn viên"),
     "summoned": lazy_gettext("Số được triệu tập"),
     "present": lazy_gettext("Số có mặt"),
+    "ballots_issued": lazy_gettext("Số phiếu phát ra"),
+    "ballots_valid": lazy_gettext("Số phiếu hợp lệ"),
+    "quorum_reason": lazy_gettext("Lý do đại hội không đủ hai phần ba"),
     "executive_size": lazy_gettext("Số ủy viên BCH"),
     "executive_women": lazy_gettext("Trong đó nữ"),
     "executive_young": lazy_gettext("Trong đó trẻ"),
@@ -101,6 +104,8 @@ FIELD_LABELS = {
     "status": lazy_gettext("Trạng thái"),
     "officers": lazy_gettext("Chủ tịch, Phó Chủ tịch, Chủ nhiệm UBKT"),
     "recommendations": lazy_gettext("Kiến nghị, đề xuất"),
+    "members": lazy_gettext("Ban Chấp hành, Ban Thường vụ, UBKT (danh sách)"),
+    "delegates": lazy_gettext("Đại biểu dự đại hội cấp trên (danh sách)"),
 }
 OFFICER_COLUMN_LABELS = {
     "role": lazy_gettext("Chức danh"),
@@ -114,6 +119,53 @@ RECOMMENDATION_COLUMN_LABELS = {
     "addressed_to": lazy_gettext("Gửi đến"),
     "status": lazy_gettext("Tình trạng"),
     "resolution_note": lazy_gettext("Kết quả giải quyết"),
+}
+
+# ---- people (issue 19): the elected bodies and the delegates, one row per person ------------------
+
+# What a person was elected to. BCH membership: any of the first four; BTV: "standing"; UBKT: the last three.
+POSITION_LABELS = {
+    "chair": lazy_gettext("Chủ tịch"),
+    "vice_chair": lazy_gettext("Phó Chủ tịch"),
+    "standing": lazy_gettext("Ủy viên Ban Thường vụ"),
+    "executive": lazy_gettext("Ủy viên Ban Chấp hành"),
+    "inspection_head": lazy_gettext("Chủ nhiệm UBKT"),
+    "inspection_deputy": lazy_gettext("Phó Chủ nhiệm UBKT"),
+    "inspection": lazy_gettext("Ủy viên UBKT"),
+}
+CHAIR_ELECTED_LABELS = {
+    "congress": lazy_gettext("Bầu trực tiếp tại đại hội"),
+    "first_meeting": lazy_gettext("Bầu tại hội nghị BCH lần thứ nhất"),
+}
+PERSONNEL_SOURCE_LABELS = {
+    "list": lazy_gettext("Tính từ danh sách"),
+    "typed": lazy_gettext("Số liệu nhập tay (chưa có danh sách)"),
+}
+DELEGATE_KIND_LABELS = {"official": lazy_gettext("Chính thức"), "alternate": lazy_gettext("Dự khuyết")}
+BODY_LABELS = {
+    "executive": lazy_gettext("Ban Chấp hành"),
+    "standing": lazy_gettext("Ban Thường vụ"),
+    "inspection": lazy_gettext("Ủy ban Kiểm tra"),
+}
+MEMBER_COLUMN_LABELS = {
+    "full_name": lazy_gettext("Họ và tên"),
+    "gender": lazy_gettext("Giới tính"),
+    "birth_year": lazy_gettext("Năm sinh"),
+    "ethnic_minority": lazy_gettext("Dân tộc thiểu số"),
+    "party_member": lazy_gettext("Đảng viên"),
+    "reelected": lazy_gettext("Tái cử"),
+    "in_planning_pool": lazy_gettext("Trong quy hoạch"),
+    "positions": lazy_gettext("Chức danh được bầu"),
+    "chair_elected": lazy_gettext("Cách bầu Chủ tịch"),
+    "votes": lazy_gettext("Số phiếu"),
+}
+DELEGATE_COLUMN_LABELS = {
+    "full_name": lazy_gettext("Họ và tên"),
+    "gender": lazy_gettext("Giới tính"),
+    "birth_year": lazy_gettext("Năm sinh"),
+    "title": lazy_gettext("Chức vụ"),
+    "kind": lazy_gettext("Loại đại biểu"),
+    "ex_officio": lazy_gettext("Đại biểu đương nhiên"),
 }
 
 # ---- recommendations (kiến nghị): the unit writes topic and text, the follow-up side the status ----
@@ -220,6 +272,9 @@ ACTION_LABELS = {
     "report.approve": lazy_gettext("Phê duyệt"),
     "report.reopen": lazy_gettext("Mở lại"),
     "report.take_over": lazy_gettext("Tiếp nhận nhập thay"),
+    "report.quorum_resolution": lazy_gettext("Ghi cách xử lý đại hội không đủ số lượng"),
+    "report.decision": lazy_gettext("Ghi quyết định công nhận"),
+    "delegates.allocation": lazy_gettext("Phân bổ đại biểu dự đại hội cấp trên"),
     "results.import": lazy_gettext("Nhập kết quả đại hội từ tệp"),
     "attachment.add": lazy_gettext("Thêm tài liệu"),
     "attachment.delete": lazy_gettext("Xóa tài liệu"),
@@ -245,6 +300,7 @@ ACTION_LABELS = {
 }
 OBJECT_LABELS = {
     "congress_report": lazy_gettext("Báo cáo đại hội"),
+    "delegate_allocation": lazy_gettext("Phân bổ đại biểu"),
     "recommendation": lazy_gettext("Kiến nghị"),
     "addressee": lazy_gettext("Cơ quan nhận kiến nghị"),
     "unit": lazy_gettext("Đơn vị"),
@@ -326,4 +382,13 @@ AUDIT_FIELD_LABELS = {
     "sent": lazy_gettext("Số báo cáo đã gửi"),
     "not_overwritten": lazy_gettext("Đã gửi hoặc đã duyệt, không ghi đè"),
     "send": lazy_gettext("Gửi luôn báo cáo"),
+    # People (issue 19): a list's change is recorded by row ids, never whole rows
+    "added": lazy_gettext("Thêm (mã dòng)"),
+    "removed": lazy_gettext("Xóa (mã dòng)"),
+    "changed": lazy_gettext("Sửa (mã dòng)"),
+    "quorum_resolution": lazy_gettext("Cách xử lý đại hội không đủ số lượng"),
+    "decision_number": lazy_gettext("Số quyết định"),
+    "decision_date": lazy_gettext("Ngày quyết định"),
+    "official": lazy_gettext("Đại biểu chính thức"),
+    "alternate": lazy_gettext("Đại biểu dự khuyết"),
 }

@@ -314,6 +314,11 @@ def return_report(
 def approve(session: Session, report: CongressReport, user: User, expected_version: int | None = None):
     _review_guard(session, report, user, expected_version)
     _require_state(report, ("submitted",), "approve")
+    from shared.people import approval_refusal  # people imports this module
+
+    refusal = approval_refusal(report)
+    if refusal:
+        raise InvalidTransition(refusal, fields={"quorum_resolution": refusal})
     return _transition(session, report, user, "approved", None, "report.approve")
 
 

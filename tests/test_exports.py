@@ -42,7 +42,7 @@ def test_coordinator_xlsx_has_the_sheets_and_totals_of_sql(client, db, demo, log
     province = unit_by_code(db, "KG")
     for day in (MID_APRIL, MID_JUNE):
         wb = _xlsx(client.get(f"/dashboard/export.xlsx?as_of={day:%d/%m/%Y}"))
-        assert wb.sheetnames == ["Tổng hợp", "Đơn vị", "Kiến nghị", "Nhân sự"]
+        assert wb.sheetnames == ["Tổng hợp", "Đơn vị", "Kiến nghị", "Nhân sự", "Nhân sự (từng người)"]
         want = sql_level(db, province.path, "grassroots", day, GRASSROOTS_DEADLINE)
         summary = wb["Tổng hợp"]
         headers = _rows(summary)[0]
@@ -73,6 +73,12 @@ def test_coordinator_xlsx_has_the_sheets_and_totals_of_sql(client, db, demo, log
         p_row = dict(zip(p_head, _row(people, "Công đoàn cơ sở")))
         p_want = sql_personnel(db, province.path, day)
         assert p_row["Tổng số ủy viên"] == p_want["seats"] and p_row["Nữ"] == p_want["women"]
+        # Issue 19: one row per named person of the congresses held by the day, with the unit and its level.
+        named = _rows(wb["Nhân sự (từng người)"])
+        assert len(named) - 1 == db.scalar(text(
+            "SELECT COUNT(*) FROM elected_members m JOIN congress_reports r ON r.id = m.report_id "
+            "WHERE r.held_date <= :day"), {"day": day})
+        assert named[0][:3] == ("Mã đơn vị", "Đơn vị", "Cấp") and named[1][2] in ("Công đoàn cơ sở", "Cấp huyện và tương đương", "Cấp tỉnh")
         p_total = dict(zip(p_head, _row(people, "Tổng cộng")))
         assert p_total["Kinh phí hỗ trợ (đồng)"] == sql_personnel(db, province.path, day, "grassroots")["funding"] + \
             sql_personnel(db, province.path, day, "district")["funding"]

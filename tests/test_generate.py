@@ -1,5 +1,6 @@
 """The national-scale generator: a consistent tree, a replayable history, usable afterwards."""
 import datetime as dt
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -40,6 +41,21 @@ def test_generated_tree_and_history_are_consistent(engine, db):
     mid = progress_by_level(db, campaign, country, dt.date(2023, 4, 15))["grassroots"]
     assert 0.5 < mid.held / mid.expected < 0.8
     assert mid.draft + mid.submitted + mid.returned + mid.approved <= mid.expected
+    # Issue 19: about half of the held congresses name their people, and the names give exactly the counts.
+    from shared import people
+    from shared.models import ElectedMember
+    from shared.reports import snapshot
+
+    listed = db.scalars(select(CongressReport).where(CongressReport.id.in_(
+        select(ElectedMember.report_id).distinct()))).all()
+    held = db.scalar(select(func.count(CongressReport.id)).where(CongressReport.held_date.is_not(None)))
+    assert 0.3 * held < len(listed) < 0.7 * held
+    for report in listed[:200]:
+        figures = people.statistics(report.members, report.delegates, report.held_date, campaign.youth_age)
+        assert all(getattr(report, k) == v for k, v in figures.items()), report.id
+        version = db.scalar(text("SELECT data FROM report_versions WHERE report_id = :id"), {"id": report.id})
+        version = json.loads(version) if isinstance(version, str) else version
+        assert version["members"] == snapshot(report)["members"]
     # Accounts can log in with the published password; the ORM keeps inserting after explicit ids.
     assert db.scalar(select(User).where(User.username == "admin")).role == "admin"
     province = db.scalars(select(Unit).where(Unit.level == "province")).first()

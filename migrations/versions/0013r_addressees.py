@@ -7,14 +7,14 @@ answer (text, date, document number, who), the follow-up history (the audit trai
 on the records they touched set to NULL. The free-text "addressed to" of each recommendation stays.
 
 Revision ID: 0013r
-Revises: 0011n
+Revises: 0012p
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0013r'
-down_revision = '0011n'  # the lead re-chains at merge
+down_revision = '0012p'
 branch_labels = None
 depends_on = None
 

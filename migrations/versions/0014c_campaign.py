@@ -11,14 +11,14 @@ Downgrade loses: the district window, the designations and lessons, and the fund
 funding_vnd, stays); the grassroots window goes back to `pilot_until`.
 
 Revision ID: 0014c
-Revises: 0011n
+Revises: 0013r
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0014c'
-down_revision = '0011n'
+down_revision = '0013r'
 branch_labels = None
 depends_on = None
 

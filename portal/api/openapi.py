@@ -5,6 +5,8 @@ from functools import cache
 
 from shared import validation
 from shared.answers import ANSWER_MAX, ANSWER_STATE_LABELS, ANSWER_STATUSES, NUMBER_MAX
+from shared import people, validation
+from shared.vocabulary import CHAIR_ELECTED_LABELS, DELEGATE_KIND_LABELS, PERSONNEL_SOURCE_LABELS, POSITION_LABELS
 from shared.models import LEVEL_LABELS, SECTOR_LABELS, STATUS_LABELS
 from shared.progress import COUNT_FIELDS
 from shared.readmodels import CHILD_SORTS, LEVEL_REPORT_COUNTS
@@ -16,6 +18,7 @@ _INT_FIELDS = {
     "executive_new", "executive_from_plan", "fulltime_not_reelected_age", "standing_size", "inspection_size",
     "delegates_official", "delegates_alternate", "works_count", "works_value_vnd", "exemplary_count", "funding_vnd",
     *validation.FUNDING_PARTS,
+    "ballots_issued", "ballots_valid",
 }
 
 
@@ -67,6 +70,33 @@ RECOMMENDATION = {
     "topic": {"type": "string", "enum": list(validation.TOPIC_LABELS)},
     "text": {"type": "string", "maxLength": 2000, "pattern": NO_NUL},
     "addressed_to": _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL}),
+}
+# People (issue 19): the elected BCH, BTV, UBKT (one row per person) and the delegates to the higher congress.
+_PERSON = {
+    "id": ROW_ID,
+    "full_name": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
+    "gender": {"type": "string", "enum": list(validation.GENDER_LABELS)},
+    "birth_year": {"type": "integer", "minimum": people.OLDEST_BIRTH_YEAR, "maximum": people.LATEST_BIRTH_YEAR},
+}
+MEMBER = {
+    **_PERSON,
+    "ethnic_minority": {"type": "boolean"},
+    "party_member": {"type": "boolean"},
+    "reelected": {"type": "boolean", "description": "Tái cử (false: tham gia lần đầu)"},
+    "in_planning_pool": {"type": "boolean", "description": "Trong quy hoạch"},
+    "positions": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(POSITION_LABELS)},
+                  "description": "chair, vice_chair, standing (ủy viên BTV), executive (ủy viên BCH): thuộc BCH; "
+                                 "inspection_head, inspection_deputy, inspection: thuộc UBKT"},
+    "chair_elected": _nullable({"type": "string", "enum": list(CHAIR_ELECTED_LABELS),
+                                "description": "Chủ tịch: bầu trực tiếp tại đại hội hay tại hội nghị BCH lần thứ nhất"}),
+    "votes": _nullable({"type": "integer", "minimum": 0, "maximum": validation.MAX_COUNT,
+                        "description": "Số phiếu bầu; trúng cử cần trên một nửa `ballots_valid`"}),
+}
+DELEGATE = {
+    **_PERSON,
+    "title": _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL, "description": "Chức vụ"}),
+    "kind": {"type": "string", "enum": list(DELEGATE_KIND_LABELS)},
+    "ex_officio": {"type": "boolean", "description": "Đại biểu đương nhiên"},
 }
 # What the report returns of a recommendation: the unit's fields and the follow-up side's (read-only here).
 RECOMMENDATION_OUT = {
@@ -182,6 +212,19 @@ def spec() -> dict:
             **report_fields,
             "officers": {"type": "array", "items": {"type": "object", "properties": OFFICER}},
             "recommendations": {"type": "array", "items": {"type": "object", "properties": RECOMMENDATION_OUT}},
+            "members": {"type": "array", "items": {"type": "object", "properties": MEMBER}},
+            "delegates": {"type": "array", "items": {"type": "object", "properties": DELEGATE}},
+            "personnel_source": _nullable({
+                "type": "string", "enum": list(PERSONNEL_SOURCE_LABELS),
+                "description": "list: executive_*, standing_size, inspection_size được tính từ `members`; "
+                               "typed: số liệu nhập tay (báo cáo chưa có danh sách)"}),
+            "delegates_source": _nullable({"type": "string", "enum": list(PERSONNEL_SOURCE_LABELS)}),
+            "quorum_resolution": _nullable({"type": "string"}),
+            "recognition_decision": _nullable({
+                "type": "object", "required": ["number", "date"],
+                "properties": {"number": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                               "has_scan": {"type": "boolean"}},
+            }),
         },
     }
     page = lambda item: {  # noqa: E731
@@ -508,7 +551,7 @@ def spec() -> dict:
                         "thuẫn giữa các số liệu (ngày ngoài đợt, phần lớn hơn tổng...): chúng nằm trong `errors` "
                         "của câu trả lời và chặn việc gửi, không chặn việc lưu. Chỉ dữ liệu không thể lưu (chữ "
                         "trong ô số, số vượt giới hạn, lựa chọn không có) bị từ chối với 422. Mỗi dòng "
-                        "(`officers`, `recommendations`) mang `id` của nó. `status` và `resolution_note` của kiến "
+                        "(`officers`, `recommendations`, `members`, `delegates`) mang `id` của nó. `status` và `resolution_note` của kiến "
                         "nghị do bên theo dõi kiến nghị ghi: gửi kèm bị từ chối (422)."
                     ),
                     "parameters": [UNIT_ID, CAMPAIGN,
@@ -521,6 +564,11 @@ def spec() -> dict:
                             "officers": _rows(OFFICER, "Cả danh sách: dòng không gửi lại bị xóa"),
                             "recommendations": _rows(RECOMMENDATION, "Cả danh sách: dòng không gửi lại bị xóa; "
                                                      "không có status, resolution_note"),
+                            "members": _rows(MEMBER, "Cả danh sách người trúng cử BCH, BTV, UBKT: dòng không gửi "
+                                             "lại bị xóa. Có danh sách thì executive_*, standing_size, "
+                                             "inspection_size được tính từ đây (giá trị gửi kèm bị thay)"),
+                            "delegates": _rows(DELEGATE, "Cả danh sách đại biểu dự đại hội cấp trên: dòng không gửi "
+                                               "lại bị xóa; delegates_official/alternate được tính từ đây"),
                         },
                     }}}},
                     "responses": {"200": _json({"allOf": [_ref("Report"), {

@@ -18,6 +18,7 @@ from shared import emulation, exports, level_reports
 from shared.errors import Conflict, DomainError, NotFound
 from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
+from shared import people
 from shared.progress import CHILD_SORTS, Counts, child_sort_key, progress_by_level, progress_overview
 from shared.text import clean_text, parse_id
 from shared.units import ancestors, is_within
@@ -144,7 +145,10 @@ def _personnel(session, campaign, scope, as_of, filters, user) -> dict:
     child_units = dash.children(session, scope) if scope.level != "grassroots" else []
     rows = dash.personnel_by_child(session, campaign, scope, as_of, filters, child_units) if child_units else []
     return dict(personnel=dash.personnel_by_level(session, campaign, scope, as_of, filters),
-                personnel_children=rows, below=[p for p in rows if p.below])
+                personnel_children=rows, below=[p for p in rows if p.below],
+                # Issue 19: how many committees come from named lists, and the units recognised per level by the day.
+                listed=people.listed_reports(session, campaign, scope, as_of),
+                recognised=people.recognised_by_level(session, campaign, scope, as_of))
 
 
 def _emulation(session, campaign, scope, as_of, filters, user) -> dict:

@@ -167,6 +167,22 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "api.recommendation": {"GET": ("oooofffol", "ooonfffnl")},
     "api.answer_recommendation": {"POST": ("vvvvfffvl", "vvvnfffnl")},
     "recs.account_new": {"POST": ("vfffffffl", "vffnffffl")},
+    # People (issue 19): personal data, read within the unit's scope only (404 outside it)
+    "people.members": {"GET": ("ooooooofl", "ooonnnnfl")},
+    "people.delegates": {"GET": ("ooooooofl", "ooonnnnfl")},
+    "people.edit": {"GET": ("ooooooofl", "ooonnnnfl")},
+    "people.decision_scan": {"GET": ("nnnnnnnfl", "nnnnnnnfl")},
+    "people.decision": {"GET": ("ooooooofl", "ooonnnnfl")},
+    "people.decision_docx": {"GET": ("nnnnnnnfl", "nnnnnnnfl")},
+    "people.consolidated": {"GET": ("oooonoofl", None)},
+    "people.consolidated_export": {"GET": ("oooonoofl", None)},
+    "people.add": {"POST": ("ffffcffxl", "fffnnnnxl")},
+    "people.update": {"POST": ("ffffcffxl", "fffnnnnxl")},
+    "people.delete": {"POST": ("ffffcffxl", "fffnnnnxl")},
+    "people.ballots": {"POST": ("ffffcffxl", "fffnnnnxl")},
+    "people.quorum": {"POST": ("cffcfffxl", "cffnnnnxl")},
+    "people.decision_record": {"POST": ("cffcfffxl", "cffnnnnxl")},
+    "people.allocate": {"POST": ("-ff-fffxl", "-ffnnnnxl")},
 }
 
 
@@ -212,7 +228,11 @@ def _args(w, rule, role: str, scope: str) -> dict | None:
         elif arg == "body_id":
             values[arg] = w.bodies["d2" if out else "d1"].id
         elif arg == "kind":
-            values[arg] = "works"
+            values[arg] = "members" if ep.startswith("people.") else "works"
+        elif arg == "person_id":
+            values[arg] = (w.person_out if out else w.person_in).id
+        elif arg == "fmt":
+            values[arg] = "xlsx"
         elif arg == "entry_id":
             values[arg] = (w.work_out if out else w.work_in).id
         elif arg == "member_id":

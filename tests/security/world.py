@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from shared import attachments, documents, emulation, level_reports, notifications, steering, stored_files, tokens, workflow
-from shared.models import AGENCY_KIND_LABELS, Addressee, Officer, PartyBody, Recommendation
+from shared.models import AGENCY_KIND_LABELS, Addressee, Delegate, ElectedMember, Officer, PartyBody, Recommendation
 from shared.reports import get_or_create_report, record_version
 from tests.review.conftest import complete_values
 
@@ -58,6 +58,12 @@ def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
         for name, value in complete_values(unit, c).items():
             setattr(report, name, value)
         report.officers.append(Officer(position=0, role="chair", full_name="Nguyễn Thị Lan", gender="female", vote_pct=Decimal("92.5")))
+        # Issue 19: a named chair and a delegate (personal data: its routes are in the matrix too).
+        report.ballots_issued = report.ballots_valid = report.present
+        report.members.append(ElectedMember(position=0, full_name="Nguyễn Thị Lan", gender="female", birth_year=1980,
+                                            positions="chair", chair_elected="congress", votes=report.present))
+        report.delegates.append(Delegate(position=0, full_name="Nguyễn Thị Lan", gender="female", birth_year=1980,
+                                         kind="official"))
         db.flush()
         record_version(db, report, reporter)
         att = attachments.store(db, report, reporter, io.BytesIO(PDF), "bien-ban.pdf", "minutes")
@@ -71,6 +77,7 @@ def build(db, factory, upload_dir: str | Path | None = None) -> SimpleNamespace:
 
     w.report_in, w.att_in, w.rec_in = report_of(t.g11, w.users["reporter"])
     w.report_out, w.att_out, w.rec_out = report_of(t.g21, w.rep21)
+    w.person_in, w.person_out = w.report_in.members[0], w.report_out.members[0]
 
     # notifications: one per user; the out-of-scope one belongs to another district's user
     w.notes = {role: notifications.notify(db, [user], f"Thông báo cho {role}", "/")[0] for role, user in w.users.items()}

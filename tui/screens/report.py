@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Label, Static
 from shared.i18n import N_, _
 from shared.models import FORM_LABELS, STATUS_LABELS
 from shared.text import format_date, format_datetime, format_number
+from shared.vocabulary import DELEGATE_KIND_LABELS, PERSONNEL_SOURCE_LABELS, POSITION_LABELS
 from shared.vocabulary import OFFICER_ROLE_LABELS as OFFICER_ROLES
 from tui.screens.base import LiveScreen
 from tui.widgets.banner import ErrorBanner
@@ -62,13 +63,40 @@ def summary(report: dict | None) -> str:
     rows = [(name, _(label)) for name, label in ROWS]
     width = max(len(label) for _name, label in rows)
     lines += [f"{label:<{width}}  {_value(name, report.get(name))}" for name, label in rows]
-    if report.get("officers"):
+    lines += people_lines(report)
+    if report.get("officers") and not report.get("members"):
         lines += ["", _("Nhân sự chủ chốt:")]
         lines += [f"  {OFFICER_ROLES[o['role']] if o['role'] in OFFICER_ROLES else o['role']}: {o['full_name']}"
                   for o in report["officers"]]
     if report.get("notes"):
         lines += ["", _("Ghi chú: %(notes)s", notes=report["notes"])]
     return "\n".join(lines)
+
+
+def people_lines(report: dict) -> list[str]:
+    """Issue 19: where the personnel figures come from, the ballots, the named people, the decision."""
+    lines = []
+    source = report.get("personnel_source")
+    if source:
+        lines += ["", _("Số liệu nhân sự: %(source)s", source=PERSONNEL_SOURCE_LABELS[source])]
+    if report.get("ballots_valid") is not None:
+        lines.append(_("Phiếu phát ra: %(issued)s · hợp lệ: %(valid)s",
+                       issued=_value("ballots_issued", report.get("ballots_issued")),
+                       valid=_value("ballots_valid", report["ballots_valid"])))
+    if report.get("members"):
+        lines += ["", _("Người trúng cử (%(count)s):", count=len(report["members"]))]
+        for m in report["members"]:
+            positions = ", ".join(str(POSITION_LABELS[p]) for p in m.get("positions", []) if p in POSITION_LABELS)
+            votes = _("%(votes)s phiếu", votes=format_number(m["votes"])) if m.get("votes") is not None else ""
+            lines.append("  " + " · ".join(x for x in (m["full_name"], str(m.get("birth_year") or ""), positions, votes) if x))
+    if report.get("delegates"):
+        lines += ["", _("Đại biểu dự đại hội cấp trên (%(count)s):", count=len(report["delegates"]))]
+        lines += [f"  {d['full_name']} · {DELEGATE_KIND_LABELS.get(d['kind'], d['kind'])}" for d in report["delegates"]]
+    decision = report.get("recognition_decision")
+    if decision:
+        lines += ["", _("Đã có quyết định công nhận số %(number)s ngày %(date)s", number=decision["number"],
+                        date=format_date(dt.date.fromisoformat(decision["date"])))]
+    return lines
 
 
 class ReportScreen(LiveScreen):
