@@ -6,8 +6,9 @@ requests, run through Flask test clients on the database of DAIHOI_DATABASE_URL 
 each pair for a grassroots unit that has no report yet (a reporter account and a token each, as the
 benchmark makes them). Printed: CPU ms per pair (this process: SQLite's work included; on PostgreSQL
 the database server's share is not), the ratio, SQL statements per pair. `--profile N`: the portal's
-pairs run under cProfile, the N costliest functions are printed (cumulative), and the call counts of
-a few telling ones. Every row the run added is deleted afterwards (as the benchmark does).
+pairs (and the floor's) run under cProfile (CPU clock), the N costliest functions of the portal are
+printed and the Python function calls per pair of both: a figure that, unlike CPU time on a busy
+machine, does not wander between runs. Every row the run added is deleted afterwards (as the benchmark does).
 """
 from __future__ import annotations
 
@@ -76,13 +77,14 @@ def main() -> None:
         cpu: dict[str, list[float]] = {"portal": [], "floor": []}
         statements: dict[str, list[int]] = {"portal": [], "floor": []}
         profiler = cProfile.Profile(time.process_time) if args.profile else None
+        floor_profiler = cProfile.Profile(time.process_time) if args.profile else None
         for i, (unit, secret, data) in enumerate(plan):
             side = "portal" if i % 2 == 0 else "floor"
             client, prefix, counter = sides[side]
             headers = {"Authorization": f"Bearer {secret}"}
             url = f"{prefix}/units/{unit.id}/report"
             measured = i >= 2 * args.warmup
-            prof = profiler if (measured and side == "portal" and profiler) else None
+            prof = (profiler if side == "portal" else floor_profiler) if (measured and profiler) else None
             if side == "portal":
                 seen.clear()
             count0, start = counter[0], time.process_time()
@@ -115,6 +117,10 @@ def main() -> None:
             print("   ", " ".join(statement.split())[:160])
     if profiler:
         stats = pstats.Stats(profiler)
+        floor_stats = pstats.Stats(floor_profiler)
+        print(f"  lời gọi hàm Python mỗi cặp: dự án {stats.total_calls / len(cpu['portal']):.0f}, "
+              f"sàn {floor_stats.total_calls / len(cpu['floor']):.0f} "
+              f"({stats.total_calls / len(cpu['portal']) / (floor_stats.total_calls / len(cpu['floor'])):.2f}x)")
         stats.sort_stats(args.sort).print_stats(args.profile)
         if args.callers:
             stats.print_callers(args.callers)

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from shared.db import upsert
 from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
@@ -91,6 +92,8 @@ def _note_flush(session: Session, _ctx) -> None:
         elif isinstance(obj, ReportStatusChange):
             pending = pending or _pending(session)
             report = obj.__dict__.get("report")  # usually loaded: its unit then needs no look-up
+            if report is None:  # added by id: the report written beside it is in the session's identity map
+                report = session.identity_map.get(identity_key(CongressReport, obj.report_id))
             if report is not None and report.__dict__.get("id") == obj.report_id and report.__dict__.get("unit_id"):
                 pending["units"].add(report.__dict__["unit_id"])
             else:

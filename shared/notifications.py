@@ -45,10 +45,20 @@ def unit_link(report: CongressReport) -> str:
 def reviewers_of(session: Session, report: CongressReport) -> list[User]:
     """Who reviews `report`: the direct superior unit's reviewers; admins for the province's report."""
     unit = report.unit
+    # The transition's own rows (status change, version, audit) wait for its one flush at the end, unless
+    # an account is being changed in this transaction: then the query must see it.
+    options = _NO_AUTOFLUSH if not _pending_users(session) else None
     if unit.parent_id is None:
         # Admins whose scope holds the root: their unit is the root itself.
-        return list(session.scalars(_ADMINS_OF, {"unit_id": unit.id}))
-    return list(session.scalars(_REVIEWERS_IN, {"unit_id": unit.parent_id}))
+        return list(session.scalars(_ADMINS_OF, {"unit_id": unit.id}, execution_options=options))
+    return list(session.scalars(_REVIEWERS_IN, {"unit_id": unit.parent_id}, execution_options=options))
+
+
+_NO_AUTOFLUSH = {"autoflush": False}
+
+
+def _pending_users(session: Session) -> bool:
+    return any(isinstance(obj, User) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 # Built once: every send runs one of them.
