@@ -18,7 +18,9 @@ import logging
 import os
 import pstats
 import statistics
+import sys
 import time
+from collections import Counter
 from types import SimpleNamespace
 
 from sqlalchemy import event, select
@@ -36,6 +38,27 @@ def _count_statements(engine, seen: list[str] | None = None) -> list[int]:
     return counter
 
 
+class _Inclusive:
+    """A profile hook that counts, for every function, the calls made while it runs (itself included)."""
+
+    def __init__(self, within: str = ""):
+        self.counts: Counter = Counter()
+        self.stack: list = []
+        self.total = 0
+        self.within = within  # count only below a function of this name
+
+    def __call__(self, frame, event, _arg):
+        if event == "call":
+            code = frame.f_code
+            self.stack.append((code.co_filename, code.co_firstlineno, code.co_name))
+            if self.within and not any(name == self.within for _f, _l, name in self.stack):
+                return
+            self.total += 1
+            self.counts.update(set(self.stack))
+        elif event == "return" and self.stack:
+            self.stack.pop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default=os.environ.get("DAIHOI_DATABASE_URL"))
@@ -45,6 +68,9 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--callers", default="", help="print the callers of functions matching this")
     parser.add_argument("--callees", default="", help="print the callees of functions matching this")
+    parser.add_argument("--inclusive", type=int, default=0,
+                        help="print the N functions under which most Python calls of the portal's pairs happen")
+    parser.add_argument("--within", default="", help="with --inclusive: only the calls below this function")
     parser.add_argument("--sql", action="store_true", help="print the statements of the portal's last pair")
     args = parser.parse_args()
 
@@ -77,6 +103,7 @@ def main() -> None:
         cpu: dict[str, list[float]] = {"portal": [], "floor": []}
         statements: dict[str, list[int]] = {"portal": [], "floor": []}
         profiler = cProfile.Profile(time.process_time) if args.profile else None
+        inclusive = _Inclusive(args.within)
         floor_profiler = cProfile.Profile(time.process_time) if args.profile else None
         for i, (unit, secret, data) in enumerate(plan):
             side = "portal" if i % 2 == 0 else "floor"
@@ -88,6 +115,9 @@ def main() -> None:
             if side == "portal":
                 seen.clear()
             count0, start = counter[0], time.process_time()
+            tracer = inclusive if (measured and side == "portal" and args.inclusive) else None
+            if tracer:
+                sys.setprofile(tracer)
             if prof:
                 prof.enable()
             saved = client.put(url, json=data, headers=headers)
@@ -95,6 +125,8 @@ def main() -> None:
                 if saved.status_code == 200 else None
             if prof:
                 prof.disable()
+            if tracer:
+                sys.setprofile(None)
             elapsed = (time.process_time() - start) * 1000
             if saved.status_code != 200 or sent.status_code != 200:
                 raise SystemExit(f"{side} {unit.id}: {saved.status_code} {saved.get_data(as_text=True)[:300]} / "
@@ -115,6 +147,11 @@ def main() -> None:
     if args.sql:
         for statement in seen:
             print("   ", " ".join(statement.split())[:160])
+    if args.inclusive:
+        pairs = len(cpu["portal"])
+        print(f"  lời gọi (gồm cả các hàm con) mỗi cặp, theo hàm; tổng {inclusive.total / pairs:.0f}")
+        for (filename, line, name), n in inclusive.counts.most_common(args.inclusive):
+            print(f"    {n / pairs:8.0f} {filename.split('site-packages/')[-1].replace('/work/wt-perf/', '')}:{line}({name})")
     if profiler:
         stats = pstats.Stats(profiler)
         floor_stats = pstats.Stats(floor_profiler)
