@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.util import identity_key
 
 from shared.db import upsert
@@ -75,7 +76,8 @@ def _pending(session: Session) -> dict:
 def _history_values(obj, attr: str) -> set:
     from sqlalchemy import inspect
 
-    hist = inspect(obj).attrs[attr].history
+    # The one attribute's history (what `.attrs[attr].history` reads, without a view of every attribute).
+    hist = inspect(obj).get_history(attr, PASSIVE_NO_INITIALIZE)
     return {v for v in (*hist.added, *hist.unchanged, *hist.deleted) if v is not None}
 
 
@@ -129,10 +131,13 @@ def _renew_on_commit(session: Session) -> None:
         # The paths are read now, in the committing transaction, not taken from objects loaded earlier:
         # a unit moved by another transaction meanwhile must renew the bucket it is in now.
         paths = []
-        if units:
-            paths = session.scalars(select(Unit.path).where(Unit.id.in_(units)).execution_options(autoflush=False))
+        if units:  # on the connection: a plain column read needs none of the ORM's work
+            paths = session.connection().scalars(_PATHS_OF, {"ids": list(units)})
         keys.update(k for k in map(bucket_of, paths) if k)
     renew(session.connection(), keys)
+
+
+_PATHS_OF = select(Unit.__table__.c.path).where(Unit.__table__.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @event.listens_for(Session, "after_transaction_end")
