@@ -105,6 +105,12 @@ def _note_flush(session: Session, _ctx) -> None:
             pending["keys"].add(ALL)
 
 
+def note_units(session: Session, unit_ids: Iterable[int]) -> None:
+    """Rows of these units' reports written on the session's connection, outside the unit of work (a
+    report's status change): their buckets are renewed at commit like those of the ORM's writes."""
+    _pending(session)["units"].update(unit_ids)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):

@@ -89,13 +89,24 @@ def notify(
     for user in users:
         note = Notification(user_id=user.id, text=messages.render(text, i18n.DEFAULT_LANGUAGE),
                             message=stored, link=link, created_at=now)
-        session.add(note)
         out.append(note)
         if user.email:
             language = user.locale
             queue_mail(session, user.email, messages.render(subject or text, language),
                        _mail_body(user, messages.render(text, language), link, language, base_url_of(session)))
+    if all(note.user_id is not None for note in out):
+        # Append-only rows: inserted at once, in one statement, on the session's connection (none of the unit
+        # of work's bookkeeping); the objects returned are not added. An account not stored yet: the ORM.
+        if out:
+            session.connection().execute(_INSERT_NOTIFICATION, [
+                {"user_id": n.user_id, "text": n.text, "message": n.message, "link": n.link, "created_at": n.created_at}
+                for n in out])
+    else:
+        session.add_all(out)
     return out
+
+
+_INSERT_NOTIFICATION = Notification.__table__.insert()
 
 
 def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> EmailOutbox:
