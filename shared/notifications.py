@@ -45,8 +45,8 @@ def unit_link(report: CongressReport) -> str:
 def reviewers_of(session: Session, report: CongressReport) -> list[User]:
     """Who reviews `report`: the direct superior unit's reviewers; admins for the province's report."""
     unit = report.unit
-    # The transition's own rows (status change, version, audit) wait for its one flush at the end, unless
-    # an account is being changed in this transaction: then the query must see it.
+    # Read without flushing first: nothing pending bears on who the reviewers are (the transition's own
+    # rows are written at once), unless an account is being changed in this transaction.
     options = _NO_AUTOFLUSH if not _pending_users(session) else None
     if unit.parent_id is None:
         # Admins whose scope holds the root: their unit is the root itself.
