@@ -97,7 +97,8 @@ def switch():
 
 def _choose_language() -> None:
     """Decide the page's language at the start of the request (see refresh_language)."""
-    if request.endpoint not in ("static", "assets.htmx"):  # files: no user to load
+    # Files: no user to load. The API chooses once it knows the token's user (api.views._authenticate).
+    if request.endpoint not in ("static", "assets.htmx") and request.blueprint != "api":
         current_language()
 
 

@@ -55,8 +55,15 @@ def record(
         changes=changes,
         ip=ip,
     )
-    session.add(entry)
+    # An append-only row: inserted at once on the session's connection (in its transaction), without the
+    # unit of work's bookkeeping; the entry returned is not added to the session.
+    session.connection().execute(_INSERT, {
+        "at": entry.at, "user_id": entry.user_id, "unit_id": unit_id, "action": action, "object_type": object_type,
+        "object_id": object_id, "changes": changes, "ip": ip})
     return entry
+
+
+_INSERT = AuditLog.__table__.insert()
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

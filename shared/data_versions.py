@@ -26,6 +26,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
+from sqlalchemy.orm.util import identity_key
 
 from shared.db import upsert
 from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
@@ -74,7 +76,8 @@ def _pending(session: Session) -> dict:
 def _history_values(obj, attr: str) -> set:
     from sqlalchemy import inspect
 
-    hist = inspect(obj).attrs[attr].history
+    # The one attribute's history (what `.attrs[attr].history` reads, without a view of every attribute).
+    hist = inspect(obj).get_history(attr, PASSIVE_NO_INITIALIZE)
     return {v for v in (*hist.added, *hist.unchanged, *hist.deleted) if v is not None}
 
 
@@ -91,6 +94,8 @@ def _note_flush(session: Session, _ctx) -> None:
         elif isinstance(obj, ReportStatusChange):
             pending = pending or _pending(session)
             report = obj.__dict__.get("report")  # usually loaded: its unit then needs no look-up
+            if report is None:  # added by id: the report written beside it is in the session's identity map
+                report = session.identity_map.get(identity_key(CongressReport, obj.report_id))
             if report is not None and report.__dict__.get("id") == obj.report_id and report.__dict__.get("unit_id"):
                 pending["units"].add(report.__dict__["unit_id"])
             else:
@@ -98,6 +103,12 @@ def _note_flush(session: Session, _ctx) -> None:
         elif isinstance(obj, Campaign):
             pending = pending or _pending(session)
             pending["keys"].add(ALL)
+
+
+def note_units(session: Session, unit_ids: Iterable[int]) -> None:
+    """Rows of these units' reports written on the session's connection, outside the unit of work (a
+    report's status change): their buckets are renewed at commit like those of the ORM's writes."""
+    _pending(session)["units"].update(unit_ids)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -126,10 +137,13 @@ def _renew_on_commit(session: Session) -> None:
         # The paths are read now, in the committing transaction, not taken from objects loaded earlier:
         # a unit moved by another transaction meanwhile must renew the bucket it is in now.
         paths = []
-        if units:
-            paths = session.scalars(select(Unit.path).where(Unit.id.in_(units)).execution_options(autoflush=False))
+        if units:  # on the connection: a plain column read needs none of the ORM's work
+            paths = session.connection().scalars(_PATHS_OF, {"ids": list(units)})
         keys.update(k for k in map(bucket_of, paths) if k)
     renew(session.connection(), keys)
+
+
+_PATHS_OF = select(Unit.__table__.c.path).where(Unit.__table__.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -45,10 +45,20 @@ def unit_link(report: CongressReport) -> str:
 def reviewers_of(session: Session, report: CongressReport) -> list[User]:
     """Who reviews `report`: the direct superior unit's reviewers; admins for the province's report."""
     unit = report.unit
+    # Read without flushing first: nothing pending bears on who the reviewers are (the transition's own
+    # rows are written at once), unless an account is being changed in this transaction.
+    options = _NO_AUTOFLUSH if not _pending_users(session) else None
     if unit.parent_id is None:
         # Admins whose scope holds the root: their unit is the root itself.
-        return list(session.scalars(_ADMINS_OF, {"unit_id": unit.id}))
-    return list(session.scalars(_REVIEWERS_IN, {"unit_id": unit.parent_id}))
+        return list(session.scalars(_ADMINS_OF, {"unit_id": unit.id}, execution_options=options))
+    return list(session.scalars(_REVIEWERS_IN, {"unit_id": unit.parent_id}, execution_options=options))
+
+
+_NO_AUTOFLUSH = {"autoflush": False}
+
+
+def _pending_users(session: Session) -> bool:
+    return any(isinstance(obj, User) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 # Built once: every send runs one of them.
@@ -79,13 +89,24 @@ def notify(
     for user in users:
         note = Notification(user_id=user.id, text=messages.render(text, i18n.DEFAULT_LANGUAGE),
                             message=stored, link=link, created_at=now)
-        session.add(note)
         out.append(note)
         if user.email:
             language = user.locale
             queue_mail(session, user.email, messages.render(subject or text, language),
                        _mail_body(user, messages.render(text, language), link, language, base_url_of(session)))
+    if all(note.user_id is not None for note in out):
+        # Append-only rows: inserted at once, in one statement, on the session's connection (none of the unit
+        # of work's bookkeeping); the objects returned are not added. An account not stored yet: the ORM.
+        if out:
+            session.connection().execute(_INSERT_NOTIFICATION, [
+                {"user_id": n.user_id, "text": n.text, "message": n.message, "link": n.link, "created_at": n.created_at}
+                for n in out])
+    else:
+        session.add_all(out)
     return out
+
+
+_INSERT_NOTIFICATION = Notification.__table__.insert()
 
 
 def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> EmailOutbox:

@@ -98,7 +98,8 @@ def record_version(
     has just raised the report to this version number: that UPDATE matched the previous number and now
     holds the row, so no version row can have this number yet (a writer that stored one would have
     raised the report first, and our UPDATE would have failed) and the lookup of an existing one (and
-    the flush before it) is skipped; the insert is flushed with the caller's next flush."""
+    the flush before it) is skipped; the row is then inserted at once, on the session's connection (an
+    append-only row needs none of the unit of work's bookkeeping), and the object returned is not added."""
     if not fresh:
         session.flush()
         existing = session.scalar(
@@ -116,8 +117,16 @@ def record_version(
         created_at=clock.now(),
         user_id=user.id if user else None,
     )
+    if fresh:
+        session.connection().execute(_INSERT_VERSION, {
+            "report_id": version.report_id, "version": version.version, "data": version.data,
+            "created_at": version.created_at, "user_id": version.user_id})
+        return version
     session.add(version)
     return version
+
+
+_INSERT_VERSION = ReportVersion.__table__.insert()
 
 
 def get_report(session: Session, campaign: Campaign, unit: Unit) -> CongressReport | None:
@@ -152,13 +161,28 @@ def create_report(session: Session, campaign: Campaign, unit: Unit, user: User |
     )
     session.add(report)
     session.flush()
-    session.add(
-        ReportStatusChange(
-            report_id=report.id, changed_at=now, user_id=user.id if user else None,
-            from_status=None, to_status="draft", version=report.version,
-        )
-    )
+    record_status_change(session, ReportStatusChange(
+        report_id=report.id, changed_at=now, user_id=user.id if user else None,
+        from_status=None, to_status="draft", version=report.version,
+    ), report.unit_id)
     return report
+
+
+def record_status_change(session: Session, change: ReportStatusChange, unit_id: int) -> ReportStatusChange:
+    """Write a report's status change (of a report of `unit_id` already stored) at once, on the session's
+    connection: an append-only row needs none of the unit of work's bookkeeping. Its unit's data version is
+    renewed at commit (shared.data_versions). The object returned is not added to the session."""
+    from shared import data_versions
+
+    session.connection().execute(_INSERT_STATUS_CHANGE, {
+        "report_id": change.report_id, "changed_at": change.changed_at, "user_id": change.user_id,
+        "from_status": change.from_status, "to_status": change.to_status, "reason": change.reason,
+        "version": change.version})
+    data_versions.note_units(session, (unit_id,))
+    return change
+
+
+_INSERT_STATUS_CHANGE = ReportStatusChange.__table__.insert()
 
 
 def campaigns_newest_open_first(session: Session) -> list[Campaign]:

@@ -15,7 +15,7 @@ from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.i18n import _, N_
 from shared.models import Campaign, CongressReport, ReportStatusChange, Unit, User
-from shared.reports import create_report, record_version, snapshot
+from shared.reports import create_report, record_status_change, record_version, snapshot
 from shared.text import clean_text
 from shared.units import is_within
 from shared.validation import validate_report
@@ -228,12 +228,10 @@ def _transition(
         raise Conflict(
             _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
         ) from None
-    session.add(
-        ReportStatusChange(
-            report_id=report.id, changed_at=now, user_id=user.id, from_status=from_status,
-            to_status=to_status, reason=reason, version=report.version,
-        )
-    )
+    record_status_change(session, ReportStatusChange(
+        report_id=report.id, changed_at=now, user_id=user.id, from_status=from_status,
+        to_status=to_status, reason=reason, version=report.version,
+    ), report.unit_id)
     data = {**checked, "status": report.status} if checked is not None else None
     record_version(session, report, user, data=data, fresh=report.version != version)
     changes = {"status": [from_status, to_status], **({"reason": reason} if reason else {})}
