@@ -165,6 +165,9 @@ class Saved:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sent: bool = False
+    # The stored id of each row given, in the order given (a form that saves as it is typed carries them
+    # from then on, so that its next save updates these rows instead of adding them again).
+    row_ids: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -252,10 +255,11 @@ def save_draft(
     for name in EDITABLE_FIELDS:
         if name in values:
             setattr(report, name, values[name])
+    rows: dict[str, list] = {}
     if "officers" in values:
-        _sync_officers(report, values["officers"])
+        rows["officers"] = _sync_officers(report, values["officers"])
     if "recommendations" in values:
-        _sync_recommendations(report, values["recommendations"])
+        rows["recommendations"] = _sync_recommendations(report, values["recommendations"])
     now = clock.now()
     if report.planned_date is not None and report.planned_at is None:
         report.planned_at = now
@@ -281,7 +285,7 @@ def save_draft(
     )
     session.flush()
     problems, warnings = validate_report(after, campaign, unit, full=False)
-    return Saved(report, problems, warnings)
+    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()})
 
 
 def save_and_submit(
@@ -365,10 +369,11 @@ def _check_row_ids(report: CongressReport | None, values: dict[str, Any], errors
             seen.add(row_id)
 
 
-def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> list[Officer]:
     """Rows are matched by their id (checked: this report's): kept ones are updated, new ones added, the
-    ones left out removed. The order typed is the order kept."""
+    ones left out removed. The order typed is the order kept. Returns the rows in that order."""
     by_id = {officer.id: officer for officer in report.officers}
+    kept = []
     for position, row in enumerate(rows):
         officer = by_id.pop(row["id"]) if row.get("id") is not None else None
         if officer is None:
@@ -377,14 +382,18 @@ def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
         officer.position = position
         for key in OFFICER_KEYS:
             setattr(officer, key, row.get(key))
+        kept.append(officer)
     for officer in by_id.values():
         report.officers.remove(officer)
+    return kept
 
 
-def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> list[Recommendation]:
     """Matched by id like the officers. Only what the unit writes changes (topic, text, addressee): a
-    row keeps its id, its follow-up status and note and their history, whatever rows around it go."""
+    row keeps its id, its follow-up status and note and their history, whatever rows around it go.
+    Returns the rows in the order given."""
     by_id = {rec.id: rec for rec in report.recommendations}
+    kept = []
     for row in rows:
         rec = by_id.pop(row["id"]) if row.get("id") is not None else None
         if rec is None:
@@ -393,8 +402,10 @@ def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) ->
         for key in RECOMMENDATION_KEYS:
             if getattr(rec, key) != row.get(key):  # an unchanged row is not rewritten (nor its version)
                 setattr(rec, key, row.get(key))
+        kept.append(rec)
     for rec in by_id.values():
         report.recommendations.remove(rec)
+    return kept
 
 
 def report_warnings(report: CongressReport) -> list[str]:
