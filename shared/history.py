@@ -16,7 +16,7 @@ from shared.models import AuditLog, CongressReport, ReportStatusChange, ReportVe
 from shared.reports import EDITABLE_FIELDS
 from shared.vocabulary import FIELD_LABELS  # noqa: F401 (re-exported: the review page reads the labels here)
 
-FIELD_ORDER = {name: i for i, name in enumerate((*EDITABLE_FIELDS, "officers", "recommendations", "status"))}
+FIELD_ORDER = {name: i for i, name in enumerate((*EDITABLE_FIELDS, "officers", "recommendations", "attachments", "status"))}
 
 
 def transitions(session: Session, report: CongressReport) -> list[ReportStatusChange]:
