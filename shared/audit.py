@@ -68,7 +68,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 # ---- reading an entry ----------------------------------------------------------------------------
 
 EMPTY = N_("(trống)")
-ROW_FIELDS = ("officers", "recommendations", "attachments")
+ROW_FIELDS = ("officers", "recommendations")
 # Which label table says what a stored code means, by field (and, where one name means two things, by object).
 _VALUES = {
     "form": FORM_LABELS, "meeting_mode": MEETING_MODE_LABELS, "sector": SECTOR_LABELS, "level": LEVEL_LABELS,
@@ -134,11 +134,7 @@ def describe_value(key: str, value: Any, object_type: str = "congress_report") -
 
 
 def row_text(key: str, row: dict[str, Any]) -> str:
-    """One officer, recommendation or document row in a sentence."""
-    if key == "attachments":
-        from shared.attachments import KIND_LABELS  # attachments records audit entries: imported when read
-
-        return f"{KIND_LABELS.get(row.get('kind'), row.get('kind') or '')}: {row.get('filename') or ''}"
+    """One officer or recommendation row in a sentence."""
     if key == "officers":
         role = OFFICER_ROLE_LABELS.get(row.get("role"), row.get("role") or "")
         extra = [str(GENDER_LABELS.get(row.get("gender"), ""))] if row.get("gender") else []

@@ -70,13 +70,6 @@ def snapshot(report: CongressReport) -> dict[str, Any]:
     return data
 
 
-def attachment_rows(report: CongressReport) -> list[dict[str, Any]]:
-    """The documents a version had (a version stores them beside the snapshot, so that comparing two
-    versions shows which documents were added or removed between them)."""
-    return [{"id": a.id, "kind": a.kind, "filename": a.filename}
-            for a in sorted(report.attachments, key=lambda a: a.id or 0)]
-
-
 def record_version(
     session: Session, report: CongressReport, user: User | None, *, data: dict[str, Any] | None = None,
     fresh: bool = False,
@@ -88,7 +81,7 @@ def record_version(
     holds the row, so no version row can have this number yet (a writer that stored one would have
     raised the report first, and our UPDATE would have failed) and the lookup of an existing one (and
     the flush before it) is skipped; the insert is flushed with the caller's next flush."""
-    data = {**(snapshot(report) if data is None else data), "attachments": attachment_rows(report)}
+    data = snapshot(report) if data is None else data
     if not fresh:
         session.flush()
         existing = session.scalar(

@@ -3,15 +3,26 @@ version check, contradictions saved and blocking only sending; and uploads or de
 was typed first, so that nothing typed is lost to them."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+import pytest
 from sqlalchemy import select
 
-from shared.models import Attachment, ReportVersion
+from shared.models import Attachment
 from tests.conftest import csrf_token
 from tests.test_reports import VALID, post, setup, stored, url  # noqa: F401 (setup is a fixture)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def ticking(monkeypatch):
+    """A clock that moves a minute at each reading: versions and audit entries of one test get distinct times."""
+    from shared import clock
+
+    start, ticks = dt.datetime(2023, 6, 1, 9, 0), iter(range(10**6))
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(minutes=next(ticks)))
 
 
 def autosave(client, unit, data, version=None):
@@ -89,17 +100,22 @@ def _with_file(data, content: bytes, name: str):
     return dict(data, kind="minutes", file=(io.BytesIO(content), name))
 
 
-def test_an_upload_saves_what_was_typed_first_and_the_version_lists_the_document(client, db, login_as, setup):
+def test_an_upload_saves_what_was_typed_first_and_the_version_diff_shows_the_document(client, db, login_as, setup, ticking):
+    from shared import history
+
     login_as(setup.reporter)
+    assert post(client, setup.g11, dict(VALID, notes="Bản đầu")).status_code == 303
+    first = stored(db, setup.g11).version
     token = csrf_token(client, url(setup.g11))
     resp = client.post(url(setup.g11, "/attachments"), content_type="multipart/form-data",
-                       data=_with_file(dict(VALID, csrf_token=token, version="", notes="Gõ trước khi tải"), PDF, "bb.pdf"))
+                       data=_with_file(dict(VALID, csrf_token=token, version=str(first), notes="Gõ trước khi tải"),
+                                       PDF, "bb.pdf"))
     assert resp.status_code == 303
     report = stored(db, setup.g11)
     assert report.notes == "Gõ trước khi tải" and [a.filename for a in report.attachments] == ["bb.pdf"]
-    data = db.scalar(select(ReportVersion.data).where(ReportVersion.report_id == report.id,
-                                                     ReportVersion.version == report.version))
-    assert [a["filename"] for a in data["attachments"]] == ["bb.pdf"]
+    changes = {c.name: (c.old, c.new) for c in history.compare(db, report, first, report.version)}
+    assert changes["notes"] == ("Bản đầu", "Gõ trước khi tải")
+    assert changes["attachments"][0] == "(trống)" and changes["attachments"][1].startswith("bb.pdf")
 
 
 def test_a_refused_upload_keeps_what_was_typed_and_leaves_nothing_to_resubmit(client, db, login_as, setup):
@@ -122,7 +138,7 @@ def test_a_refused_upload_keeps_what_was_typed_and_leaves_nothing_to_resubmit(cl
     assert db.scalar(select(Attachment)) is None
 
 
-def test_deleting_a_document_saves_what_was_typed_and_the_version_diff_shows_it(client, db, login_as, setup):
+def test_deleting_a_document_saves_what_was_typed_and_the_version_diff_shows_it(client, db, login_as, setup, ticking):
     from shared import history
 
     login_as(setup.reporter)

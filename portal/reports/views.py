@@ -32,7 +32,6 @@ from shared.reports import (
     Saved,
     get_or_create_report,
     get_report,
-    record_version,
     report_problems,
     report_warnings,
     save_and_submit,
@@ -347,15 +346,12 @@ def upload(unit_id: int):
 
 
 def _store_attachment(session, campaign, unit, user, upload, kind):
-    """Store the file on the unit's report (a new draft if none) and put it in the report's current version,
-    so that the version history shows which documents each version had."""
+    """Store the file on the unit's report (a new draft if none)."""
     report = get_or_create_report(session, campaign, unit, user)
-    attachment = attachment_store.store(
+    return attachment_store.store(
         session, report, user, upload.stream, upload.filename, kind,
         current_app.config.get("MAX_ATTACHMENT_BYTES", attachment_store.DEFAULT_MAX_BYTES),
     )
-    record_version(session, report, user)
-    return attachment
 
 
 def _attachment_or_404(unit_id: int, attachment_id: int) -> tuple[Unit, Attachment]:
@@ -386,21 +382,13 @@ def delete_attachment(unit_id: int, attachment_id: int):
     _typed, refusal = _save_typed_first(campaign, unit, user)
     if refusal is not None:
         return _refused(unit, campaign, report_input(request.form), refusal)
-    _done, refusal = actions.run(_delete_attachment, db.session(), attachment, user)
+    _done, refusal = actions.run(attachment_store.delete, db.session(), attachment, user)
     if refusal is not None:
         flash(refusal.message, "error")
         return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
     db.commit()
     flash(_("Đã xóa tài liệu."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
-
-
-def _delete_attachment(session, attachment: Attachment, user: User) -> None:
-    report = attachment.report
-    attachment_store.delete(session, attachment, user)
-    session.flush()
-    session.expire(report, ["attachments"])
-    record_version(session, report, user)
 
 
 def own_report(user: User, campaign) -> CongressReport | None:
