@@ -7,7 +7,6 @@ from flask import (
     current_app,
     flash,
     has_request_context,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -17,6 +16,7 @@ from flask import (
 from sqlalchemy import select
 
 from portal import actions, db, files
+from portal import autosave as autosave_answer
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import selected_campaign
 from portal.onbehalf.views import report_page_context as on_behalf_context
@@ -184,19 +184,11 @@ def autosave(unit_id: int):
     typed = report_input(request.form, compact=False)
     data = report_input(request.form)
     saved, refusal = actions.run(save_draft, db.session(), campaign, unit, me(), data, _posted_version())
-    if isinstance(refusal, (Conflict, InvalidTransition)):
-        return jsonify(status="conflict", message=refusal.message), 409
     if refusal is not None:
-        return jsonify(status="unsaved", message=_("Chưa lưu: %(fields)s không lưu được, hãy sửa ô được đánh dấu.",
-                                                  fields=", ".join(label for _name, label, _text in problem_list(refusal.fields))),
-                       fields=refusal.fields), 422
+        return autosave_answer.refused(refusal)
     db.commit()
-    message = _("Đã lưu lúc %(time)s", time=saved.report.updated_at.strftime("%H:%M"))
-    if saved.errors:
-        message += " · " + ngettext("còn %(num)s lỗi phải sửa trước khi gửi", "còn %(num)s lỗi phải sửa trước khi gửi",
-                                    len(saved.errors))
-    return jsonify(status="saved", version=saved.report.version, message=message, errors=saved.errors,
-                   rows=_row_ids_on_page(typed, saved))
+    return autosave_answer.saved(saved.report.version, saved.report.updated_at, problems=saved.errors,
+                                 rows=_row_ids_on_page(typed, saved))
 
 
 def _row_ids_on_page(typed: dict, saved: Saved) -> dict[str, dict[str, int]]:
