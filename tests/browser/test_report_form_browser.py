@@ -246,3 +246,28 @@ def test_the_form_on_a_phone_for_the_readme(unit, live_server, browser, tmp_path
     page.evaluate("window.scrollTo(0, document.getElementById('attachments').offsetTop - 8)")
     page.screenshot(path=str(folder / "phone-report-offline.png"))
     context.close()
+
+
+def test_without_javascript_the_form_saves_uploads_and_adds_rows(unit, live_server, browser, db, tmp_path):
+    good = tmp_path / "bien-ban.pdf"
+    good.write_bytes(PDF)
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    _log_in(page, live_server)
+    page.goto(f"{live_server}/units/{unit.id}/report")
+    page.fill("#f-held_date", "15052023")
+    page.click("#add-officer")  # a plain post: the page comes back with a row more, nothing lost
+    page.select_option("select[name=officers-0-role]", "chair")
+    page.fill("input[name=officers-0-full_name]", "Lê Văn An")
+    assert page.input_value("#f-held_date") == "15052023"
+    page.set_input_files("#f-file", str(good))
+    page.click("#upload-attachment")
+    expect(page.locator("#attachments")).to_contain_text("bien-ban.pdf")
+    assert page.input_value("#f-held_date") == "15/05/2023"
+    report = _stored(db, unit)  # what was typed was saved before the file was taken
+    assert [o.full_name for o in report.officers] == ["Lê Văn An"] and report.held_date.day == 15
+    page.fill("#f-notes", "Không có JavaScript")
+    page.click("#save-draft")
+    expect(page.locator(".flash-success, .flash-warning").first).to_be_visible()
+    assert _stored(db, unit).notes == "Không có JavaScript"
+    context.close()

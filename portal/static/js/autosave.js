@@ -320,6 +320,12 @@
     var form = savingRequest(event);
     if (form) { clearTimeout(form.daihoiAutosave.timer); form.daihoiAutosave.stopped = true; } // it saves everything typed
   });
+  // That request saved everything typed (200 after its redirect): no copy stays behind, and the next page
+  // (initialised while it is swapped in) has none to offer.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = savingRequest(event);
+    if (form && event.detail.xhr && event.detail.xhr.status === 200) drop(form);
+  });
   // That request failing on the network (no answer): keep what was typed, say so, autosave again.
   document.addEventListener("htmx:sendError", function (event) {
     var form = savingRequest(event);
