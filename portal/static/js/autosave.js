@@ -46,8 +46,13 @@
     return pairs;
   }
 
+  // Whether a kept copy says what the form already says: compared without the version and the rows' ids (a
+  // copy made before a save that stored the same words differs only there).
   function same(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
+    var content = function (pairs) {
+      return JSON.stringify(pairs.filter(function (p) { return p[0] !== "version" && !/-id$/.test(p[0]); }));
+    };
+    return content(a) === content(b);
   }
 
   function versionBox(form) {
