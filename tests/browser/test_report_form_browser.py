@@ -73,6 +73,8 @@ def _wait_saved(page, leave: bool = True) -> None:
 
 def test_typing_saves_the_draft_contradictions_included_and_a_reload_shows_it(unit, live_server, browser, db):
     context, page = _phone(browser, live_server)
+    violations = []  # the script runs under the portal's Content-Security-Policy (no inline script or style)
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{live_server}/units/{unit.id}/report")
     _type(page, "planned_date", "15052023")  # typed on the number pad, no separators
     _type(page, "held_date", "15.05.2023")
@@ -96,6 +98,7 @@ def test_typing_saves_the_draft_contradictions_included_and_a_reload_shows_it(un
     expect(_status(page)).to_contain_text("Chưa lưu")
     expect(page.locator("#err-summoned")).to_contain_text("số nguyên")
     assert _stored(db, unit).summoned is None
+    assert violations == []
     context.close()
 
 
