@@ -312,10 +312,23 @@
     if (!form || !form.daihoiAutosave) return;
     var state = form.daihoiAutosave;
     clearTimeout(state.timer);
-    if (!state.inflight) return;
+    if (!state.inflight && !(state.pending && !state.stopped && !state.unstorable)) return;
+    // What was typed since the last autosave is saved first: a file refused as too large before the server
+    // reads the form (413) then costs nothing typed either.
     event.preventDefault();
-    state.inflight.then(function () { event.detail.issueRequest(); });
+    flush(form).then(function () { event.detail.issueRequest(); });
   });
+  // Settle the autosaves: the one in flight, then what was typed meanwhile (twice at most: a save that fails
+  // leaves its changes pending, and the request goes anyway).
+  function flush(form, tries) {
+    var state = form.daihoiAutosave;
+    tries = tries || 0;
+    if (state.inflight) return state.inflight.then(function () { return flush(form, tries); });
+    if (tries < 2 && state.pending && !state.stopped && !state.unstorable) {
+      return save(form).then(function () { return flush(form, tries + 1); });
+    }
+    return Promise.resolve();
+  }
   function savingRequest(event) {
     var elt = event.detail.elt;
     var form = elt && elt.hasAttribute && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
