@@ -96,6 +96,35 @@ def compare(session: Session, report: CongressReport, old: int, new: int) -> lis
                     for a, b in audit.row_changes(name, before, after)]
         else:
             out.append(FieldChange(name, label, display(name, before), display(name, after)))
+    return out + _document_changes(session, report, old, new)
+
+
+def _document_changes(session: Session, report: CongressReport, old: int, new: int) -> list[FieldChange]:
+    """Documents attached or removed between two versions. A version holds the report's fields; documents come
+    and go by their own actions, so they are read from the audit trail after the older version's time, up to
+    the newer one's (up to now when the newer one is the current version: the documents the report has now).
+    Read here, never written by a save: the save-and-send path stays as short as it is."""
+    times = dict(session.execute(
+        select(ReportVersion.version, ReportVersion.created_at)
+        .where(ReportVersion.report_id == report.id, ReportVersion.version.in_((old, new)))
+    ).all())
+    if old not in times or new not in times:
+        return []
+    earlier, later = sorted((times[old], times[new]))
+    query = select(AuditLog).where(
+        AuditLog.object_type == "congress_report", AuditLog.object_id == report.id,
+        AuditLog.action.in_(("attachment.add", "attachment.delete")), AuditLog.at > earlier,
+    )
+    if max(old, new) != report.version:
+        query = query.where(AuditLog.at <= later)
+    entries = session.scalars(query.order_by(AuditLog.at, AuditLog.id)).all()
+    label = audit.field_label("attachments")
+    out = []
+    for entry in entries:
+        before, after = ((entry.changes or {}).get("attachment") or [None, None])[:2]
+        if times[old] > times[new]:  # compared backwards: what was added is what the older one lacks
+            before, after = after, before
+        out.append(FieldChange("attachments", label, before or _(EMPTY), after or _(EMPTY)))
     return out
 
 

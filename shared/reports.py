@@ -100,6 +100,7 @@ def record_version(
     raised the report first, and our UPDATE would have failed) and the lookup of an existing one (and
     the flush before it) is skipped; the row is then inserted at once, on the session's connection (an
     append-only row needs none of the unit of work's bookkeeping), and the object returned is not added."""
+    data = snapshot(report) if data is None else data
     if not fresh:
         session.flush()
         existing = session.scalar(
@@ -108,12 +109,12 @@ def record_version(
             )
         )
         if existing is not None:
-            existing.data = snapshot(report) if data is None else data
+            existing.data = data
             return existing
     version = ReportVersion(
         report_id=report.id,
         version=report.version,
-        data=snapshot(report) if data is None else data,
+        data=data,
         created_at=clock.now(),
         user_id=user.id if user else None,
     )
@@ -207,6 +208,9 @@ class Saved:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sent: bool = False
+    # The stored id of each row given, in the order given (a form that saves as it is typed carries them
+    # from then on, so that its next save updates these rows instead of adding them again).
+    row_ids: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -294,10 +298,11 @@ def save_draft(
     for name in EDITABLE_FIELDS:
         if name in values:
             setattr(report, name, values[name])
+    rows: dict[str, list] = {}
     if "officers" in values:
-        _sync_officers(report, values["officers"])
+        rows["officers"] = _sync_officers(report, values["officers"])
     if "recommendations" in values:
-        _sync_recommendations(report, values["recommendations"])
+        rows["recommendations"] = _sync_recommendations(report, values["recommendations"])
     if "members" in values:
         _sync_people(report, report.members, ElectedMember, values["members"], MEMBER_KEYS)
     if "delegates" in values:
@@ -330,7 +335,7 @@ def save_draft(
                  changes=changes)
     session.flush()
     problems, warnings = validate_report(after, campaign, unit, full=False)
-    return Saved(report, problems, warnings)
+    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()})
 
 
 def save_and_submit(
@@ -417,10 +422,11 @@ def _check_row_ids(report: CongressReport | None, values: dict[str, Any], errors
             seen.add(row_id)
 
 
-def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> list[Officer]:
     """Rows are matched by their id (checked: this report's): kept ones are updated, new ones added, the
-    ones left out removed. The order typed is the order kept."""
+    ones left out removed. The order typed is the order kept. Returns the rows in that order."""
     by_id = {officer.id: officer for officer in report.officers}
+    kept = []
     for position, row in enumerate(rows):
         officer = by_id.pop(row["id"]) if row.get("id") is not None else None
         if officer is None:
@@ -429,8 +435,10 @@ def _sync_officers(report: CongressReport, rows: list[dict[str, Any]]) -> None:
         officer.position = position
         for key in OFFICER_KEYS:
             setattr(officer, key, row.get(key))
+        kept.append(officer)
     for officer in by_id.values():
         report.officers.remove(officer)
+    return kept
 
 
 def _sync_people(report: CongressReport, rows_now: list, model, rows: list[dict[str, Any]], keys) -> None:
@@ -458,10 +466,12 @@ def _sync_people(report: CongressReport, rows_now: list, model, rows: list[dict[
 BOOL_KEYS = ("ethnic_minority", "party_member", "reelected", "in_planning_pool", "ex_officio")
 
 
-def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> None:
+def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) -> list[Recommendation]:
     """Matched by id like the officers. Only what the unit writes changes (topic, text, addressee): a
-    row keeps its id, its follow-up status and note and their history, whatever rows around it go."""
+    row keeps its id, its follow-up status and note and their history, whatever rows around it go.
+    Returns the rows in the order given."""
     by_id = {rec.id: rec for rec in report.recommendations}
+    kept = []
     for row in rows:
         rec = by_id.pop(row["id"]) if row.get("id") is not None else None
         if rec is None:
@@ -470,8 +480,10 @@ def _sync_recommendations(report: CongressReport, rows: list[dict[str, Any]]) ->
         for key in RECOMMENDATION_KEYS:
             if getattr(rec, key) != row.get(key):  # an unchanged row is not rewritten (nor its version)
                 setattr(rec, key, row.get(key))
+        kept.append(rec)
     for rec in by_id.values():
         report.recommendations.remove(rec)
+    return kept
 
 
 def report_warnings(report: CongressReport) -> list[str]:

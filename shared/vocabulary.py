@@ -320,6 +320,7 @@ OBJECT_LABELS = {
 AUDIT_FIELD_LABELS = {
     "reason": lazy_gettext("Lý do"),
     "attachment": lazy_gettext("Tài liệu"),
+    "attachments": lazy_gettext("Tài liệu đính kèm"),
     "username": lazy_gettext("Tên đăng nhập"),
     "full_name": lazy_gettext("Họ và tên"),
     "email": "Email",

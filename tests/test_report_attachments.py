@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -84,7 +85,7 @@ def test_files_are_checked_by_content_not_only_by_name(client, db, login_as, set
     login_as(setup.reporter)
     resp = upload(client, setup.g11, content, name)
     assert resp.status_code == 422
-    assert 'class="field-error" role="alert"' in resp.get_data(as_text=True)
+    assert re.search(r'id="upload-error" role="alert">\S', resp.get_data(as_text=True))  # the reason, by the file box
     assert db.scalar(select(Attachment)) is None
 
 

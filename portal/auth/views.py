@@ -58,4 +58,7 @@ def logout():
     session.clear()
     session["locale"] = user.locale  # the login page stays in the user's language
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Drafts a form kept in this browser while offline (js/autosave.js) do not outlive the session.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

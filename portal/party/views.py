@@ -8,12 +8,12 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from portal import db, files
+from portal import autosave, db, files
 from portal.actions import run
 from portal.access import me, roles_required, visible_unit_or_404
 from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
-from shared import documents, emulation, form_templates, level_reports, steering, stored_files
+from shared import clock, documents, emulation, form_templates, level_reports, steering, stored_files
 from shared.errors import DomainError
 from shared.i18n import _, ngettext
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
@@ -137,6 +137,23 @@ def level_report_narrative(body_id: int):
         url_for("party.level_report", body_id=body.id, campaign=campaign.id),
         lambda exc: _render_level_report(body, campaign, narrative=form, errors=exc.fields, status=exc.http_status),
     )
+
+
+@bp.post("/level-reports/<int:body_id>/narrative/autosave")
+def level_report_narrative_autosave(body_id: int):
+    """With JavaScript: the narrative saved as it is typed, by the same save (and version check) as
+    "Lưu nội dung"; JSON for js/autosave.js (portal.autosave)."""
+    body = _body_or_404(body_id)
+    campaign = selected_campaign()
+    report = _report_or_404(body, campaign)
+    form = forms.NarrativeForm()
+    _done, refusal = run(lambda: level_reports.save_narrative(db.session(), me(), report, form.data,
+                                                              form.version.data or None))
+    if refusal is not None:
+        return autosave.refused(refusal, labels=lambda fields: [(n, str(form[n].label.text) if n in form else n, m)
+                                                               for n, m in fields.items()])
+    db.commit()
+    return autosave.saved(report.version, clock.now())
 
 
 @bp.post("/level-reports/<int:body_id>/scan")

@@ -10,12 +10,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    session as web_session,
     url_for,
 )
-from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from portal import db, files
+from portal import actions, db, files
+from portal import autosave as autosave_answer
 from portal.access import me, visible_unit_or_404
 from portal.campaigns import selected_campaign
 from portal.onbehalf.views import report_page_context as on_behalf_context
@@ -23,11 +24,12 @@ from portal.reports.forms import AttachmentForm, apply_row_action, report_displa
 from shared import attachments as attachment_store
 from shared import workflow
 from shared.audit import describe_value
-from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition
+from shared.errors import Conflict, DomainError, InvalidTransition
 from shared.history import report_trail
 from shared.i18n import _, ngettext
 from shared.models import Attachment, CongressReport, Unit, User
 from shared.reports import (
+    Saved,
     get_or_create_report,
     get_report,
     report_problems,
@@ -107,6 +109,7 @@ def show(unit_id: int):
     if not raw.get("form"):
         raw["form"] = suggested_form(campaign, unit)  # preselected; another choice needs a reason
     context = _context(unit, campaign, report, raw)
+    context["upload_errors"] = web_session.pop("upload_errors", None)  # a refused upload (see upload)
     if report is not None and context["editable"]:
         # A saved draft may hold contradictions: marked on the form and listed, since they block sending.
         # After a send that could not go (?check=send), the full check: what the send needs.
@@ -129,30 +132,10 @@ def save(unit_id: int):
         errors, warnings = _check_typed(typed, campaign, unit)
         return render_template("reports/edit.html", **_context(unit, campaign, report, typed, errors, warnings))
     data = report_input(request.form)
-    version = request.form.get("version", "")
     use_case = save_and_submit if action == "submit" else save_draft
-    session = db.session()
-    try:
-        saved = use_case(session, campaign, unit, user, data, parse_id(version))
-    except Conflict:
-        session.rollback()
-        return _conflict(unit, campaign, data)
-    except Forbidden as exc:
-        session.rollback()
-        return render_template("errors/error.html", code=403, message=exc.message), 403
-    except InvalidTransition as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("reports.show", unit_id=unit.id), code=303)
-    except DomainError as exc:  # input that cannot be stored: nothing saved, everything typed shown again
-        session.rollback()
-        report = get_report(session, campaign, unit)
-        errors, warnings = validate_report(data, campaign, unit, full=False)
-        errors.update(exc.fields)
-        context = _context(unit, campaign, report, data, errors, warnings, exc.message,
-                           problems=problem_list(exc.fields), unsaved=True)
-        context["posted_version"] = version
-        return render_template("reports/edit.html", **context), 422
+    saved, refusal = actions.run(use_case, db.session(), campaign, unit, user, data, _posted_version())
+    if refusal is not None:
+        return _refused(unit, campaign, data, refusal)
     db.commit()
     if saved.sent:
         flash(_("Đã gửi báo cáo lên công đoàn cấp trên."), "success")
@@ -166,6 +149,71 @@ def save(unit_id: int):
     else:
         flash(_("Đã lưu báo cáo (bản nháp)."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id), code=303)
+
+
+def _posted_version() -> int | None:
+    return parse_id(request.form.get("version", ""))
+
+
+def _refused(unit, campaign, data, refusal: DomainError, upload_error: str | None = None):
+    """A save the domain refused (a Forbidden one has already become the 403 page): a stale version shows
+    both versions; a transition that no longer applies goes back to the report with why; input that cannot
+    be stored re-renders everything typed, marked, with nothing saved (422)."""
+    if isinstance(refusal, Conflict):
+        return _conflict(unit, campaign, data)
+    if isinstance(refusal, InvalidTransition):
+        flash(refusal.message, "error")
+        return redirect(url_for("reports.show", unit_id=unit.id), code=303)
+    report = get_report(db.session(), campaign, unit)
+    errors, warnings = validate_report(data, campaign, unit, full=False)
+    errors.update(refusal.fields)
+    context = _context(unit, campaign, report, data, errors, warnings, refusal.message,
+                       problems=problem_list(refusal.fields), unsaved=True)
+    context["posted_version"] = request.form.get("version", "")
+    if upload_error:
+        context["upload_errors"] = {"file": upload_error}
+    return render_template("reports/edit.html", **context), 422
+
+
+@bp.post("/autosave")
+def autosave(unit_id: int):
+    """With JavaScript (js/autosave.js): the draft saved as it is typed, by the same shared save as "Lưu nháp"
+    (same rules, same version check). JSON for the script's status line: `saved` with the new version, the
+    time, the number of contradictions (they block sending, not saving) and the stored ids of the rows by
+    their index on the page; `conflict` (409) when someone saved since; `unsaved` (422) with the fields
+    that cannot be stored. A refusal to edit at all is the 403 page."""
+    unit, campaign, _report = _load(unit_id)
+    typed = report_input(request.form, compact=False)
+    data = report_input(request.form)
+    saved, refusal = actions.run(save_draft, db.session(), campaign, unit, me(), data, _posted_version())
+    if refusal is not None:
+        return autosave_answer.refused(refusal)
+    db.commit()
+    return autosave_answer.saved(saved.report.version, saved.report.updated_at, problems=saved.errors,
+                                 rows=_row_ids_on_page(typed, saved))
+
+
+def _row_ids_on_page(typed: dict, saved: Saved) -> dict[str, dict[str, int]]:
+    """The stored id of each non-empty row, keyed by the row's index on the page (empty rows are not saved)."""
+    out = {}
+    for key, ids in saved.row_ids.items():
+        keys = OFFICER_KEYS if key == "officers" else RECOMMENDATION_KEYS
+        on_page = [i for i, row in enumerate(typed.get(key) or []) if compact_rows([row], keys)]
+        out[key] = {str(i): row_id for i, row_id in zip(on_page, ids)}
+    return out
+
+
+def _save_typed_first(campaign, unit, user) -> tuple[bool, DomainError | None]:
+    """Upload and delete post the whole report form (their buttons sit in it): what was typed is saved as the
+    draft first, and committed, so that a refused file costs nothing typed. (False, None) when the post
+    carries no report form (a client posting the file alone)."""
+    if "version" not in request.form:
+        return False, None
+    _saved, refusal = actions.run(save_draft, db.session(), campaign, unit, user, report_input(request.form),
+                                  _posted_version())
+    if refusal is None:
+        db.commit()
+    return True, refusal
 
 
 def _conflict(unit, campaign, data):
@@ -238,10 +286,10 @@ def rows(unit_id: int):
     action = request.form.get("action", "")
     if not apply_row_action(data, action):
         abort(400)
-    block = "officers" if "officer" in action else "recommendations"
+    section = "officers" if "officer" in action else "recommendations"
     errors, warnings = _check_typed(data, campaign, unit)
     context = _context(unit, campaign, report, data, errors, warnings)
-    return render_block("reports/edit.html", block, **context)
+    return render_template(f"reports/_{section}.html", **context)
 
 
 @bp.get("/print")
@@ -257,35 +305,47 @@ def print_view(unit_id: int):
 
 @bp.post("/attachments")
 def upload(unit_id: int):
+    """"Lưu và tải lên": the typed fields are saved first (see _save_typed_first), then the file is stored.
+    Either way the answer is a redirect to the form (nothing to resubmit on reload); a refused file's
+    message waits in the session for the form. Only when the typed fields cannot be stored is the form
+    shown again as typed (422), without the upload."""
     unit, campaign, report = _load(unit_id)
     user = me()
     if not workflow.may_edit(user, campaign, unit, report):
         abort(403)
     form = AttachmentForm()
+    typed, refusal = _save_typed_first(campaign, unit, user)
+    if refusal is not None:
+        return _refused(unit, campaign, report_input(request.form), refusal,
+                        upload_error=_("Tệp chưa được tải lên: hãy sửa các ô chưa lưu được rồi tải lại."))
     session = db.session()
-    errors: dict[str, str] = {}
     if form.validate_on_submit():
-        try:
-            if report is None:
-                report = get_or_create_report(session, campaign, unit, user)
-            attachment_store.store(
-                session, report, user, form.file.data.stream, form.file.data.filename, form.kind.data,
-                current_app.config.get("MAX_ATTACHMENT_BYTES", attachment_store.DEFAULT_MAX_BYTES),
-            )
-        except DomainError as exc:
-            session.rollback()
-            errors = exc.fields or {"file": exc.message}
-        else:
+        stored, refusal = actions.run(_store_attachment, session, campaign, unit, user, form.file.data,
+                                      form.kind.data)
+        if refusal is None:
             db.commit()
             flash(_("Đã tải lên tài liệu."), "success")
             return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
+        errors = refusal.fields or {"file": refusal.message}
     else:
         errors = {name: messages[0] for name, messages in form.errors.items()}
-    report = get_report(session, campaign, unit)
-    context = _context(unit, campaign, report, report_display(report))
-    context["upload_form"] = form
-    context["upload_errors"] = errors
-    return render_template("reports/edit.html", **context), 422
+    if not typed:  # a client posting the file alone: its form is the upload, shown again with the error
+        report = get_report(session, campaign, unit)
+        context = _context(unit, campaign, report, report_display(report))
+        context.update(upload_form=form, upload_errors=errors)
+        return render_template("reports/edit.html", **context), 422
+    web_session["upload_errors"] = errors
+    flash(_("Đã lưu bản nháp, nhưng tệp chưa được tải lên."), "error")
+    return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
+
+
+def _store_attachment(session, campaign, unit, user, upload, kind):
+    """Store the file on the unit's report (a new draft if none)."""
+    report = get_or_create_report(session, campaign, unit, user)
+    return attachment_store.store(
+        session, report, user, upload.stream, upload.filename, kind,
+        current_app.config.get("MAX_ATTACHMENT_BYTES", attachment_store.DEFAULT_MAX_BYTES),
+    )
 
 
 def _attachment_or_404(unit_id: int, attachment_id: int) -> tuple[Unit, Attachment]:
@@ -309,11 +369,17 @@ def download(unit_id: int, attachment_id: int):
 
 @bp.post("/attachments/<int:attachment_id>/delete")
 def delete_attachment(unit_id: int, attachment_id: int):
+    """"Xóa" a document: like an upload, the typed fields are saved first; a Forbidden is the 403 page."""
     unit, attachment = _attachment_or_404(unit_id, attachment_id)
-    try:
-        attachment_store.delete(db.session(), attachment, me())
-    except Forbidden:
-        abort(403)
+    campaign = selected_campaign()
+    user = me()
+    _typed, refusal = _save_typed_first(campaign, unit, user)
+    if refusal is not None:
+        return _refused(unit, campaign, report_input(request.form), refusal)
+    _done, refusal = actions.run(attachment_store.delete, db.session(), attachment, user)
+    if refusal is not None:
+        flash(refusal.message, "error")
+        return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)
     db.commit()
     flash(_("Đã xóa tài liệu."), "success")
     return redirect(url_for("reports.show", unit_id=unit.id) + "#attachments", code=303)

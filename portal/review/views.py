@@ -13,6 +13,7 @@ from portal.campaigns import selected_campaign
 from portal.pilots.panels import pilot_panel
 from portal.review.forms import ApproveForm, BulkApproveForm, ReasonForm, ReminderForm
 from shared import history, reminders, review, workflow
+from shared.attachments import KIND_LABELS
 from shared.errors import Conflict, InvalidTransition
 from shared.i18n import _
 from shared.models import SECTOR_LABELS, STATUS_LABELS, CongressReport
@@ -129,7 +130,8 @@ def _page(report: CongressReport, *, status: int = 200, error: str | None = None
     forms.setdefault("reopen_form", ReasonForm(formdata=None, version=report.version))
     return render_template(
         "review/show.html", report=report, fields=fields, flags=review.report_flags(report),
-        acts=acts, error=error, pilot=pilot_panel(db.session(), me(), report), **forms,
+        acts=acts, error=error, pilot=pilot_panel(db.session(), me(), report), attachment_kinds=KIND_LABELS,
+        **forms,
     ), status
 
 

@@ -27,3 +27,28 @@ def test_party_committee_sends_its_level_report(party, browser_login, page, live
     page.wait_for_selector("text=Đã gửi báo cáo đến Ban Dân vận Tỉnh ủy.")
     assert page.inner_text("[data-field=status]").startswith("Đã gửi")
     assert "Các đại hội được tổ chức đúng hướng dẫn." in page.content()
+
+
+def test_the_level_report_narrative_saves_as_it_is_typed_and_offline_typing_comes_back(  # noqa: F811
+        party, browser_login, page, live_server):
+    browser_login(party.pc1.username, PASSWORD)
+    page.click("text=Báo cáo kết quả đại hội cấp mình")
+    page.click("button:has-text('Bắt đầu soạn báo cáo')")
+    page.locator("textarea[name=assessment]").press_sequentially("Đúng tiến độ")
+    page.locator("textarea[name=lessons]").focus()  # leaving the box saves it
+    page.wait_for_selector("#autosave-status:has-text('Đã lưu lúc')")
+    page.reload()
+    assert page.input_value("textarea[name=assessment]") == "Đúng tiến độ"
+
+    page.context.set_offline(True)
+    page.locator("textarea[name=lessons]").press_sequentially("Chọn điểm sớm")
+    page.locator("textarea[name=assessment]").focus()
+    page.wait_for_selector("#autosave-status:has-text('mất kết nối')")
+    url, context = page.url, page.context
+    page.close()  # closed before the connection returns
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(url)
+    again.click("#restore-draft")
+    again.wait_for_selector("textarea[name=lessons]:text('Chọn điểm sớm')")
+    assert again.input_value("textarea[name=assessment]") == "Đúng tiến độ"

@@ -223,3 +223,24 @@ def test_the_draft_counts_emulation_by_the_dashboards_rule(party, db, today):
     db.commit()
     data = prefill(db, party.campaign, party.bodies.d1, dt.date(2023, 8, 1))
     assert data.emulation.works == 7 and data.emulation.units_itemised == 1 and data.emulation.units_reported == 1
+
+
+def test_the_narrative_autosaves_through_the_same_save_and_a_stale_autosave_overwrites_nothing(party, as_user, db):
+    """js/autosave.js posts the narrative as it is typed: the same save as "Lưu nội dung", its version check."""
+    c = as_user(party.pc1)
+    body = party.bodies.d1
+    c.post_form(_url(body, "/start"))
+    page = c.get(_url(body)).get_data(as_text=True)
+    assert f'data-autosave="{_url(body, "/narrative/autosave")}' in page and 'id="autosave-status"' in page
+    v = _version(db, party.campaign, body)
+    resp = c.post_form(_url(body, "/narrative/autosave"), {"version": v, "assessment": "Đang viết dở"})
+    assert resp.status_code == 200 and resp.get_json()["status"] == "saved"
+    assert resp.get_json()["version"] == _version(db, party.campaign, body) == v + 1
+    assert level_reports.get_report(db, party.campaign, body).assessment == "Đang viết dở"
+    resp = c.post_form(_url(body, "/narrative/autosave"), {"version": v, "assessment": "Bản cũ hơn"})
+    assert resp.status_code == 409 and resp.get_json()["status"] == "conflict"
+    db.expire_all()
+    assert level_reports.get_report(db, party.campaign, body).assessment == "Đang viết dở"
+    resp = c.post_form(_url(body, "/narrative/autosave"), {"version": v + 1, "lessons": "x" * 20_001})
+    assert resp.status_code == 422 and "lessons" in resp.get_json()["fields"]
+    assert "Bài học kinh nghiệm" in resp.get_json()["message"]
