@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import time
 import unicodedata
 
 import pytest
@@ -241,18 +240,26 @@ def test_cli_refuses_a_file_with_errors_unless_valid_only(database_url, db, monk
     assert result.exit_code == 0 and "Đã tạo 3" in result.output
 
 
-def test_a_20000_row_file_imports_quickly(db, tmp_path):
+def test_a_20000_row_file_imports_in_batches(db, tmp_path):
+    """20,000 rows are written in batches: the statements sent stay in the hundreds whatever the machine's load
+    (a per-row ORM flush would send tens of thousands). The time itself is the benchmark's (bench/imports.py)."""
+    from sqlalchemy import event
+
     rows = province_rows(20, 1000)
     path = write_xlsx(tmp_path / "lon.xlsx", rows)
     seen = []
-    started = time.perf_counter()
-    report = import_units(db, path, filename=path.name, progress=lambda stage, done, total: seen.append(stage))
-    db.commit()
-    elapsed = time.perf_counter() - started
+    statements = []
+    engine = db.get_bind()
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        report = import_units(db, path, filename=path.name, progress=lambda stage, done, total: seen.append(stage))
+        db.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
     assert report.error_count == 0 and report.created == 20021
     assert {"read", "check", "write"} <= set(seen)
-    # Generous: the machine is shared; a per-row ORM flush would take minutes, not seconds.
-    assert elapsed < 45, elapsed
+    assert len(statements) < 1000, len(statements)
     assert db.scalar(select(func.count(Unit.id)).where(Unit.path.like("%/%/%/"))) == 20000
     # (re-import idempotency is checked on small files above; a second pass here would only double the time)
 
