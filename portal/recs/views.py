@@ -18,7 +18,7 @@ from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.recs.forms import AccountForm, AddresseeForm, AnswerForm, RouteForm
 from shared import answers, forwarding
 from shared.dashboard import DASHBOARD_ROLES
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict
 from shared.i18n import _
 from shared.models import Unit
 from shared.text import clean_text, parse_id
@@ -187,26 +187,16 @@ def answer(rec_id: int):
         abort(403)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
-            answers.answer(db.session(), user, rec, status=form.status.data, text=form.answer_text.data,
-                           answered_on=form.answered_on.data, number=form.answer_number.data,
-                           expected_version=form.version.data)
-        except Conflict as exc:
-            db.session().rollback()
-            rec = _rec_or_404(rec_id)
-            form.version.data = rec.version
-            return _show(rec, answer_form=form, error=exc.message, status=409)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            db.session().rollback()
-            for name, message in exc.fields.items():
-                if name in form:
-                    form[name].errors = [*form[name].errors, message]
-            return _show(_rec_or_404(rec_id), answer_form=form, error=exc.message, status=422)
-        db.commit()
-        flash(_("Đã ghi nhận trả lời kiến nghị."), "success")
-        return redirect(url_for("recs.show", rec_id=rec.id), code=303)
+        result, refusal = run(answers.answer, db.session(), user, rec, status=form.status.data,
+                              text=form.answer_text.data, answered_on=form.answered_on.data,
+                              number=form.answer_number.data, expected_version=form.version.data, form=form)
+        if refusal is None:
+            db.commit()
+            flash(_("Đã ghi nhận trả lời kiến nghị."), "success")
+            return redirect(url_for("recs.show", rec_id=rec.id), code=303)
+        rec = _rec_or_404(rec_id)
+        form.version.data = rec.version if isinstance(refusal, Conflict) else form.version.data
+        return _show(rec, answer_form=form, error=refusal.message, status=409 if isinstance(refusal, Conflict) else 422)
     return _show(rec, answer_form=form, status=422)
 
 
