@@ -113,6 +113,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "party.level_report_acknowledge": {"POST": ("---xxxnl", "---xxxxl")},
     "party.level_report_return": {"POST": ("---xxxnl", "---xxxxl")},
     "party.level_report_narrative": {"POST": ("---xxx-l", "---xxxxl")},
+    "party.level_report_narrative_autosave": {"POST": ("---xxx-l", "---xxxxl")},
     "party.level_report_scan": {"POST": ("---xxx-l", "---xxxxl")},
     "party.level_report_start": {"POST": ("---xxx-l", "---xxxxl")},
     "party.level_report_submit": {"POST": ("---xxx-l", "---xxxxl")},
@@ -127,6 +128,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "review.reopen": {"POST": ("-f--fffl", "-f-xxxxl")},
     "review.bulk_approve": {"POST": ("-f--fffl", None)},
     "reports.save": {"POST": ("-fffcffl", "-ffxxxxl")},  # its own sent report, no version: a stale save (409)
+    "reports.autosave": {"POST": ("-fffcffl", "-ffxxxxl")},  # the same save as reports.save, answered in JSON
     "reports.upload": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.delete_attachment": {"POST": ("-ffffffl", "-ffxxxxl")},
     "reports.rows": {"POST": ("-ffffffl", "-ffxxxxl")},
