@@ -132,6 +132,8 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "reports.delete_attachment": {"POST": ("-fffffffl", "-ffxxxxfl")},
     "reports.rows": {"POST": ("-fffffffl", "-ffxxxxfl")},
     "reports.validate_fields": {"POST": ("-oooooofl", "-ooxxxxfl")},
+    "party.level_report_narrative_autosave": {"POST": ("---xxx-fl", "---xxxxfl")},
+    "reports.autosave": {"POST": ("-fffcfffl", "-ffxxxxfl")},  # the same save as reports.save, answered in JSON
     # Entry on behalf of units: district and federation accounts only; the take-over needs a reason (422 without)
     # and a unit in scope (G21 is another district's); G11 has its own reporter and a submitted report.
     "onbehalf.index": {"GET": ("ffooffffl", None)},
