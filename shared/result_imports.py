@@ -312,7 +312,8 @@ def _reports_in_scope(session: Session, campaign: Campaign, scope: Unit) -> dict
         select(CongressReport)
         .join(Unit, Unit.id == CongressReport.unit_id)
         .where(CongressReport.campaign_id == campaign.id, in_subtree(scope.path), Unit.level == "grassroots")
-        .options(selectinload(CongressReport.officers), selectinload(CongressReport.recommendations))
+        .options(selectinload(CongressReport.officers), selectinload(CongressReport.recommendations),
+                 selectinload(CongressReport.members), selectinload(CongressReport.delegates))
     )
     return {r.unit_id: r for r in session.scalars(stmt)}
 

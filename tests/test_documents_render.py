@@ -10,9 +10,10 @@ import io
 import docx
 import pytest
 
-from shared import exports, form_templates, level_reports, steering
+from shared import exports, form_templates, level_reports, people, steering
 from shared.imports import template_workbook
-from shared.models import CongressReport, PartyBody, Recommendation, SteeringCommittee, SteeringMember
+from shared.models import (CongressReport, Delegate, ElectedMember, PartyBody, Recommendation, SteeringCommittee,
+                           SteeringMember)
 from tests import office
 from tui.export import write_xlsx as tui_write_xlsx
 
@@ -45,6 +46,18 @@ def _render(db, factory, today, tmp_path):
         db.flush()
         db.add(Recommendation(report_id=report.id, campaign_id=campaign.id, unit_id=unit.id, topic="housing",
                               text="Đề nghị hỗ trợ nhà ở cho công nhân", addressed_to="UBND tỉnh"))
+        if unit is t.g11:  # issue 19: named people, for the recognition decision and the delegate list
+            report.members = [
+                ElectedMember(position=0, full_name="Nguyễn Thị Hồng Nhung", gender="female", birth_year=1979,
+                              positions="chair,standing", chair_elected="congress", votes=120),
+                ElectedMember(position=1, full_name="Thạch Văn Sa Rát", gender="male", birth_year=1990,
+                              positions="vice_chair,standing", votes=101),
+                ElectedMember(position=2, full_name="Lê Hoàng Phúc", gender="male", birth_year=1968,
+                              positions="executive,inspection_head", votes=99),
+            ]
+            report.delegates = [Delegate(position=0, full_name="Nguyễn Thị Hồng Nhung", gender="female",
+                                         birth_year=1979, title="Chủ tịch công đoàn cơ sở", kind="official")]
+            decided = report
     body = PartyBody(unit_id=t.d1.id, name="Thành ủy Rạch Giá", kind="district_committee")
     committee = SteeringCommittee(campaign_id=campaign.id, unit_id=t.d1.id, decision_number="15-QĐ/TU",
                                   decision_date=dt.date(2023, 1, 12), updated_at=dt.datetime(2023, 1, 12, 8))
@@ -63,6 +76,9 @@ def _render(db, factory, today, tmp_path):
         out = io.BytesIO()
         exports.write_docx(db, campaign, scope, AS_OF, out, body=kind, issued_on=dt.date(2023, 6, 20))
         save(name, out.getvalue())
+    save("quyet-dinh-cong-nhan.docx", people.decision_docx(decided))
+    save("danh-sach-dai-bieu.docx", people.delegates_docx(campaign, t.d1, people.consolidated_delegates(db, campaign, t.d1),
+                                                          dt.date(2023, 6, 20)))
     save("bao-cao-cap-uy.docx", level_reports.draft_docx(level_reports.prefill(db, campaign, body, as_of=AS_OF), None))
     for key in form_templates.TEMPLATES:
         save(f"{key}.docx", form_templates.build(key, campaign.term))
@@ -131,3 +147,12 @@ def test_the_spreadsheets_show_amounts_grouped_and_dates_as_dates(documents):
     assert "12/01/2023" in steering_text and "Lê Văn Hùng" in steering_text
     tui_text = "\n".join(page for _w, _h, page in documents["tui.xlsx"][1])
     assert any(f"1{sep}234{sep}567" in tui_text for sep in ".,")
+
+
+def test_the_recognition_decision_prints_with_the_motto_and_every_name(documents):
+    text = "\n".join(page for _w, _h, page in documents["quyet-dinh-cong-nhan.docx"][1])
+    assert "Độc lập - Tự do - Hạnh phúc" in text and "QUYẾT ĐỊNH" in text and "Nơi nhận" in text
+    for name in ("Nguyễn Thị Hồng Nhung", "Thạch Văn Sa Rát", "Lê Hoàng Phúc"):
+        assert name in text
+    listing = "\n".join(page for _w, _h, page in documents["danh-sach-dai-bieu.docx"][1])
+    assert "DANH SÁCH ĐẠI BIỂU" in listing and "Nguyễn Thị Hồng Nhung" in listing

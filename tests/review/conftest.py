@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from shared import workflow
+from shared import people, workflow
 from shared.models import AuditLog, CongressReport, Officer, Unit
 from shared.reports import get_or_create_report, record_version
 from shared.validation import suggested_form
@@ -44,6 +44,8 @@ class Reports:
             setattr(report, name, value)
         if not report.officers:
             report.officers.append(Officer(position=0, role="chair", full_name="Nguyễn Thị Lan", gender="female", vote_pct=Decimal("92.5")))
+        if people.quorum_short(report.summoned, report.present) and not report.quorum_reason:
+            report.quorum_reason = "Mưa bão, nhiều đoàn viên ở xa."  # issue 19: sent below the quorum only with a reason
         self.db.flush()
         record_version(self.db, report, reporter)
         self.db.commit()
@@ -63,6 +65,8 @@ class Reports:
 
     def approved(self, unit: Unit, **values) -> CongressReport:
         report = self.submitted(unit, **values)
+        if people.quorum_short(report.summoned, report.present):  # issue 19: approved once the reviewer resolved it
+            people.record_quorum_resolution(self.db, self.w.reviewer_of[unit.id], report, "Đã xác minh.", report.version)
         workflow.approve(self.db, report, self.w.reviewer_of[unit.id])
         self.db.commit()
         return report

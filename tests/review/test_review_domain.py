@@ -6,7 +6,7 @@ import smtplib
 import pytest
 from sqlalchemy import delete, func, select
 
-from shared import config, history, notifications, review, workflow
+from shared import config, history, notifications, people, review, workflow
 from shared.errors import Forbidden
 from shared.models import AuditLog, EmailOutbox, Notification
 from shared.reports import record_version
@@ -108,6 +108,12 @@ def test_bulk_approve_skips_flagged_reports_unless_confirmed_and_refuses_out_of_
     assert [(i.report_id, i.message) for i in result.refused] == [(other.id, "Không tìm thấy báo cáo.")]
     assert fresh(db, flagged).status == "submitted" and fresh(db, other).status == "submitted"
 
+    # Issue 19: a congress below the quorum is not approved, even confirmed, until its resolution is recorded.
+    result = review.bulk_approve(db, [(flagged.id, fresh(db, flagged).version)], world.d1_reviewer, confirm_warnings=True)
+    db.commit()
+    assert not result.approved and "cách đã xử lý" in result.refused[0].message
+    people.record_quorum_resolution(db, world.d1_reviewer, fresh(db, flagged), "Đã xác minh.", fresh(db, flagged).version)
+    db.commit()
     result = review.bulk_approve(db, [(flagged.id, fresh(db, flagged).version)], world.d1_reviewer, confirm_warnings=True)
     db.commit()
     assert [r.id for r in result.approved] == [flagged.id]

@@ -129,6 +129,13 @@ def test_the_reviewer_returns_the_unit_reads_why_and_the_reviewer_later_approves
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login_as(world.d1_reviewer)
     r = fresh(db, report)
+    # Issue 19: below the quorum, the approval waits for the reviewer to record how it was resolved.
+    resp = _post(client, f"/review/{report.id}/approve", {"version": r.version}, f"/review/{report.id}")
+    assert resp.status_code == 409 and "cách đã xử lý" in resp.get_data(as_text=True)
+    resp = _post(client, f"/review/{report.id}/quorum", {"version": r.version, "quorum_resolution": "Đã xác minh biên bản."},
+                 f"/review/{report.id}/decision")
+    assert resp.status_code == 303
+    r = fresh(db, report)
     resp = _post(client, f"/review/{report.id}/approve", {"version": r.version}, f"/review/{report.id}")
     assert resp.status_code == 303
     assert fresh(db, report).status == "approved"
