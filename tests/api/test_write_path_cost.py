@@ -57,9 +57,9 @@ def test_a_save_and_send_stays_within_its_statements_and_keeps_the_unit_of_work_
     # (one statement each on SQLite, one on PostgreSQL), the recommendation, version, audit; at commit the
     # bucket's path and the data-version upsert.
     assert at_save <= 13, "\n".join(s[:80] for s in statements[:at_save])
-    # Send: token, campaign, report, its officers and recommendations, UPDATE, status change, version, audit,
-    # reviewers, notification, mail; at commit as above.
-    assert at_send <= 14, "\n".join(s[:80] for s in statements[at_save:])
+    # Send: token, campaign, report, its officers, elected members, delegates and recommendations (the snapshot
+    # the version keeps), UPDATE, status change, version, audit, reviewers, notification, mail; at commit as above.
+    assert at_send <= 16, "\n".join(s[:80] for s in statements[at_save:])
     assert set(flushed) <= {"CongressReport", "Officer", "Recommendation", "EmailOutbox"}, flushed
 
     # ... and every row is there, once, as before.
