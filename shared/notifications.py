@@ -98,15 +98,17 @@ def notify(
         # Append-only rows: inserted at once, in one statement, on the session's connection (none of the unit
         # of work's bookkeeping); the objects returned are not added. An account not stored yet: the ORM.
         if out:
-            session.connection().execute(_INSERT_NOTIFICATION, [
+            ids = session.connection().execute(_INSERT_NOTIFICATION, [
                 {"user_id": n.user_id, "text": n.text, "message": n.message, "link": n.link, "created_at": n.created_at}
-                for n in out])
+                for n in out]).scalars().all()
+            for note, note_id in zip(out, ids, strict=True):  # the caller may link to what it notified
+                note.id = note_id
     else:
         session.add_all(out)
     return out
 
 
-_INSERT_NOTIFICATION = Notification.__table__.insert()
+_INSERT_NOTIFICATION = Notification.__table__.insert().returning(Notification.__table__.c.id, sort_by_parameter_order=True)
 
 
 def queue_mail(session: Session, to_addr: str, subject: str, body: str) -> EmailOutbox:
