@@ -51,7 +51,7 @@ def test_xlsx_export_in_english_has_english_sheets_and_headings(db, held):
     with i18n.language("en"):
         exports.write_xlsx(db, campaign, t.province, today, out)
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert wb.sheetnames == ["Summary", "Unit", "Recommendations", "Personnel"]
+    assert wb.sheetnames == ["Summary", "Unit", "Recommendations", "Personnel", "People (one per row)"]
     summary = _headers(wb["Summary"])
     assert summary[:4] == ["Level / unit", "To be held", "With a plan", "Congress held"]
     assert "Deadline" in summary and "Share on time (%)" in summary
@@ -76,7 +76,7 @@ def test_xlsx_export_stays_vietnamese_outside_the_english_block(db, held):
     out = io.BytesIO()
     exports.write_xlsx(db, campaign, t.province, MID_APRIL, out)
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert wb.sheetnames == ["Tổng hợp", "Đơn vị", "Kiến nghị", "Nhân sự"]
+    assert wb.sheetnames == ["Tổng hợp", "Đơn vị", "Kiến nghị", "Nhân sự", "Nhân sự (từng người)"]
     assert _headers(wb["Tổng hợp"])[1] == "Phải tổ chức"
 
 

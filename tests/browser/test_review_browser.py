@@ -75,7 +75,7 @@ def test_the_whole_review_loop(demo, live_server, browser_login, page):
     page.click("#notif-link")
     expect(page.locator(".notifications")).to_contain_text(REASON)
     page.click(".notifications button:has-text('Xem')")
-    expect(page.locator(".flash-error")).to_contain_text(REASON)
+    expect(page.locator(".flash-error:visible")).to_contain_text(REASON)
     page.fill("#f-present", "36")
     page.click("#submit-report")
     expect(page.locator("#report-status [data-status]")).to_have_text("Đã gửi")
