@@ -18,8 +18,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 
-install-test: $(BIN)/python
+install-test: $(VENV)/.installed-test
+
+# A stamp: the test extra is installed again only when pyproject.toml changes (so two `make test` at once,
+# as .ci/run starts them, do not both run pip in one venv).
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
 
 ## make run: install, migrate, load the demo province if the database is empty, serve.
 run: install

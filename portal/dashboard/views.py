@@ -9,13 +9,14 @@ from jinja2_fragments.flask import render_block
 
 from portal import db
 from portal.access import me, visible_unit_or_404
+from portal.actions import run
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.dashboard import panels
 from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
 from shared import dashboard as dash
 from shared import emulation, exports, level_reports
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict
 from shared.i18n import _, lazy_gettext
 from shared.models import LEVEL_LABELS, SECTOR_LABELS
 from shared import people
@@ -246,11 +247,9 @@ def recommendations():
     user = me()
     scope = user.unit
     filters = _rec_filters()
-    try:
-        rows, total = dash.recommendation_page(session, campaign, scope, filters, _page(), size=50)
-        counts = dash.recommendation_counts(session, campaign, scope, filters)
-    except NotFound:
-        abort(404)
+    # A district filter outside the user's scope raises NotFound: its handler answers 404 (portal/errors.py).
+    rows, total = dash.recommendation_page(session, campaign, scope, filters, _page(), size=50)
+    counts = dash.recommendation_counts(session, campaign, scope, filters)
     districts = dash.children(session, scope) if scope.level == "province" else [scope]
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), rows=rows, total=total, counts=counts, filters=filters,
@@ -279,23 +278,17 @@ def recommendation(rec_id: int):
         form.version.data = rec.version
     error, status = None, 200
     if form.validate_on_submit():
-        try:
-            dash.update_recommendation(
-                session, rec, user, status=form.status.data, resolution_note=form.resolution_note.data,
-                expected_version=form.version.data or None,
-            )
+        _done, refusal = run(
+            dash.update_recommendation, session, rec, user, status=form.status.data,
+            resolution_note=form.resolution_note.data, expected_version=form.version.data or None, form=form,
+        )
+        if refusal is None:
             db.commit()
             flash(_("Đã cập nhật tình trạng giải quyết kiến nghị."), "success")
             return redirect(url_for("dashboard.recommendation", rec_id=rec.id), code=303)
-        except Conflict as exc:
-            session.rollback()
-            error, status = exc.message, 409
+        error, status = refusal.message, refusal.http_status
+        if isinstance(refusal, Conflict):
             form.version.data = rec.version
-        except DomainError as exc:
-            session.rollback()
-            error, status = exc.message, 422
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
     elif request.method == "POST":
         status = 422
     return render_template(

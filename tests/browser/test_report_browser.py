@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 
 def test_coso_fills_plan_officers_and_a_recommendation_then_submits(demo, live_server, browser_login, page):

@@ -9,7 +9,7 @@ from shared.text import fold
 from tests.conftest import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engines]
 
 REASON = "Số có mặt chưa khớp biên bản, đề nghị kiểm tra lại"
 
