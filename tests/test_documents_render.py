@@ -15,6 +15,8 @@ from shared.imports import template_workbook
 from shared.models import (CongressReport, Delegate, ElectedMember, PartyBody, Recommendation, SteeringCommittee,
                            SteeringMember)
 from tests import office
+
+pytestmark = pytest.mark.office  # LibreOffice renders what the domain wrote: the same on either engine
 from tui.export import write_xlsx as tui_write_xlsx
 
 TODAY = AS_OF = dt.date(2025, 11, 20)  # long after the deadlines: "quá hạn 904 ngày" in the tables
