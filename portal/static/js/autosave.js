@@ -10,7 +10,13 @@
 //   save (a copy based on an older version meets the conflict page, never a silent overwrite).
 // - Nothing is kept after a successful save, and everything is removed on logout (also by the
 //   Clear-Site-Data header of the logout answer).
-// The words shown come from the page (data-* of #autosave-status), in the user's language.
+// Forms that must not be saved as they are typed (form[data-keep-local], with data-draft-key): an act the user
+// records on purpose (an addressee's answer, sent and notified as such), or a form that adds a row at each
+// submit (a half-typed person would become a row). What is typed there is kept in this browser only, offered
+// back (filled in again, nothing posted) when the form is opened again, and dropped once the form is sent and
+// answered with success, and on logout.
+// The words shown come from the page (data-* of the status line), in the user's language; the script finds
+// the parts of a form by their data-autosave-part, so two such forms can share a page.
 (function () {
   if (window.daihoiAutosave) return;
   window.daihoiAutosave = true;
@@ -59,13 +65,22 @@
     return form.querySelector("input[name=version]");
   }
 
+  function versionOf(form) {
+    var box = versionBox(form);
+    return box ? box.value : "";
+  }
+
+  function part(form, name) {
+    return form.querySelector("[data-autosave-part='" + name + "']");
+  }
+
   function csrf(form) {
     var box = form.querySelector("input[name=csrf_token]");
     return box ? box.value : "";
   }
 
   function say(form, kind, text) {
-    var status = form.querySelector("#autosave-status");
+    var status = part(form, "status");
     if (!status) return;
     status.hidden = false;
     status.textContent = text || status.getAttribute("data-" + kind) || "";
@@ -78,10 +93,10 @@
   function keep(form) {
     var store = storage(), state = form.daihoiAutosave;
     if (!store || !state) return;
-    var key = form.getAttribute("data-draft-key") + ":" + (versionBox(form).value || "new");
+    var key = form.getAttribute("data-draft-key") + ":" + (versionOf(form) || "new");
     keysWith(form.getAttribute("data-draft-key") + ":").forEach(function (k) { if (k !== key) store.removeItem(k); });
     try {
-      store.setItem(key, JSON.stringify({ version: versionBox(form).value, at: Date.now(), fields: fields(form) }));
+      store.setItem(key, JSON.stringify({ version: versionOf(form), at: Date.now(), fields: fields(form) }));
       state.keptLocally = true;
     } catch (e) { /* storage full or refused: the warning on leaving still stands */ }
   }
@@ -165,7 +180,7 @@
         state.stopped = true;
         keep(form);
         say(form, "conflict", answer && answer.message);
-        var box = form.querySelector("#autosave-conflict");
+        var box = part(form, "conflict");
         if (box) box.hidden = false;
       } else if (result.status === 422 && answer) {
         keep(form); // cannot be stored: it stays on the page (and on this computer) until corrected
@@ -198,7 +213,7 @@
 
   function restore(form, copy) {
     var state = form.daihoiAutosave;
-    var offer = form.querySelector("#restore-offer");
+    var offer = part(form, "restore-offer");
     if (offer) offer.hidden = true;
     say(form, "saving");
     post(form, copy.fields.concat([])).then(function (result) {
@@ -242,8 +257,11 @@
   function offerRestore(form) {
     var copy = keptCopy(form);
     if (!copy) return;
-    if (same(copy.fields, fields(form))) { drop(form); return; }
-    var offer = form.querySelector("#restore-offer");
+    var local = form.daihoiAutosave.local;
+    // What the form already says: nothing to offer. A saving form has it on the server: the copy goes; a form
+    // kept locally has not been sent yet (a refused send shows it again): the copy stays until it is.
+    if (same(copy.fields, fields(form))) { if (!local) drop(form); return; }
+    var offer = part(form, "restore-offer");
     if (!offer) return;
     var time = offer.querySelector(".restore-time");
     if (time) {
@@ -252,8 +270,35 @@
         ("0" + at.getDate()).slice(-2) + "/" + ("0" + (at.getMonth() + 1)).slice(-2) + "/" + at.getFullYear() + ")";
     }
     offer.hidden = false;
-    offer.querySelector("#restore-draft").onclick = function () { restore(form, copy); };
-    offer.querySelector("#discard-draft").onclick = function () { drop(form); offer.hidden = true; };
+    part(form, "restore").onclick = function () {
+      if (!local) { restore(form, copy); return; }
+      fill(form, copy.fields); // nothing is posted: the user sends the form when they choose
+      form.daihoiAutosave.dirty = true; // still unsent: kept until it is
+      offer.hidden = true;
+    };
+    part(form, "discard").onclick = function () { drop(form); offer.hidden = true; };
+  }
+
+  // Put a kept copy back into the form's boxes (not the hidden ones: the CSRF token and the version stay the
+  // page's own).
+  function fill(form, pairs) {
+    var values = {};
+    pairs.forEach(function (p) { (values[p[0]] = values[p[0]] || []).push(p[1]); });
+    var seen = {};
+    Array.prototype.forEach.call(form.elements, function (box) {
+      var name = box.name;
+      if (!name || box.type === "hidden" || box.type === "file" || box.type === "submit" || box.type === "button") return;
+      var given = values[name] || [];
+      if (box.type === "checkbox" || box.type === "radio") {
+        box.checked = given.indexOf(box.value) >= 0;
+      } else if (box.multiple) {
+        Array.prototype.forEach.call(box.options, function (o) { o.selected = given.indexOf(o.value) >= 0; });
+      } else {
+        var i = seen[name] || 0;
+        seen[name] = i + 1;
+        if (i < given.length) box.value = given[i];
+      }
+    });
   }
 
   function init() {
@@ -267,6 +312,11 @@
       }
       offerRestore(form);
     });
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) {
+      if (form.daihoiAutosave || form.hasAttribute("data-autosave")) return;
+      form.daihoiAutosave = { local: true, dirty: false, timer: null };
+      offerRestore(form);
+    });
     document.querySelectorAll("[data-drafts-dropped]").forEach(function (el) { // the conflict page holds the copy now
       var store = storage(), prefix = el.getAttribute("data-drafts-dropped") + ":";
       keysWith(prefix).forEach(function (k) { store.removeItem(k); });
@@ -278,6 +328,32 @@
     return form && form.hasAttribute("data-autosave") ? form : null;
   }
 
+  // ---- forms kept in this browser only (form[data-keep-local]) ----
+
+  function localForm(form) {
+    return form && form.daihoiAutosave && form.daihoiAutosave.local ? form : null;
+  }
+
+  function noted(form) { // typed into: kept a moment later (one write per burst of typing)
+    var state = form.daihoiAutosave;
+    state.dirty = true;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(function () { keep(form); }, 300);
+  }
+
+  function keepNow(form) {
+    var state = form.daihoiAutosave;
+    clearTimeout(state.timer);
+    if (state.dirty) keep(form);
+  }
+
+  // The request that sends a kept form: the form itself (hx-boost), or one of its buttons.
+  function localRequest(event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.tagName) return null;
+    return localForm(elt.tagName === "FORM" ? elt : elt.form);
+  }
+
   function unsaved(form) {
     var state = form && form.daihoiAutosave;
     return !!state && !state.stopped && (state.pending || !!state.inflight);
@@ -287,13 +363,16 @@
   document.addEventListener("htmx:load", init);
   ["input", "change"].forEach(function (type) {
     document.addEventListener(type, function (event) {
-      var form = formOf(event.target);
-      if (form && event.target.type !== "file" && event.target.name) changed(form);
+      if (event.target.type === "file" || !event.target.name) return;
+      var form = formOf(event.target), local = localForm(event.target.form);
+      if (form) changed(form);
+      else if (local) noted(local);
     });
   });
   document.addEventListener("focusout", function (event) { // leaving a field saves at once
-    var form = formOf(event.target);
+    var form = formOf(event.target), local = localForm(event.target.form);
     if (form && form.daihoiAutosave && form.daihoiAutosave.pending) save(form);
+    else if (local) keepNow(local);
   });
   window.addEventListener("online", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) { save(form); });
@@ -364,16 +443,37 @@
   });
   window.addEventListener("pagehide", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) keep(form); });
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) { if (localForm(form)) keepNow(form); });
   });
   // A link swapped in by hx-boost does not unload the page: ask the same question.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     if (!event.detail.boosted || !elt || elt.tagName !== "A") return;
-    var form = document.querySelector("form[data-autosave]");
-    if (!unsaved(form)) return;
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) { if (localForm(form)) keepNow(form); });
+    var form = Array.prototype.filter.call(document.querySelectorAll("form[data-autosave]"), unsaved)[0];
+    if (!form) return;
     keep(form);
-    var status = form.querySelector("#autosave-status");
+    var status = part(form, "status");
     if (!window.confirm((status && status.getAttribute("data-leave")) || "")) event.preventDefault();
+  });
+
+  // Sending a kept form: what is sent is kept until the answer says it was taken (200 after the redirect of a
+  // success); a refusal shows the form again with what was typed, and no answer at all leaves it on the page.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = localRequest(event);
+    if (form) keepNow(form);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = localRequest(event);
+    if (form && event.detail.xhr && event.detail.xhr.status === 200) drop(form);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = localRequest(event);
+    if (form && document.contains(form)) {
+      form.daihoiAutosave.dirty = true;
+      keep(form);
+      say(form, "unsent");
+    }
   });
 
   // Logout: nothing typed stays on this computer.
