@@ -388,7 +388,7 @@
   document.addEventListener("htmx:confirm", function (event) {
     var elt = event.detail.elt;
     var form = elt && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
-    if (!form || !form.daihoiAutosave) return;
+    if (!form || !form.daihoiAutosave || form.daihoiAutosave.local) return;
     var state = form.daihoiAutosave;
     clearTimeout(state.timer);
     if (!state.inflight && !(state.pending && !state.stopped && !state.unstorable)) return;
@@ -411,7 +411,7 @@
   function savingRequest(event) {
     var elt = event.detail.elt;
     var form = elt && elt.hasAttribute && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
-    return form && form.daihoiAutosave ? form : null;
+    return form && form.daihoiAutosave && !form.daihoiAutosave.local ? form : null; // a kept form: localRequest
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = savingRequest(event);
