@@ -107,26 +107,36 @@ def save_decision(
         errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
     if errors:
         raise DomainError(_("Quyết định thành lập chưa hợp lệ."), fields=errors)
+    before = {"decision_number": None, "decision_date": None}
     if committee is None:
-        committee = _create_first(session, campaign, unit)
-    before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
-    committee.decision_number = number or None
-    committee.decision_date = day
-    committee.updated_at = clock.now()
-    try:
-        session.flush()
-    except StaleDataError:  # another request saved between our read and this write
-        session.rollback()
-        raise Conflict(_(_STALE), current=get(session, campaign, unit)) from None
+        committee = _create_first(session, campaign, unit, number=number or None, date=day)
+    elif (committee.decision_number, committee.decision_date) == (number or None, day):
+        return committee  # the same decision (an autosave of a box left unchanged): no new version, no audit
+    else:
+        before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
+        committee.decision_number = number or None
+        committee.decision_date = day
+        committee.updated_at = clock.now()
+        try:
+            session.flush()
+        except StaleDataError:  # another request saved between our read and this write
+            session.rollback()
+            raise Conflict(_(_STALE), current=get(session, campaign, unit)) from None
     after = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
     audit.record(session, user, "update", "steering_committee", committee.id, unit_id=unit.id, changes=audit.diff(before, after))
     return committee
 
 
-def _create_first(session: Session, campaign: Campaign, unit: Unit) -> SteeringCommittee:
-    """The unit's committee, or a Conflict when another request created it since we looked (the unique key)."""
+def _create_first(session: Session, campaign: Campaign, unit: Unit, *, number: str | None,
+                  date: dt.date | None) -> SteeringCommittee:
+    """The unit's committee with its decision, or a Conflict when another request created it since we looked
+    (the unique key on campaign and unit)."""
+    committee = SteeringCommittee(campaign_id=campaign.id, unit_id=unit.id, decision_number=number, decision_date=date,
+                                  updated_at=clock.now())
+    session.add(committee)
     try:
-        return _get_or_create(session, campaign, unit)
+        session.flush()
+        return committee
     except IntegrityError:
         session.rollback()  # the failed INSERT ended the transaction
         current = get(session, campaign, unit)
