@@ -37,6 +37,12 @@ def _retype(page, selector: str, value: str) -> None:
     box.press_sequentially(value)
 
 
+def _offline(context, page) -> None:
+    """The connection drops (and the page has noticed: requests sent from now on fail)."""
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+
+
 def _committee(db, unit) -> SteeringCommittee | None:
     db.expire_all()
     return db.scalar(select(SteeringCommittee).where(SteeringCommittee.unit_id == unit.id))
@@ -68,7 +74,7 @@ def test_the_steering_decision_saves_as_it_is_typed_and_offline_typing_comes_bac
     expect(page.locator("#restore-offer")).to_be_hidden()  # nothing left in the browser after a save
 
     context = page.context
-    context.set_offline(True)
+    _offline(context, page)
     _retype(page, "#decision_number", "16-QĐ/TU")
     page.locator("#decision_date").focus()
     expect(page.locator("#autosave-status")).to_contain_text("mất kết nối")
@@ -107,7 +113,7 @@ def test_a_member_being_typed_is_kept_in_the_browser_until_it_is_added(  # noqa:
     assert db.scalar(select(SteeringMember)) is None  # filled in again, not sent
 
     context = page.context
-    context.set_offline(True)
+    _offline(context, page)
     page.locator("#title").press_sequentially("Trưởng Ban Dân vận")
     page.click("#member-form button[type=submit]")
     expect(page.locator("#member-autosave-status")).to_contain_text("Chưa gửi được")
@@ -150,8 +156,8 @@ def test_the_follow_up_saves_as_it_is_typed_and_offline_typing_comes_back(follow
     assert page.input_value("#status") == "in_progress"
 
     context = page.context
-    context.set_offline(True)
-    page.locator("#resolution_note").press_sequentially(", đã có quỹ đất")
+    _offline(context, page)
+    _retype(page, "#resolution_note", "Đang làm việc với Sở Xây dựng, đã có quỹ đất")
     page.locator("#status").focus()
     expect(page.locator("#autosave-status")).to_contain_text("mất kết nối")
     page.close()
@@ -199,7 +205,7 @@ def test_a_stale_follow_up_autosave_shows_the_choice_and_overwrites_nothing(foll
     expect(page.locator("[data-field=resolution_note]")).to_have_text("Bản của LĐLĐ tỉnh")  # theirs, stored
     expect(page.locator("#resolution_note")).to_have_value("Bản của tôi")  # mine, as typed
     assert page.get_attribute("#follow-up-form", "data-autosave") is None  # only "Lưu" keeps mine now
-    page.locator("#resolution_note").press_sequentially(" (đã xem)")
+    _retype(page, "#resolution_note", "Bản của tôi (đã xem)")
     page.locator("#status").focus()
     assert _rec(db, rec).resolution_note == "Bản của LĐLĐ tỉnh"
     page.click("#follow-up-form button[type=submit]")

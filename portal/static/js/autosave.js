@@ -105,7 +105,12 @@
     var store = storage();
     if (!store) return;
     keysWith(form.getAttribute("data-draft-key") + ":").forEach(function (k) { store.removeItem(k); });
-    if (form.daihoiAutosave) form.daihoiAutosave.keptLocally = false;
+    if (form.daihoiAutosave) {
+      form.daihoiAutosave.keptLocally = false;
+      // A kept form is sent: nothing more to keep (not even on the focusout of its button, swapped away).
+      form.daihoiAutosave.dirty = false;
+      clearTimeout(form.daihoiAutosave.timer);
+    }
   }
 
   function keptCopy(form) {
@@ -413,20 +418,32 @@
     var form = elt && elt.hasAttribute && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
     return form && form.daihoiAutosave && !form.daihoiAutosave.local ? form : null; // a kept form: localRequest
   }
+  // htmx names the swap's target (the body of a boosted form), not the sender, in the events after the request:
+  // the form is found again by its request.
+  var senders = typeof WeakMap === "function" ? new WeakMap() : null;
+  function sentBy(event, form) {
+    if (senders && event.detail.xhr) senders.set(event.detail.xhr, form);
+  }
+  function sender(event) {
+    return senders && event.detail.xhr ? senders.get(event.detail.xhr) || null : null;
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = savingRequest(event);
-    if (form) { clearTimeout(form.daihoiAutosave.timer); form.daihoiAutosave.stopped = true; } // it saves everything typed
+    if (!form) return;
+    clearTimeout(form.daihoiAutosave.timer);
+    form.daihoiAutosave.stopped = true; // it saves everything typed
+    sentBy(event, form);
   });
   // That request saved everything typed (200 after its redirect): no copy stays behind, and the next page
   // (initialised while it is swapped in) has none to offer.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var form = savingRequest(event);
-    if (form && event.detail.xhr && event.detail.xhr.status === 200) drop(form);
+    var form = sender(event);
+    if (form && !form.daihoiAutosave.local && event.detail.xhr.status === 200) drop(form);
   });
   // That request failing on the network (no answer): keep what was typed, say so, autosave again.
   document.addEventListener("htmx:sendError", function (event) {
-    var form = savingRequest(event);
-    if (form && document.contains(form)) {
+    var form = sender(event);
+    if (form && !form.daihoiAutosave.local && document.contains(form)) {
       form.daihoiAutosave.stopped = false;
       failed(form, "offline");
     }
@@ -461,14 +478,16 @@
   // success); a refusal shows the form again with what was typed, and no answer at all leaves it on the page.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = localRequest(event);
-    if (form) keepNow(form);
+    if (!form) return;
+    keepNow(form);
+    sentBy(event, form);
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var form = localRequest(event);
-    if (form && event.detail.xhr && event.detail.xhr.status === 200) drop(form);
+    var form = localForm(sender(event));
+    if (form && event.detail.xhr.status === 200) drop(form);
   });
   document.addEventListener("htmx:sendError", function (event) {
-    var form = localRequest(event);
+    var form = localForm(sender(event));
     if (form && document.contains(form)) {
       form.daihoiAutosave.dirty = true;
       keep(form);
@@ -479,6 +498,17 @@
   // Logout: nothing typed stays on this computer.
   document.addEventListener("submit", function (event) {
     var action = event.target.getAttribute && (event.target.getAttribute("action") || "");
-    if (/\/logout$/.test(action)) forgetAll();
+    if (!/\/logout$/.test(action)) return;
+    forgetAll();
+    // ... and the forms of this page keep nothing more (their boxes leaving the page must not write it back).
+    document.querySelectorAll("form[data-autosave], form[data-keep-local]").forEach(function (form) {
+      var state = form.daihoiAutosave;
+      if (!state) return;
+      clearTimeout(state.timer);
+      clearTimeout(state.retry);
+      state.stopped = true;
+      state.pending = false;
+      state.dirty = false;
+    });
   }, true);
 })();
