@@ -11,8 +11,8 @@
 // - Nothing is kept after a successful save, and everything is removed on logout (also by the
 //   Clear-Site-Data header of the logout answer).
 // Forms that must not be saved as they are typed (form[data-keep-local], with data-draft-key): an act the user
-// records on purpose (an addressee's answer, sent and notified as such), or a form that adds a row at each
-// submit (a half-typed person would become a row). What is typed there is kept in this browser only, offered
+// records on purpose (an addressee's answer: once recorded, the recommendation counts as answered everywhere),
+// or a form that adds a row at each submit (a half-typed person would become a row). What is typed there is kept in this browser only, offered
 // back (filled in again, nothing posted) when the form is opened again, and dropped once the form is sent and
 // answered with success, and on logout.
 // The words shown come from the page (data-* of the status line), in the user's language; the script finds
@@ -105,11 +105,12 @@
     var store = storage();
     if (!store) return;
     keysWith(form.getAttribute("data-draft-key") + ":").forEach(function (k) { store.removeItem(k); });
-    if (form.daihoiAutosave) {
-      form.daihoiAutosave.keptLocally = false;
-      // A kept form is sent: nothing more to keep (not even on the focusout of its button, swapped away).
-      form.daihoiAutosave.dirty = false;
-      clearTimeout(form.daihoiAutosave.timer);
+    var state = form.daihoiAutosave;
+    if (!state) return;
+    state.keptLocally = false;
+    if (state.local) { // sent, or its copy discarded: nothing more to keep (not even on the focusout of a box swapped away)
+      state.dirty = false;
+      clearTimeout(state.timer);
     }
   }
 
