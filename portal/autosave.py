@@ -23,11 +23,15 @@ def saved(version: int, at: dt.datetime | None, *, problems: dict[str, str] | No
     return jsonify(status="saved", version=version, message=message, errors=problems or {}, rows=rows or {})
 
 
-def refused(refusal: DomainError, labels: Any = None):
+def refused(refusal: DomainError, labels: Any = None, *, form: Any = None):
     """Not saved: someone saved since (or the record moved on: 409, the page offers the comparison), or input
-    that cannot be stored (422, the fields named; `labels(errors)` gives their (key, label, message))."""
+    that cannot be stored (422, the fields named; `labels(errors)` gives their (key, label, message), or the
+    labels are those of the `form`'s fields)."""
     if isinstance(refusal, (Conflict, InvalidTransition)):
         return jsonify(status="conflict", message=refusal.message), 409
+    if form is not None and labels is None:
+        labels = lambda fields: [(name, str(form[name].label.text) if name in form else name, message)  # noqa: E731
+                                 for name, message in fields.items()]
     named = (labels or problem_list)(refusal.fields)
     fields = ", ".join(label for _name, label, _text in named) or refusal.message
     return jsonify(status="unsaved", message=_("Chưa lưu: %(fields)s không lưu được, hãy sửa ô được đánh dấu.",

@@ -223,10 +223,21 @@ def create_addressee_account(
 
 def record_change(
     session: Session, rec: Recommendation, user: User | None, action: str, *, from_status: str | None,
-    to_status: str | None, details: dict | None = None,
+    to_status: str | None, details: dict | None = None, merge_within: dt.timedelta | None = None,
 ) -> RecommendationChange:
-    """One line of the recommendation's history (every follow-up use case writes one)."""
-    change = RecommendationChange(recommendation_id=rec.id, changed_at=clock.now(), user_id=user.id if user else None,
+    """One line of the recommendation's history (every follow-up use case writes one). `merge_within`: when
+    the history's last line is the same person's same action, that recent, it is brought up to date instead
+    (its first status stays; new details replace its own): a step saved as it is typed is one line."""
+    now = clock.now()
+    if merge_within is not None and user is not None:
+        last = session.scalar(select(RecommendationChange).where(RecommendationChange.recommendation_id == rec.id)
+                              .order_by(RecommendationChange.changed_at.desc(), RecommendationChange.id.desc()).limit(1))
+        if last is not None and last.action == action and last.user_id == user.id and now - last.changed_at <= merge_within:
+            last.changed_at, last.to_status = now, to_status
+            if details:
+                last.details = {**(last.details or {}), **details}
+            return last
+    change = RecommendationChange(recommendation_id=rec.id, changed_at=now, user_id=user.id if user else None,
                                   action=action, from_status=from_status, to_status=to_status, details=details or None)
     session.add(change)
     return change

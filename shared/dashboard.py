@@ -37,6 +37,9 @@ REPORT_FILTERS = {"none": lazy_gettext("Chưa có kế hoạch"), **STATUS_LABEL
 # is followed by the coordinators and the federation).
 DASHBOARD_ROLES = ("admin", "coordinator", "federation", "district", "observer")
 RECOMMENDATION_EDITORS = ("admin", "coordinator", "federation")
+# The follow-up page saves as it is typed (js/autosave.js): one person's saves this close together are one step
+# of the recommendation's history, not a line per pause in the typing (the audit trail keeps every save).
+FOLLOW_UP_STEP = dt.timedelta(minutes=10)
 PERSONNEL_FIELDS = ("seats", "women", "young", "party", "ethnic", "reelected", "new")
 PERSONNEL_LABELS = {
     "women": lazy_gettext("Nữ"),
@@ -565,7 +568,8 @@ def update_recommendation(
     from shared.answers import record_change  # the recommendation's own history, shown on its page
 
     record_change(session, rec, user, "update", from_status=rec.status, to_status=status,
-                  details={"resolution_note": note} if note != rec.resolution_note else None)
+                  details={"resolution_note": note} if note != rec.resolution_note else None,
+                  merge_within=FOLLOW_UP_STEP)
     rec.status = status
     rec.resolution_note = note
     rec.updated_at = clock.now()

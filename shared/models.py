@@ -846,6 +846,11 @@ class SteeringCommittee(Base):
     decision_number: Mapped[str | None] = mapped_column(String(60))
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # Optimistic locking of the decision (shared.steering.save_decision). Members are rows of their own, added
+    # and removed by id: they leave the committee's row, and so its version, alone.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[SteeringMember]] = relationship(

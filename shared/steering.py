@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock
-from shared.errors import DomainError, NotFound
-from shared.i18n import _
+from shared.errors import Conflict, DomainError, NotFound
+from shared.i18n import N_, _
 from shared.models import (
     AGENCY_KIND_LABELS,
     STEERING_ROLE_LABELS,
@@ -19,6 +21,7 @@ from shared.models import (
     Unit,
     User,
 )
+from shared.parsing import parse_date, parse_version
 from shared.text import clean_text, format_date
 from shared.units import in_subtree, is_within
 
@@ -60,28 +63,86 @@ def _check(user: User, unit: Unit) -> None:
         raise NotFound(_("Không tìm thấy đơn vị."))
 
 
+_STALE = N_("Quyết định thành lập vừa được người khác lưu sau khi bạn mở trang. Hãy xem bản đang lưu rồi chọn giữ bản nào.")
+
+
+def _check_version(committee: SteeringCommittee | None, expected: int | str | None) -> None:
+    """`expected`: the committee's version the form was opened on, 0 when there was no committee then; None:
+    the caller compares nothing (a script). A stale one is a Conflict, except a 0 on a committee whose decision
+    has never been written (one started by adding members): there is nothing of anyone's to overwrite."""
+    expected = parse_version(expected)  # the form's hidden field: a mangled one is a stale one (-1)
+    if expected is None:
+        return
+    if committee is None:
+        if expected != 0:
+            raise Conflict(_(_STALE))
+        return
+    if expected == committee.version:
+        return
+    if expected == 0 and committee.decision_number is None and committee.decision_date is None:
+        return
+    raise Conflict(_(_STALE), current=committee)
+
+
 def save_decision(
-    session: Session, user: User, campaign: Campaign, unit: Unit, *, number: str | None, date: dt.date | None
+    session: Session, user: User, campaign: Campaign, unit: Unit, *, number: str | None,
+    date: dt.date | str | None, expected_version: int | str | None = None,
 ) -> SteeringCommittee:
+    """Record the decision that set up the committee (its number and date), typed or as a date. Guards in
+    order: scope and role (404), the version (409, see _check_version), the fields (422, named); the button
+    and the page's autosave both save through here. The caller commits."""
     _check(user, unit)
+    committee = get(session, campaign, unit)
+    _check_version(committee, expected_version)
     errors = {}
     try:
         number = clean_text(number, 60)
     except ValueError as exc:
         errors["decision_number"] = str(exc)
-    if date is not None and date > clock.today():
+    try:
+        day = date if isinstance(date, dt.date) or date is None else parse_date(date)
+    except ValueError as exc:
+        errors["decision_date"], day = str(exc), None
+    if day is not None and day > clock.today():
         errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
     if errors:
         raise DomainError(_("Quyết định thành lập chưa hợp lệ."), fields=errors)
-    committee = _get_or_create(session, campaign, unit)
-    before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
-    committee.decision_number = number or None
-    committee.decision_date = date
-    committee.updated_at = clock.now()
-    session.flush()
+    before = {"decision_number": None, "decision_date": None}
+    if committee is None:
+        committee = _create_first(session, campaign, unit, number=number or None, date=day)
+    elif (committee.decision_number, committee.decision_date) == (number or None, day):
+        return committee  # the same decision (an autosave of a box left unchanged): no new version, no audit
+    else:
+        before = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
+        committee.decision_number = number or None
+        committee.decision_date = day
+        committee.updated_at = clock.now()
+        try:
+            session.flush()
+        except StaleDataError:  # another request saved between our read and this write
+            session.rollback()
+            raise Conflict(_(_STALE), current=get(session, campaign, unit)) from None
     after = {"decision_number": committee.decision_number, "decision_date": format_date(committee.decision_date)}
     audit.record(session, user, "update", "steering_committee", committee.id, unit_id=unit.id, changes=audit.diff(before, after))
     return committee
+
+
+def _create_first(session: Session, campaign: Campaign, unit: Unit, *, number: str | None,
+                  date: dt.date | None) -> SteeringCommittee:
+    """The unit's committee with its decision, or a Conflict when another request created it since we looked
+    (the unique key on campaign and unit)."""
+    committee = SteeringCommittee(campaign_id=campaign.id, unit_id=unit.id, decision_number=number, decision_date=date,
+                                  updated_at=clock.now())
+    session.add(committee)
+    try:
+        session.flush()
+        return committee
+    except IntegrityError:
+        session.rollback()  # the failed INSERT ended the transaction
+        current = get(session, campaign, unit)
+        if current is None:  # not the unique key on (campaign, unit): not ours to explain
+            raise
+        raise Conflict(_(_STALE), current=current) from None
 
 
 def add_member(
@@ -107,8 +168,9 @@ def add_member(
     committee = _get_or_create(session, campaign, unit)
     order = {"head": 0, "standing_deputy": 1, "deputy": 2, "member": 3}
     member = SteeringMember(agency_kind=agency_kind, role=role, position=order[role] * 1000 + len(committee.members), **values)
+    # Not the committee's row: its version guards the decision, which a new member does not change (the
+    # member form of the page would otherwise make the decision form open beside it stale).
     committee.members.append(member)
-    committee.updated_at = clock.now()
     session.flush()
     audit.record(session, user, "create", "steering_member", member.id, unit_id=unit.id, changes={"full_name": [None, member.full_name], "role": [None, role]})
     return member

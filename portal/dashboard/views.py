@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from jinja2_fragments.flask import render_block
 
-from portal import db
+from portal import autosave, db
 from portal.access import me, visible_unit_or_404
 from portal.actions import run
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
@@ -276,7 +276,7 @@ def recommendation(rec_id: int):
     form = RecommendationForm(obj=rec if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = rec.version
-    error, status = None, 200
+    error, status, conflict = None, 200, False
     if form.validate_on_submit():
         _done, refusal = run(
             dash.update_recommendation, session, rec, user, status=form.status.data,
@@ -289,8 +289,35 @@ def recommendation(rec_id: int):
         error, status = refusal.message, refusal.http_status
         if isinstance(refusal, Conflict):
             form.version.data = rec.version
+            conflict = True
     elif request.method == "POST":
         status = 422
     return render_template(
-        "dashboard/recommendation.html", rec=rec, form=form, error=error, dash=dash, can_edit=can_edit
+        "dashboard/recommendation.html", rec=rec, form=form, error=error, dash=dash, can_edit=can_edit,
+        conflict=conflict,
     ), status
+
+
+@bp.post("/recommendations/<int:rec_id>/autosave")
+def recommendation_autosave(rec_id: int):
+    """With JavaScript (js/autosave.js): the follow-up saved as it is typed, by the same shared update and
+    version check as "Lưu"; JSON (portal.autosave): `saved` with the new version, 409 when someone updated the
+    recommendation since, 422 with the fields that cannot be stored (a resolved one needs its result)."""
+    session = db.session()
+    user = me()
+    rec = dash.get_visible_recommendation(session, user, rec_id)
+    if rec is None:
+        abort(404)
+    if not dash.can_update_recommendation(user):
+        abort(403)
+    form = RecommendationForm()
+    # The page always posts the version it holds; a post without one compares nothing, so it counts as stale
+    # (-1: no recommendation has it) rather than as a save that may overwrite anyone's.
+    _done, refusal = run(
+        dash.update_recommendation, session, rec, user, status=form.status.data,
+        resolution_note=form.resolution_note.data, expected_version=form.version.data or -1,
+    )
+    if refusal is not None:
+        return autosave.refused(refusal, form=form)
+    db.commit()
+    return autosave.saved(rec.version, rec.updated_at)

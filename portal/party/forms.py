@@ -43,7 +43,7 @@ class ReturnForm(VersionForm):
     reason = TextAreaField(lazy_gettext("Lý do yêu cầu chỉnh sửa"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(VersionForm):
     decision_number = StringField(lazy_gettext("Số quyết định"))
     decision_date = StringField(lazy_gettext("Ngày quyết định"))
 

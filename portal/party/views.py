@@ -14,7 +14,7 @@ from portal.access import me, roles_required, visible_unit_or_404
 from portal.campaigns import selected_as_of, selected_campaign
 from portal.party import forms
 from shared import clock, documents, emulation, form_templates, level_reports, steering, stored_files
-from shared.errors import DomainError
+from shared.errors import Conflict, DomainError
 from shared.i18n import _, ngettext
 from shared.models import CongressWork, ExemplaryEntry, StoredFile, Unit
 from shared.progress import progress_by_level
@@ -150,8 +150,7 @@ def level_report_narrative_autosave(body_id: int):
     _done, refusal = run(lambda: level_reports.save_narrative(db.session(), me(), report, form.data,
                                                               form.version.data or None))
     if refusal is not None:
-        return autosave.refused(refusal, labels=lambda fields: [(n, str(form[n].label.text) if n in form else n, m)
-                                                               for n, m in fields.items()])
+        return autosave.refused(refusal, form=form)
     db.commit()
     return autosave.saved(report.version, clock.now())
 
@@ -270,16 +269,21 @@ def _steering_unit(unit_id: int) -> Unit:
     return unit
 
 
-def _render_steering(unit, campaign, *, decision=None, member=None, errors=None, status=200):
+def _render_steering(unit, campaign, *, decision=None, member=None, errors=None, status=200, conflict=False):
+    """The committee's page. `conflict`: the decision form posted was stale: the page shows the decision as
+    stored (above) and the form as typed, on the current version, without autosave: saving it again is the
+    user's choice to keep what they typed."""
     committee = steering.get(db.session(), campaign, unit)
     if decision is None:
         decision = forms.DecisionForm(formdata=None, obj=committee)
         if committee and committee.decision_date:
             decision.decision_date.data = committee.decision_date.strftime("%d/%m/%Y")
+    if decision.version.data in (None, "") or conflict:
+        decision.version.data = committee.version if committee else 0  # 0: opened before there was a committee
     return render_template(
         "party/steering.html", unit=unit, campaign=campaign, committee=committee,
         warnings=steering.warnings(committee), can_edit=steering.can_edit(me(), unit),
-        decision=decision, member=member or forms.MemberForm(formdata=None), errors=errors or {},
+        decision=decision, member=member or forms.MemberForm(formdata=None), errors=errors or {}, conflict=conflict,
     ), status
 
 
@@ -297,24 +301,39 @@ def steering_export(unit_id: int):
                      download_name=f"ban-chi-dao-{unit.code.lower()}.xlsx", max_age=0)
 
 
+def _save_decision(unit, campaign, form, version):
+    """The decision form's save, for its button and its autosave alike (the date is read by the domain)."""
+    return lambda: steering.save_decision(db.session(), me(), campaign, unit, number=form.decision_number.data,
+                                          date=form.decision_date.data, expected_version=version)
+
+
 @bp.post("/units/<int:unit_id>/steering/decision")
 def steering_decision(unit_id: int):
     unit = _steering_unit(unit_id)
     campaign = selected_campaign()
     form = forms.DecisionForm()
-    errors: dict = {}
-    day = _date_field(form.decision_date, errors)
-
-    def save():
-        if errors:
-            raise DomainError(_("Ngày quyết định không hợp lệ."), fields=errors)
-        steering.save_decision(db.session(), me(), campaign, unit, number=form.decision_number.data, date=day)
-
     return _act(
-        save, _("Đã lưu quyết định thành lập Ban Chỉ đạo."),
+        _save_decision(unit, campaign, form, form.version.data), _("Đã lưu quyết định thành lập Ban Chỉ đạo."),
         url_for("party.steering_show", unit_id=unit.id, campaign=campaign.id),
-        lambda exc: _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status),
+        lambda exc: _render_steering(unit, campaign, decision=form, errors=exc.fields, status=exc.http_status,
+                                     conflict=isinstance(exc, Conflict)),
     )
+
+
+@bp.post("/units/<int:unit_id>/steering/decision/autosave")
+def steering_decision_autosave(unit_id: int):
+    """With JavaScript: the decision saved as it is typed, by the same save (and version check) as "Lưu";
+    JSON for js/autosave.js (portal.autosave)."""
+    unit = _steering_unit(unit_id)
+    campaign = selected_campaign()
+    form = forms.DecisionForm()
+    # The page always posts the version it holds; a post without one compares nothing, so it counts as stale
+    # (-1: no committee has it) rather than as a save that may overwrite anyone's.
+    committee, refusal = run(_save_decision(unit, campaign, form, form.version.data or -1))
+    if refusal is not None:
+        return autosave.refused(refusal, form=form)
+    db.commit()
+    return autosave.saved(committee.version, clock.now())
 
 
 @bp.post("/units/<int:unit_id>/steering/members")

@@ -60,6 +60,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "dashboard.export_xlsx": {"GET": ("oooofoffl", None)},
     "dashboard.recommendations": {"GET": ("oooofoffl", None)},
     "dashboard.recommendation": {"GET": ("oooofoffl", "ooonfnffl"), "POST": ("----ffffl", "---xxxxfl")},
+    "dashboard.recommendation_autosave": {"POST": ("----ffffl", "---xxxxfl")},  # the same update, answered in JSON
     "auth.login": {"GET": ("ooooooooo", None), "POST": ("---------", None)},
     "notifications.index": {"GET": ("ooooooool", None)},
     "party.document_list": {"GET": ("ooooooofl", None)},
@@ -121,6 +122,7 @@ MATRIX: dict[str, dict[str, tuple[str, str | None]]] = {
     "party.exemplary_add": {"POST": ("-x---xnfl", "-x-xxxxfl")},
     "party.work_add": {"POST": ("-x---xnfl", "-x-xxxxfl")},
     "party.steering_decision": {"POST": ("-xn-xx-fl", "-xxxxxxfl")},
+    "party.steering_decision_autosave": {"POST": ("-xn-xx-fl", "-xxxxxxfl")},  # the same save, answered in JSON
     "party.steering_member_add": {"POST": ("-xn-xx-fl", "-xxxxxxfl")},
     "party.steering_member_delete": {"POST": ("-xn-xx-fl", "-xxxxxxfl")},
     "review.approve": {"POST": ("-f--ffffl", "-f-xxxxfl")},

@@ -10,7 +10,13 @@
 //   save (a copy based on an older version meets the conflict page, never a silent overwrite).
 // - Nothing is kept after a successful save, and everything is removed on logout (also by the
 //   Clear-Site-Data header of the logout answer).
-// The words shown come from the page (data-* of #autosave-status), in the user's language.
+// Forms that must not be saved as they are typed (form[data-keep-local], with data-draft-key): an act the user
+// records on purpose (an addressee's answer: once recorded, the recommendation counts as answered everywhere),
+// or a form that adds a row at each submit (a half-typed person would become a row). What is typed there is kept in this browser only, offered
+// back (filled in again, nothing posted) when the form is opened again, and dropped once the form is sent and
+// answered with success, and on logout.
+// The words shown come from the page (data-* of the status line), in the user's language; the script finds
+// the parts of a form by their data-autosave-part, so two such forms can share a page.
 (function () {
   if (window.daihoiAutosave) return;
   window.daihoiAutosave = true;
@@ -59,13 +65,22 @@
     return form.querySelector("input[name=version]");
   }
 
+  function versionOf(form) {
+    var box = versionBox(form);
+    return box ? box.value : "";
+  }
+
+  function part(form, name) {
+    return form.querySelector("[data-autosave-part='" + name + "']");
+  }
+
   function csrf(form) {
     var box = form.querySelector("input[name=csrf_token]");
     return box ? box.value : "";
   }
 
   function say(form, kind, text) {
-    var status = form.querySelector("#autosave-status");
+    var status = part(form, "status");
     if (!status) return;
     status.hidden = false;
     status.textContent = text || status.getAttribute("data-" + kind) || "";
@@ -78,10 +93,10 @@
   function keep(form) {
     var store = storage(), state = form.daihoiAutosave;
     if (!store || !state) return;
-    var key = form.getAttribute("data-draft-key") + ":" + (versionBox(form).value || "new");
+    var key = form.getAttribute("data-draft-key") + ":" + (versionOf(form) || "new");
     keysWith(form.getAttribute("data-draft-key") + ":").forEach(function (k) { if (k !== key) store.removeItem(k); });
     try {
-      store.setItem(key, JSON.stringify({ version: versionBox(form).value, at: Date.now(), fields: fields(form) }));
+      store.setItem(key, JSON.stringify({ version: versionOf(form), at: Date.now(), fields: fields(form) }));
       state.keptLocally = true;
     } catch (e) { /* storage full or refused: the warning on leaving still stands */ }
   }
@@ -90,7 +105,13 @@
     var store = storage();
     if (!store) return;
     keysWith(form.getAttribute("data-draft-key") + ":").forEach(function (k) { store.removeItem(k); });
-    if (form.daihoiAutosave) form.daihoiAutosave.keptLocally = false;
+    var state = form.daihoiAutosave;
+    if (!state) return;
+    state.keptLocally = false;
+    if (state.local) { // sent, or its copy discarded: nothing more to keep (not even on the focusout of a box swapped away)
+      state.dirty = false;
+      clearTimeout(state.timer);
+    }
   }
 
   function keptCopy(form) {
@@ -165,7 +186,7 @@
         state.stopped = true;
         keep(form);
         say(form, "conflict", answer && answer.message);
-        var box = form.querySelector("#autosave-conflict");
+        var box = part(form, "conflict");
         if (box) box.hidden = false;
       } else if (result.status === 422 && answer) {
         keep(form); // cannot be stored: it stays on the page (and on this computer) until corrected
@@ -198,7 +219,7 @@
 
   function restore(form, copy) {
     var state = form.daihoiAutosave;
-    var offer = form.querySelector("#restore-offer");
+    var offer = part(form, "restore-offer");
     if (offer) offer.hidden = true;
     say(form, "saving");
     post(form, copy.fields.concat([])).then(function (result) {
@@ -242,8 +263,11 @@
   function offerRestore(form) {
     var copy = keptCopy(form);
     if (!copy) return;
-    if (same(copy.fields, fields(form))) { drop(form); return; }
-    var offer = form.querySelector("#restore-offer");
+    var local = form.daihoiAutosave.local;
+    // What the form already says: nothing to offer. A saving form has it on the server: the copy goes; a form
+    // kept locally has not been sent yet (a refused send shows it again): the copy stays until it is.
+    if (same(copy.fields, fields(form))) { if (!local) drop(form); return; }
+    var offer = part(form, "restore-offer");
     if (!offer) return;
     var time = offer.querySelector(".restore-time");
     if (time) {
@@ -252,8 +276,35 @@
         ("0" + at.getDate()).slice(-2) + "/" + ("0" + (at.getMonth() + 1)).slice(-2) + "/" + at.getFullYear() + ")";
     }
     offer.hidden = false;
-    offer.querySelector("#restore-draft").onclick = function () { restore(form, copy); };
-    offer.querySelector("#discard-draft").onclick = function () { drop(form); offer.hidden = true; };
+    part(form, "restore").onclick = function () {
+      if (!local) { restore(form, copy); return; }
+      fill(form, copy.fields); // nothing is posted: the user sends the form when they choose
+      form.daihoiAutosave.dirty = true; // still unsent: kept until it is
+      offer.hidden = true;
+    };
+    part(form, "discard").onclick = function () { drop(form); offer.hidden = true; };
+  }
+
+  // Put a kept copy back into the form's boxes (not the hidden ones: the CSRF token and the version stay the
+  // page's own).
+  function fill(form, pairs) {
+    var values = {};
+    pairs.forEach(function (p) { (values[p[0]] = values[p[0]] || []).push(p[1]); });
+    var seen = {};
+    Array.prototype.forEach.call(form.elements, function (box) {
+      var name = box.name;
+      if (!name || box.type === "hidden" || box.type === "file" || box.type === "submit" || box.type === "button") return;
+      var given = values[name] || [];
+      if (box.type === "checkbox" || box.type === "radio") {
+        box.checked = given.indexOf(box.value) >= 0;
+      } else if (box.multiple) {
+        Array.prototype.forEach.call(box.options, function (o) { o.selected = given.indexOf(o.value) >= 0; });
+      } else {
+        var i = seen[name] || 0;
+        seen[name] = i + 1;
+        if (i < given.length) box.value = given[i];
+      }
+    });
   }
 
   function init() {
@@ -267,6 +318,11 @@
       }
       offerRestore(form);
     });
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) {
+      if (form.daihoiAutosave || form.hasAttribute("data-autosave")) return;
+      form.daihoiAutosave = { local: true, dirty: false, timer: null };
+      offerRestore(form);
+    });
     document.querySelectorAll("[data-drafts-dropped]").forEach(function (el) { // the conflict page holds the copy now
       var store = storage(), prefix = el.getAttribute("data-drafts-dropped") + ":";
       keysWith(prefix).forEach(function (k) { store.removeItem(k); });
@@ -278,6 +334,32 @@
     return form && form.hasAttribute("data-autosave") ? form : null;
   }
 
+  // ---- forms kept in this browser only (form[data-keep-local]) ----
+
+  function localForm(form) {
+    return form && form.daihoiAutosave && form.daihoiAutosave.local ? form : null;
+  }
+
+  function noted(form) { // typed into: kept a moment later (one write per burst of typing)
+    var state = form.daihoiAutosave;
+    state.dirty = true;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(function () { keep(form); }, 300);
+  }
+
+  function keepNow(form) {
+    var state = form.daihoiAutosave;
+    clearTimeout(state.timer);
+    if (state.dirty) keep(form);
+  }
+
+  // The request that sends a kept form: the form itself (hx-boost), or one of its buttons.
+  function localRequest(event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.tagName) return null;
+    return localForm(elt.tagName === "FORM" ? elt : elt.form);
+  }
+
   function unsaved(form) {
     var state = form && form.daihoiAutosave;
     return !!state && !state.stopped && (state.pending || !!state.inflight);
@@ -287,13 +369,16 @@
   document.addEventListener("htmx:load", init);
   ["input", "change"].forEach(function (type) {
     document.addEventListener(type, function (event) {
-      var form = formOf(event.target);
-      if (form && event.target.type !== "file" && event.target.name) changed(form);
+      if (event.target.type === "file" || !event.target.name) return;
+      var form = formOf(event.target), local = localForm(event.target.form);
+      if (form) changed(form);
+      else if (local) noted(local);
     });
   });
   document.addEventListener("focusout", function (event) { // leaving a field saves at once
-    var form = formOf(event.target);
+    var form = formOf(event.target), local = localForm(event.target.form);
     if (form && form.daihoiAutosave && form.daihoiAutosave.pending) save(form);
+    else if (local) keepNow(local);
   });
   window.addEventListener("online", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) { save(form); });
@@ -309,7 +394,7 @@
   document.addEventListener("htmx:confirm", function (event) {
     var elt = event.detail.elt;
     var form = elt && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
-    if (!form || !form.daihoiAutosave) return;
+    if (!form || !form.daihoiAutosave || form.daihoiAutosave.local) return;
     var state = form.daihoiAutosave;
     clearTimeout(state.timer);
     if (!state.inflight && !(state.pending && !state.stopped && !state.unstorable)) return;
@@ -332,22 +417,34 @@
   function savingRequest(event) {
     var elt = event.detail.elt;
     var form = elt && elt.hasAttribute && (elt.hasAttribute("data-autosave") ? elt : (elt.hasAttribute("data-saves") ? elt.form : null));
-    return form && form.daihoiAutosave ? form : null;
+    return form && form.daihoiAutosave && !form.daihoiAutosave.local ? form : null; // a kept form: localRequest
+  }
+  // htmx names the swap's target (the body of a boosted form), not the sender, in the events after the request:
+  // the form is found again by its request.
+  var senders = typeof WeakMap === "function" ? new WeakMap() : null;
+  function sentBy(event, form) {
+    if (senders && event.detail.xhr) senders.set(event.detail.xhr, form);
+  }
+  function sender(event) {
+    return senders && event.detail.xhr ? senders.get(event.detail.xhr) || null : null;
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = savingRequest(event);
-    if (form) { clearTimeout(form.daihoiAutosave.timer); form.daihoiAutosave.stopped = true; } // it saves everything typed
+    if (!form) return;
+    clearTimeout(form.daihoiAutosave.timer);
+    form.daihoiAutosave.stopped = true; // it saves everything typed
+    sentBy(event, form);
   });
   // That request saved everything typed (200 after its redirect): no copy stays behind, and the next page
   // (initialised while it is swapped in) has none to offer.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var form = savingRequest(event);
-    if (form && event.detail.xhr && event.detail.xhr.status === 200) drop(form);
+    var form = sender(event);
+    if (form && !form.daihoiAutosave.local && event.detail.xhr.status === 200) drop(form);
   });
   // That request failing on the network (no answer): keep what was typed, say so, autosave again.
   document.addEventListener("htmx:sendError", function (event) {
-    var form = savingRequest(event);
-    if (form && document.contains(form)) {
+    var form = sender(event);
+    if (form && !form.daihoiAutosave.local && document.contains(form)) {
       form.daihoiAutosave.stopped = false;
       failed(form, "offline");
     }
@@ -364,21 +461,55 @@
   });
   window.addEventListener("pagehide", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) keep(form); });
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) { if (localForm(form)) keepNow(form); });
   });
   // A link swapped in by hx-boost does not unload the page: ask the same question.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     if (!event.detail.boosted || !elt || elt.tagName !== "A") return;
-    var form = document.querySelector("form[data-autosave]");
-    if (!unsaved(form)) return;
+    document.querySelectorAll("form[data-keep-local]").forEach(function (form) { if (localForm(form)) keepNow(form); });
+    var form = Array.prototype.filter.call(document.querySelectorAll("form[data-autosave]"), unsaved)[0];
+    if (!form) return;
     keep(form);
-    var status = form.querySelector("#autosave-status");
+    var status = part(form, "status");
     if (!window.confirm((status && status.getAttribute("data-leave")) || "")) event.preventDefault();
+  });
+
+  // Sending a kept form: what is sent is kept until the answer says it was taken (200 after the redirect of a
+  // success); a refusal shows the form again with what was typed, and no answer at all leaves it on the page.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = localRequest(event);
+    if (!form) return;
+    keepNow(form);
+    sentBy(event, form);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = localForm(sender(event));
+    if (form && event.detail.xhr.status === 200) drop(form);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = localForm(sender(event));
+    if (form && document.contains(form)) {
+      form.daihoiAutosave.dirty = true;
+      keep(form);
+      say(form, "unsent");
+    }
   });
 
   // Logout: nothing typed stays on this computer.
   document.addEventListener("submit", function (event) {
     var action = event.target.getAttribute && (event.target.getAttribute("action") || "");
-    if (/\/logout$/.test(action)) forgetAll();
+    if (!/\/logout$/.test(action)) return;
+    forgetAll();
+    // ... and the forms of this page keep nothing more (their boxes leaving the page must not write it back).
+    document.querySelectorAll("form[data-autosave], form[data-keep-local]").forEach(function (form) {
+      var state = form.daihoiAutosave;
+      if (!state) return;
+      clearTimeout(state.timer);
+      clearTimeout(state.retry);
+      state.stopped = true;
+      state.pending = false;
+      state.dirty = false;
+    });
   }, true);
 })();
