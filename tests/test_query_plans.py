@@ -18,6 +18,7 @@ from shared.generate import generate
 from shared.models import Campaign, Unit
 from shared.progress import progress_by_child, progress_by_level
 from shared.text import fold
+from tests.conftest import truncate_all
 from shared.readmodels import progress_children
 from shared.units import children_page, get_visible_unit
 
@@ -28,7 +29,9 @@ PAST = dt.date(2023, 4, 15)
 
 @pytest.fixture
 def plans(database_url, engine, db):
-    """(session, captured statements) on a fresh engine, over a small generated tree."""
+    """(session, captured statements) on a fresh engine, over a small generated tree (in tables as new:
+    no statistics another test's rows left behind)."""
+    truncate_all(engine)
     generate(engine, units=400, seed=11, today=TODAY, analyze=False)
     if engine.dialect.name == "sqlite":
         # Statistics another test may have left (ANALYZE) would describe a different, tinier table.

@@ -29,6 +29,7 @@ def test_party_committee_sends_its_level_report(party, browser_login, page, live
     assert "Các đại hội được tổ chức đúng hướng dẫn." in page.content()
 
 
+@pytest.mark.engines  # what the database keeps: runs on both engines
 def test_the_level_report_narrative_saves_as_it_is_typed_and_offline_typing_comes_back(  # noqa: F811
         party, browser_login, page, live_server):
     browser_login(party.pc1.username, PASSWORD)
@@ -41,6 +42,7 @@ def test_the_level_report_narrative_saves_as_it_is_typed_and_offline_typing_come
     assert page.input_value("textarea[name=assessment]") == "Đúng tiến độ"
 
     page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
     page.locator("textarea[name=lessons]").press_sequentially("Chọn điểm sớm")
     page.locator("textarea[name=assessment]").focus()
     page.wait_for_selector("#autosave-status:has-text('mất kết nối')")

@@ -108,6 +108,7 @@ def test_typed_offline_then_closed_is_offered_back_and_saved(unit, live_server, 
     _type(page, "members_total", "40")
     _wait_saved(page)
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
     _type(page, "summoned", "38")
     page.locator("#f-notes").fill("Nhập khi mất sóng")
     page.locator("#f-members_total").click()  # leaving the field saves at once: no connection
@@ -130,6 +131,7 @@ def test_typed_offline_then_closed_is_offered_back_and_saved(unit, live_server, 
 
     # the connection drops and comes back while the page stays open: saved without a word from the user
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
     _type(page, "present", "30")
     page.locator("#f-notes").click()
     expect(_status(page)).to_contain_text("mất kết nối")
@@ -243,6 +245,7 @@ def test_the_form_on_a_phone_for_the_readme(unit, live_server, browser, tmp_path
     page.evaluate("window.scrollTo(0, document.getElementById('officers').offsetTop - 8)")
     page.screenshot(path=str(folder / "phone-report-officers.png"))
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
     page.fill("#f-notes", "Nhập khi mất sóng")
     page.locator("#f-members_total").click()
     expect(_status(page)).to_contain_text("mất kết nối")
