@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import go_offline, take_back, wait_save_failed
 from tests.conftest import PASSWORD
 from tests.party.conftest import PDF_BYTES, party  # noqa: F401  (fixture)
 
@@ -31,7 +32,7 @@ def test_party_committee_sends_its_level_report(party, browser_login, page, live
 
 @pytest.mark.engines  # what the database keeps: runs on both engines
 def test_the_level_report_narrative_saves_as_it_is_typed_and_offline_typing_comes_back(  # noqa: F811
-        party, browser_login, page, live_server):
+        party, browser_login, page, live_server, reopened):
     browser_login(party.pc1.username, PASSWORD)
     page.click("text=Báo cáo kết quả đại hội cấp mình")
     page.click("button:has-text('Bắt đầu soạn báo cáo')")
@@ -41,16 +42,16 @@ def test_the_level_report_narrative_saves_as_it_is_typed_and_offline_typing_come
     page.reload()
     assert page.input_value("textarea[name=assessment]") == "Đúng tiến độ"
 
-    page.context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
+    go_offline(page.context, page)
     page.locator("textarea[name=lessons]").press_sequentially("Chọn điểm sớm")
     page.locator("textarea[name=assessment]").focus()
     page.wait_for_selector("#autosave-status:has-text('mất kết nối')")
+    wait_save_failed(page)
     url, context = page.url, page.context
+    later = reopened(context)
     page.close()  # closed before the connection returns
-    context.set_offline(False)
-    again = context.new_page()
+    again = later.new_page()
     again.goto(url)
-    again.click("#restore-draft")
+    take_back(again)
     again.wait_for_selector("textarea[name=lessons]:text('Chọn điểm sớm')")
     assert again.input_value("textarea[name=assessment]") == "Đúng tiến độ"

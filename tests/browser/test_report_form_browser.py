@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from shared.models import Attachment, CongressReport
+from tests.browser.conftest import come_online, go_offline, wait_save_failed
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines]
@@ -102,21 +103,22 @@ def test_typing_saves_the_draft_contradictions_included_and_a_reload_shows_it(un
     context.close()
 
 
-def test_typed_offline_then_closed_is_offered_back_and_saved(unit, live_server, browser, db):
+def test_typed_offline_then_closed_is_offered_back_and_saved(unit, live_server, browser, db, reopened):
     context, page = _phone(browser, live_server)
     page.goto(f"{live_server}/units/{unit.id}/report")
     _type(page, "members_total", "40")
     _wait_saved(page)
-    context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
+    go_offline(context, page)
     _type(page, "summoned", "38")
     page.locator("#f-notes").fill("Nhập khi mất sóng")
     page.locator("#f-members_total").click()  # leaving the field saves at once: no connection
     expect(_status(page)).to_contain_text("mất kết nối")
+    wait_save_failed(page)
+    old, context = context, reopened(context, **PHONE)
     page.close()  # the tab is closed before the connection returns
+    old.close()  # still offline: its pages are gone for certain
     assert _stored(db, unit).summoned is None
 
-    context.set_offline(False)
     page = context.new_page()
     page.goto(f"{live_server}/units/{unit.id}/report")
     expect(page.locator("#restore-offer")).to_be_visible()
@@ -130,15 +132,46 @@ def test_typed_offline_then_closed_is_offered_back_and_saved(unit, live_server, 
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('daihoi:draft:')).length") == 0
 
     # the connection drops and comes back while the page stays open: saved without a word from the user
-    context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
+    go_offline(context, page)
     _type(page, "present", "30")
     page.locator("#f-notes").click()
     expect(_status(page)).to_contain_text("mất kết nối")
-    context.set_offline(False)  # the browser's "online" event
+    wait_save_failed(page)
+    come_online(context)  # the browser's "online" event
     _wait_saved(page, leave=False)
     assert _stored(db, unit).present == 30
     context.close()
+
+
+
+def test_a_save_whose_answer_is_lost_keeps_the_typing_and_offers_nothing_twice(unit, live_server, browser, db, reopened):
+    """A weak connection's other failure: the save reaches the server, its answer never comes back. The page
+    says it is not saved and keeps a copy; reopened, the form shows what the server stored and offers
+    nothing (the copy says the same), so the typing is neither lost nor entered twice."""
+    context, page = _phone(browser, live_server)
+    url = f"{live_server}/units/{unit.id}/report"
+    page.goto(url)
+    _type(page, "members_total", "40")
+    _wait_saved(page)
+
+    def answer_lost(route):
+        route.fetch()  # the server receives it, saves and answers...
+        route.abort("connectionreset")  # ...and the answer is lost on the way back
+
+    context.route("**/report/autosave", answer_lost)
+    _type(page, "summoned", "38")
+    page.locator("#f-members_total").click()
+    expect(_status(page)).to_contain_text("mất kết nối")
+    assert _stored(db, unit).summoned == 38
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('daihoi:draft:')).length") == 1
+    old, context = context, reopened(context, **PHONE)
+    page.close()
+    old.close()
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("#f-summoned")).to_have_value("38")
+    expect(page.locator("#restore-offer")).to_be_hidden()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('daihoi:draft:')).length") == 0
 
 
 def test_a_server_killed_mid_typing_loses_nothing_acknowledged_and_the_rest_is_restorable(
@@ -244,8 +277,7 @@ def test_the_form_on_a_phone_for_the_readme(unit, live_server, browser, tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, document.getElementById('officers').offsetTop - 8)")
     page.screenshot(path=str(folder / "phone-report-officers.png"))
-    context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")  # requests sent from now on fail
+    go_offline(context, page)
     page.fill("#f-notes", "Nhập khi mất sóng")
     page.locator("#f-members_total").click()
     expect(_status(page)).to_contain_text("mất kết nối")
