@@ -153,20 +153,36 @@ def get_or_create_report(
 def create_report(session: Session, campaign: Campaign, unit: Unit, user: User | None) -> CongressReport:
     """A new draft of the unit's report (with its first history row), for a caller that has just looked
     and found none: a concurrent creation fails the flush on uq_report_campaign_unit (IntegrityError)."""
+    report = new_report(session, campaign, unit, user)
+    session.flush()
+    record_creation(session, report, user)
+    return report
+
+
+def new_report(session: Session, campaign: Campaign, unit: Unit, user: User | None) -> CongressReport:
+    """A new draft of the unit's report, added to the session but not flushed: a first save fills it in
+    and inserts it whole, in one statement. record_creation writes its first history row once it is stored."""
     now = clock.now()
     report = CongressReport(
-        campaign=campaign, unit=unit, status="draft", created_at=now, updated_at=now,
-        updated_by_id=user.id if user else None,
+        # The keys as well as the objects: rows added before the flush copy them (a recommendation's own).
+        campaign=campaign, unit=unit, campaign_id=campaign.id, unit_id=unit.id,
+        status="draft", created_at=now, updated_at=now, updated_by_id=user.id if user else None,
+        # The column defaults, set now: the snapshot taken before the first save (the audit trail's "before")
+        # reads them as a stored new draft has them.
+        is_pilot=False, meeting_mode="in_person",
         # A new report has no rows yet: known empty, so reading them does not query the database.
         officers=[], recommendations=[], attachments=[], members=[], delegates=[], decision=None,
     )
     session.add(report)
-    session.flush()
+    return report
+
+
+def record_creation(session: Session, report: CongressReport, user: User | None) -> None:
+    """The first history row of a report just inserted: created as a draft, at the version it was stored with."""
     record_status_change(session, ReportStatusChange(
-        report_id=report.id, changed_at=now, user_id=user.id if user else None,
+        report_id=report.id, changed_at=report.created_at, user_id=user.id if user else None,
         from_status=None, to_status="draft", version=report.version,
     ), report.unit_id)
-    return report
 
 
 def record_status_change(session: Session, change: ReportStatusChange, unit_id: int) -> ReportStatusChange:
@@ -289,10 +305,9 @@ def save_draft(
     values, errors = _read_input(report, data)
     if errors:
         raise DomainError(_("Chưa lưu: có ô không lưu được, hãy sửa các ô được đánh dấu."), fields=errors)
-    if report is None:
-        report = _create_first(session, campaign, unit, user)
-        if known is not None:
-            known.reports[unit.id] = report
+    created = report is None
+    if created:  # inserted by the flush below, filled in: one statement, not an empty row then an update
+        report = new_report(session, campaign, unit, user)
 
     before = snapshot(report)
     for name in EDITABLE_FIELDS:
@@ -319,12 +334,24 @@ def save_draft(
         report.entered_by = None
         report.takeover_reason = None
     flag_modified(report, "updated_at")  # every save is a new version, also one that changed only rows
-    version = report.version
+    version = report.version  # None for a new report
     try:
         session.flush()
     except StaleDataError:  # another request saved between our read and this write
         session.rollback()
         raise Conflict(_(_STALE), current=get_report(session, campaign, unit)) from None
+    except IntegrityError:
+        if not created:
+            raise
+        session.rollback()  # the failed INSERT ended the transaction
+        current = get_report(session, campaign, unit)
+        if current is None:  # not the unique key on (campaign, unit): not ours to explain
+            raise
+        raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
+    if created:
+        record_creation(session, report, user)
+        if known is not None:
+            known.reports[unit.id] = report
     after = snapshot(report)
     record_version(session, report, user, data=after, fresh=report.version != version)
     changes = audit.diff(before, after)
@@ -388,18 +415,6 @@ def report_problems(report: CongressReport, *, full: bool = False) -> tuple[dict
     """(errors, warnings) of a stored report: its contradictions, or with `full` the submit check (what
     must be fixed before it can be sent); row errors are keyed by the rows' stored order."""
     return validate_report(snapshot(report), report.campaign, report.unit, full=full)
-
-
-def _create_first(session: Session, campaign: Campaign, unit: Unit, user: User) -> CongressReport:
-    """The unit's new draft, or a Conflict when another request created it since we looked."""
-    try:
-        return create_report(session, campaign, unit, user)
-    except IntegrityError:
-        session.rollback()  # the failed INSERT ended the transaction
-        current = get_report(session, campaign, unit)
-        if current is None:  # not the unique key on (campaign, unit): not ours to explain
-            raise
-        raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
 
 
 ROW_FIELDS = ("officers", "recommendations", "members", "delegates")
