@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, people
@@ -200,6 +201,34 @@ def record_status_change(session: Session, change: ReportStatusChange, unit_id: 
 
 
 _INSERT_STATUS_CHANGE = ReportStatusChange.__table__.insert()
+
+
+def update_report(session: Session, report: CongressReport, values: dict[str, Any]) -> bool:
+    """Write `values` (columns of the report's own row) and the next version number in one UPDATE on the
+    session's connection, if the row still has the version this session read (the optimistic lock the
+    ORM's flush applies); the object then holds them as stored. False, and nothing written, when another
+    transaction has changed the report since. Changes already pending in the session are flushed first.
+
+    For writes of the report's own columns (a workflow transition): the unit of work's flush of a report
+    costs many times this statement, as it examines each of the report's relationships."""
+    session.flush()  # nothing pending: no statement
+    version = report.version
+    values = {**values, "version": version + 1}
+    stmt = _update_statement(tuple(sorted(values)))
+    result = session.connection().execute(stmt, {**values, "_id": report.id, "_version": version})
+    if result.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(report, key, value)
+    return True
+
+
+@lru_cache(maxsize=None)
+def _update_statement(columns: tuple[str, ...]):
+    table = CongressReport.__table__
+    return (table.update()
+            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+            .values({name: bindparam(name) for name in columns}))
 
 
 def campaigns_newest_open_first(session: Session) -> list[Campaign]:
