@@ -199,10 +199,14 @@ def _init_limiter(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["daihoi.limiter"] = limiter  # route limits only hold a weak reference to it
-    if not (cfg.get("RATELIMIT_DEFAULT") or cfg.get("RATELIMIT_APPLICATION")):
-        # The credential endpoints are the only ones limited: every other request skips the limiter's look
-        # for limits that do not exist (otherwise a good share of a small API request's CPU).
-        limiter.request_filter(lambda: request.endpoint not in CREDENTIAL_ENDPOINTS)
+    if not any(cfg.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        # The credential views' own limits (below) are the only ones, and their decorators check them: the
+        # limiter's pass before every request looks for default, application and meta limits, finds none,
+        # and costs a good share of a small API request's CPU. It runs for the credential endpoints only.
+        hooks = app.before_request_funcs.get(None, [])
+        check = limiter._check_request_limit
+        if check in hooks:  # not there when the limiter is disabled (RATELIMIT_ENABLED=False)
+            hooks[hooks.index(check)] = lambda: check() if request.endpoint in CREDENTIAL_ENDPOINTS else None
 
     # Shared limits: one counter per key across every credential endpoint (the scope names the counter).
     limits = [
