@@ -171,9 +171,12 @@ def new_report(session: Session, campaign: Campaign, unit: Unit, user: User | No
         # The column defaults, set now: the snapshot taken before the first save (the audit trail's "before")
         # reads them as a stored new draft has them.
         is_pilot=False, meeting_mode="in_person",
-        # A new report has no rows yet: known empty, so reading them does not query the database.
-        officers=[], recommendations=[], attachments=[], members=[], delegates=[], decision=None,
     )
+    # A new report has no rows yet: known empty, so reading them does not query the database. Set as loaded,
+    # not as changes: the flush then has nothing to do for the relationships a save leaves empty.
+    for name in ("officers", "recommendations", "attachments", "members", "delegates"):
+        set_committed_value(report, name, [])
+    set_committed_value(report, "decision", None)
     session.add(report)
     return report
 
