@@ -323,8 +323,11 @@ def _stamp_login(_app, **_kw) -> None:
 
 
 def _expire_idle_session():
-    if request.endpoint == "static" or "_user_id" not in session or not current_user.is_authenticated:
-        return None  # anonymous, or authenticated without a cookie session (an API token): no idle clock
+    if request.endpoint == "static" or request.blueprint == "api" or "_user_id" not in session \
+            or not current_user.is_authenticated:
+        # Anonymous, or the JSON API (bearer tokens: a cookie sent along neither authenticates it nor may keep
+        # the browser's session alive, nor cost the loading of its user): no idle clock.
+        return None
     now = int(time.time())
     seen = session.get("_seen")
     idle = timedelta(minutes=float(current_app.config["SESSION_IDLE_MINUTES"])).total_seconds()
