@@ -259,6 +259,8 @@ class Saved:
     # The stored id of each row given, in the order given (a form that saves as it is typed carries them
     # from then on, so that its next save updates these rows instead of adding them again).
     row_ids: dict[str, list[int]] = field(default_factory=dict)
+    # The report's snapshot as this save stored it (its version row's data), for a caller that shows it.
+    data: dict[str, Any] | None = None
 
 
 @dataclass
@@ -394,7 +396,8 @@ def save_draft(
                  changes=changes)
     session.flush()
     problems, warnings = validate_report(after, campaign, unit, full=False)
-    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()})
+    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()},
+                 data=after)
 
 
 def save_and_submit(
