@@ -36,6 +36,13 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.close()
 
+        @event.listens_for(engine, "before_cursor_execute")
+        def _sqlite_write_lock(_conn, cursor, statement, *_args):  # noqa: ANN001
+            dbapi_conn = cursor.connection
+            if (not dbapi_conn.in_transaction and dbapi_conn.isolation_level is not None
+                    and statement.lstrip()[:7].upper().startswith(_WRITES)):
+                begin_immediate(dbapi_conn)
+
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if make_url(url).get_driver_name() == "psycopg":
@@ -103,6 +110,37 @@ def _lazy_description_cursor():
             return None
 
     return Cursor
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_POLL_MS = 5  # the longest an SQLite write waits between two looks at the write lock
+
+
+def begin_immediate(dbapi_conn) -> None:
+    """Begin a write transaction on an SQLite connection, taking the database's one write lock now.
+
+    The first write of a transaction comes here (rather than to the BEGIN sqlite3 itself would issue) so that
+    the wait for a lock another writer holds does not follow SQLite's busy handler: it sleeps 1, 2, 5, 10 ...
+    then 100 ms between looks, so that under steady writes from several threads and processes the writers
+    that waited longest look least often, and the lock goes to the newcomers (writes of the national
+    benchmark waited up to 3.7 s for a lock held for a few ms at a time). Here every waiter looks at least
+    every _POLL_MS, for as long as the connection's busy timeout allows; then "database is locked" as before."""
+    import sqlite3
+    import time
+
+    (wait_ms,) = dbapi_conn.execute("PRAGMA busy_timeout").fetchone()
+    deadline = time.monotonic() + wait_ms / 1000
+    dbapi_conn.execute(f"PRAGMA busy_timeout={min(wait_ms, _POLL_MS)}")  # SQLite's own sleeps, up to this
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={wait_ms}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
