@@ -262,13 +262,22 @@ class Request(flask.Request):
 def _refuse_bad_input():
     """Before anything reads the request: a malformed form (Request) or a NUL anywhere in the query or the
     form (PostgreSQL cannot store it) is a 400 with a message, not a failure further on."""
-    form = request.form  # parsed here, first, so the check below sees what every later reader will
-    if getattr(request, "malformed_form", False):
-        raise InvalidInput(MALFORMED_FORM_MESSAGE)
-    for values in (request.args, form):
-        if any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True)):
+    if request.mimetype in _FORM_MIMETYPES:  # any other body (JSON, a file) has no form: nothing to parse
+        form = request.form  # parsed here, first, so the check below sees what every later reader will
+        if getattr(request, "malformed_form", False):
+            raise InvalidInput(MALFORMED_FORM_MESSAGE)
+        if _has_nul(form):
             raise InvalidInput(BAD_INPUT_MESSAGE)
+    if request.args and _has_nul(request.args):
+        raise InvalidInput(BAD_INPUT_MESSAGE)
     return None
+
+
+_FORM_MIMETYPES = ("multipart/form-data", "application/x-www-form-urlencoded")  # what Werkzeug parses as a form
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True))
 
 
 def _invalid_input(exc: InvalidInput):
