@@ -9,6 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from sqlalchemy import Connection, Date, Select, and_, case, delete, event, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -94,7 +95,7 @@ class ChildProgress:
     unit: Unit
     levels: dict[str, Counts] = field(default_factory=dict)
 
-    @property
+    @cached_property  # a table row asks three times; the figures are complete by then
     def own_state(self) -> str | None:
         """The state of the child's own congress (None when its own level has no figures)."""
         own = self.levels.get(self.unit.level)
