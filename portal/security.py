@@ -365,14 +365,18 @@ def _expire_idle_session():
 def _security_headers(response):
     cfg = current_app.config
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", cfg["CONTENT_SECURITY_POLICY"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    present = {name.lower() for name in headers.keys()}  # one pass (each setdefault would scan them all)
+    wanted = [
+        ("Content-Security-Policy", cfg["CONTENT_SECURITY_POLICY"]),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ]
     if cfg["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={int(cfg['HSTS_SECONDS'])}")
+        wanted.append(("Strict-Transport-Security", f"max-age={int(cfg['HSTS_SECONDS'])}"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     if request.endpoint not in ("static", "assets.htmx") and "no-store" not in headers.get("Cache-Control", ""):
         # Pages and every file made for download (exports, drafts, attachments) carry personnel data: no copy
         # in shared browsers' caches or proxies. send_file's own "no-cache" only asks to revalidate a copy.
