@@ -67,13 +67,23 @@ def refresh_language() -> None:
 
 def current_language() -> str:
     """The request's language; kept on `g` once chosen (a page asks for it for every label it shows)."""
+    return _request_language() or i18n.DEFAULT_LANGUAGE
+
+
+def _request_language() -> str | None:
+    """The request's language, None outside a request (shared.i18n's provider: the TUI's and the command
+    line's own choice applies there)."""
     if not has_request_context():
-        return i18n.DEFAULT_LANGUAGE
+        return None
     code = g.get("_language")
     if code is None:
         locale = flask_babel.get_locale()
         code = g._language = str(locale) if locale else i18n.DEFAULT_LANGUAGE
     return code
+
+
+def _translations():
+    return i18n.translations(current_language())
 
 
 def _refresh() -> None:
@@ -105,7 +115,16 @@ def _choose_language() -> None:
 def init_app(app: Flask) -> None:
     app.json = _JSONProvider(app)
     _Babel(app, default_locale=i18n.DEFAULT_LANGUAGE, locale_selector=_select_locale)
-    i18n.install_provider(lambda: current_language() if has_request_context() else None)
+    # Templates' `_()` read the catalogue straight away, as Flask-Babel's own callables do through its domain
+    # (_CatalogueDomain): a page shows a few dozen labels, and the domain's look-up cost more than the label.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    i18n.install_provider(_request_language)
     app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, current_language=current_language)
     app.register_blueprint(bp)
     # After Flask-Login's loader is reachable (it loads the user on first use of current_user).

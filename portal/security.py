@@ -199,6 +199,14 @@ def _init_limiter(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["daihoi.limiter"] = limiter  # route limits only hold a weak reference to it
+    if not any(cfg.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        # The credential views' own limits (below) are the only ones, and their decorators check them: the
+        # limiter's pass before every request looks for default, application and meta limits, finds none,
+        # and costs a good share of a small API request's CPU. It runs for the credential endpoints only.
+        hooks = app.before_request_funcs.get(None, [])
+        check = limiter._check_request_limit
+        if check in hooks:  # not there when the limiter is disabled (RATELIMIT_ENABLED=False)
+            hooks[hooks.index(check)] = lambda: check() if request.endpoint in CREDENTIAL_ENDPOINTS else None
 
     # Shared limits: one counter per key across every credential endpoint (the scope names the counter).
     limits = [
@@ -254,13 +262,22 @@ class Request(flask.Request):
 def _refuse_bad_input():
     """Before anything reads the request: a malformed form (Request) or a NUL anywhere in the query or the
     form (PostgreSQL cannot store it) is a 400 with a message, not a failure further on."""
-    form = request.form  # parsed here, first, so the check below sees what every later reader will
-    if getattr(request, "malformed_form", False):
-        raise InvalidInput(MALFORMED_FORM_MESSAGE)
-    for values in (request.args, form):
-        if any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True)):
+    if request.mimetype in _FORM_MIMETYPES:  # any other body (JSON, a file) has no form: nothing to parse
+        form = request.form  # parsed here, first, so the check below sees what every later reader will
+        if getattr(request, "malformed_form", False):
+            raise InvalidInput(MALFORMED_FORM_MESSAGE)
+        if _has_nul(form):
             raise InvalidInput(BAD_INPUT_MESSAGE)
+    if request.args and _has_nul(request.args):
+        raise InvalidInput(BAD_INPUT_MESSAGE)
     return None
+
+
+_FORM_MIMETYPES = ("multipart/form-data", "application/x-www-form-urlencoded")  # what Werkzeug parses as a form
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in (value or "") for key, value in values.items(multi=True))
 
 
 def _invalid_input(exc: InvalidInput):
@@ -315,8 +332,11 @@ def _stamp_login(_app, **_kw) -> None:
 
 
 def _expire_idle_session():
-    if request.endpoint == "static" or "_user_id" not in session or not current_user.is_authenticated:
-        return None  # anonymous, or authenticated without a cookie session (an API token): no idle clock
+    if request.endpoint == "static" or request.blueprint == "api" or "_user_id" not in session \
+            or not current_user.is_authenticated:
+        # Anonymous, or the JSON API (bearer tokens: a cookie sent along neither authenticates it nor may keep
+        # the browser's session alive, nor cost the loading of its user): no idle clock.
+        return None
     now = int(time.time())
     seen = session.get("_seen")
     idle = timedelta(minutes=float(current_app.config["SESSION_IDLE_MINUTES"])).total_seconds()
@@ -345,14 +365,18 @@ def _expire_idle_session():
 def _security_headers(response):
     cfg = current_app.config
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", cfg["CONTENT_SECURITY_POLICY"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    present = {name.lower() for name in headers.keys()}  # one pass (each setdefault would scan them all)
+    wanted = [
+        ("Content-Security-Policy", cfg["CONTENT_SECURITY_POLICY"]),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ]
     if cfg["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={int(cfg['HSTS_SECONDS'])}")
+        wanted.append(("Strict-Transport-Security", f"max-age={int(cfg['HSTS_SECONDS'])}"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     if request.endpoint not in ("static", "assets.htmx") and "no-store" not in headers.get("Cache-Control", ""):
         # Pages and every file made for download (exports, drafts, attachments) carry personnel data: no copy
         # in shared browsers' caches or proxies. send_file's own "no-cache" only asks to revalidate a copy.

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import bindparam, event, or_, select
+from sqlalchemy import bindparam, event, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.util import identity_key
@@ -127,6 +128,10 @@ def _renew_on_commit(session: Session) -> None:
     if not pending:
         return
     keys = set(pending["keys"])
+    if not keys and not pending["reports"]:  # the usual write: rows of some units' reports
+        if pending["units"]:
+            renew_units(session.connection(), pending["units"])
+        return
     if ALL not in keys:
         units, reports = set(pending["units"]), pending["reports"]
         if reports:
@@ -144,6 +149,30 @@ def _renew_on_commit(session: Session) -> None:
 
 
 _PATHS_OF = select(Unit.__table__.c.path).where(Unit.__table__.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def renew_units(conn, unit_ids: Iterable[int]) -> None:
+    """renew() the buckets of these units, in one statement that reads their paths itself (as they are in
+    the caller's transaction, like the lookup of the general case): one new token for all of them."""
+    conn.execute(_renew_units(conn.dialect.name), {"ids": sorted(set(unit_ids)), "token": _token()})
+
+
+@lru_cache(maxsize=None)
+def _renew_units(dialect: str):
+    """INSERT INTO data_versions SELECT DISTINCT <bucket of path>, :token FROM units WHERE id IN :ids ... ON
+    CONFLICT DO UPDATE, keys in order (the row locks taken in the same order by every writer). A path not
+    assigned yet ('pending:' + code, the only other form a path has) has no bucket (bucket_of)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    units = Unit.__table__
+    bucket = func.substr(units.c.path, 1, BUCKET)
+    rows = (select(bucket, bindparam("token", type_=DataVersion.__table__.c.version.type))
+            .where(units.c.id.in_(bindparam("ids", expanding=True)), ~units.c.path.startswith("pending:"))
+            .distinct().order_by(bucket))
+    stmt = insert(DataVersion.__table__).from_select(["key", "version"], rows)
+    return stmt.on_conflict_do_update(index_elements=[_KEY], set_={"version": stmt.excluded.version})
 
 
 @event.listens_for(Session, "after_transaction_end")

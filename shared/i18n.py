@@ -64,7 +64,7 @@ def get_language() -> str:
     if _provider is not None:
         code = _provider()
         if code:
-            return normalise_language(code)
+            return code if code in LANGUAGES else normalise_language(code)
     return _language.get()
 
 

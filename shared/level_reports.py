@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from shared import audit, clock, docx_layout, emulation, i18n, notifications, steering
@@ -190,9 +190,10 @@ def checklist_counts(session: Session, campaign: Campaign, scope: Unit, as_of: d
     rows = session.execute(
         select(status, func.count(PartyBody.id))
         .select_from(PartyBody)
-        .join(Unit, Unit.id == PartyBody.unit_id)
         .outerjoin(LevelReport, and_(LevelReport.party_body_id == PartyBody.id, LevelReport.campaign_id == campaign.id))
-        .where(in_subtree(scope.path))
+        # The few party bodies drive, each one's unit checked by its key: joined instead, SQLite would walk
+        # every unit of the subtree (32,000 for a big province, on every coordinator's home page).
+        .where(exists().where(Unit.id == PartyBody.unit_id, in_subtree(scope.path)))
         .group_by(status)
     )
     out = ChecklistCounts()

@@ -9,6 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from sqlalchemy import Connection, Date, Select, and_, case, delete, event, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -94,7 +95,7 @@ class ChildProgress:
     unit: Unit
     levels: dict[str, Counts] = field(default_factory=dict)
 
-    @property
+    @cached_property  # a table row asks three times; the figures are complete by then
     def own_state(self) -> str | None:
         """The state of the child's own congress (None when its own level has no figures)."""
         own = self.levels.get(self.unit.level)
@@ -379,11 +380,28 @@ def from_values(level: str, values: Values, campaign: Campaign, as_of: dt.date) 
 
 
 def _levels(groups: dict[tuple, Values], campaign: Campaign, as_of: dt.date) -> dict[str, Counts]:
+    per_level = groups.per_level() if isinstance(groups, _Grouped) else _per_level(groups)
+    zero = (0,) * len(COUNT_FIELDS)
+    return {level: from_values(level, per_level.get(level, zero), campaign, as_of) for level in LEVEL_ORDER}
+
+
+def _per_level(groups: dict[tuple, Values]) -> dict[str, Values]:
     per_level: dict[str, Values] = {}
     for (_child, level), values in groups.items():
         per_level[level] = _add(per_level.get(level), values)
-    zero = (0,) * len(COUNT_FIELDS)
-    return {level: from_values(level, per_level.get(level, zero), campaign, as_of) for level in LEVEL_ORDER}
+    return per_level
+
+
+class _Grouped(dict):
+    """{(child path, level): values} with their sums per level, worked out once: a cached entry answers
+    many reads, each of which needs the per-level figures."""
+
+    _levels: dict[str, Values] | None = None
+
+    def per_level(self) -> dict[str, Values]:
+        if self._levels is None:
+            self._levels = _per_level(self)
+        return self._levels
 
 
 def _compute(
@@ -415,7 +433,7 @@ def _compute(
 
 
 def _summed(buckets: dict[str, dict[tuple, Values]]) -> dict[tuple, Values]:
-    out: dict[tuple, Values] = {}
+    out: dict[tuple, Values] = _Grouped()
     for groups in buckets.values():
         for key, values in groups.items():
             out[key] = _add(out.get(key), values)

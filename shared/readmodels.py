@@ -84,9 +84,10 @@ def unit_dict(u: Unit, report_status: str | None = None, with_status: bool = Fal
     return data
 
 
-def report_dict(report: CongressReport) -> dict[str, Any]:
-    """The report as the API returns it: workflow fields plus every field a unit fills in."""
-    data = snapshot(report)
+def report_dict(report: CongressReport, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as the API returns it: workflow fields plus every field a unit fills in. `data`: the
+    report's snapshot when the caller has it (a save's, shared.reports.Saved.data)."""
+    data = snapshot(report) if data is None else dict(data)
     data.update(
         id=report.id,
         campaign_id=report.campaign_id,

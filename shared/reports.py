@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, people
@@ -153,20 +154,39 @@ def get_or_create_report(
 def create_report(session: Session, campaign: Campaign, unit: Unit, user: User | None) -> CongressReport:
     """A new draft of the unit's report (with its first history row), for a caller that has just looked
     and found none: a concurrent creation fails the flush on uq_report_campaign_unit (IntegrityError)."""
+    report = new_report(session, campaign, unit, user)
+    session.flush()
+    record_creation(session, report, user)
+    return report
+
+
+def new_report(session: Session, campaign: Campaign, unit: Unit, user: User | None) -> CongressReport:
+    """A new draft of the unit's report, added to the session but not flushed: a first save fills it in
+    and inserts it whole, in one statement. record_creation writes its first history row once it is stored."""
     now = clock.now()
     report = CongressReport(
-        campaign=campaign, unit=unit, status="draft", created_at=now, updated_at=now,
-        updated_by_id=user.id if user else None,
-        # A new report has no rows yet: known empty, so reading them does not query the database.
-        officers=[], recommendations=[], attachments=[], members=[], delegates=[], decision=None,
+        # The keys as well as the objects: rows added before the flush copy them (a recommendation's own).
+        campaign=campaign, unit=unit, campaign_id=campaign.id, unit_id=unit.id,
+        status="draft", created_at=now, updated_at=now, updated_by_id=user.id if user else None,
+        # The column defaults, set now: the snapshot taken before the first save (the audit trail's "before")
+        # reads them as a stored new draft has them.
+        is_pilot=False, meeting_mode="in_person",
     )
+    # A new report has no rows yet: known empty, so reading them does not query the database. Set as loaded,
+    # not as changes: the flush then has nothing to do for the relationships a save leaves empty.
+    for name in ("officers", "recommendations", "attachments", "members", "delegates"):
+        set_committed_value(report, name, [])
+    set_committed_value(report, "decision", None)
     session.add(report)
-    session.flush()
+    return report
+
+
+def record_creation(session: Session, report: CongressReport, user: User | None) -> None:
+    """The first history row of a report just inserted: created as a draft, at the version it was stored with."""
     record_status_change(session, ReportStatusChange(
-        report_id=report.id, changed_at=now, user_id=user.id if user else None,
+        report_id=report.id, changed_at=report.created_at, user_id=user.id if user else None,
         from_status=None, to_status="draft", version=report.version,
     ), report.unit_id)
-    return report
 
 
 def record_status_change(session: Session, change: ReportStatusChange, unit_id: int) -> ReportStatusChange:
@@ -184,6 +204,34 @@ def record_status_change(session: Session, change: ReportStatusChange, unit_id: 
 
 
 _INSERT_STATUS_CHANGE = ReportStatusChange.__table__.insert()
+
+
+def update_report(session: Session, report: CongressReport, values: dict[str, Any]) -> bool:
+    """Write `values` (columns of the report's own row) and the next version number in one UPDATE on the
+    session's connection, if the row still has the version this session read (the optimistic lock the
+    ORM's flush applies); the object then holds them as stored. False, and nothing written, when another
+    transaction has changed the report since. Changes already pending in the session are flushed first.
+
+    For writes of the report's own columns (a workflow transition): the unit of work's flush of a report
+    costs many times this statement, as it examines each of the report's relationships."""
+    session.flush()  # nothing pending: no statement
+    version = report.version
+    values = {**values, "version": version + 1}
+    stmt = _update_statement(tuple(sorted(values)))
+    result = session.connection().execute(stmt, {**values, "_id": report.id, "_version": version})
+    if result.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(report, key, value)
+    return True
+
+
+@lru_cache(maxsize=None)
+def _update_statement(columns: tuple[str, ...]):
+    table = CongressReport.__table__
+    return (table.update()
+            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+            .values({name: bindparam(name) for name in columns}))
 
 
 def campaigns_newest_open_first(session: Session) -> list[Campaign]:
@@ -211,6 +259,8 @@ class Saved:
     # The stored id of each row given, in the order given (a form that saves as it is typed carries them
     # from then on, so that its next save updates these rows instead of adding them again).
     row_ids: dict[str, list[int]] = field(default_factory=dict)
+    # The report's snapshot as this save stored it (its version row's data), for a caller that shows it.
+    data: dict[str, Any] | None = None
 
 
 @dataclass
@@ -289,10 +339,9 @@ def save_draft(
     values, errors = _read_input(report, data)
     if errors:
         raise DomainError(_("Chưa lưu: có ô không lưu được, hãy sửa các ô được đánh dấu."), fields=errors)
-    if report is None:
-        report = _create_first(session, campaign, unit, user)
-        if known is not None:
-            known.reports[unit.id] = report
+    created = report is None
+    if created:  # inserted by the flush below, filled in: one statement, not an empty row then an update
+        report = new_report(session, campaign, unit, user)
 
     before = snapshot(report)
     for name in EDITABLE_FIELDS:
@@ -319,12 +368,24 @@ def save_draft(
         report.entered_by = None
         report.takeover_reason = None
     flag_modified(report, "updated_at")  # every save is a new version, also one that changed only rows
-    version = report.version
+    version = report.version  # None for a new report
     try:
         session.flush()
     except StaleDataError:  # another request saved between our read and this write
         session.rollback()
         raise Conflict(_(_STALE), current=get_report(session, campaign, unit)) from None
+    except IntegrityError:
+        if not created:
+            raise
+        session.rollback()  # the failed INSERT ended the transaction
+        current = get_report(session, campaign, unit)
+        if current is None:  # not the unique key on (campaign, unit): not ours to explain
+            raise
+        raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
+    if created:
+        record_creation(session, report, user)
+        if known is not None:
+            known.reports[unit.id] = report
     after = snapshot(report)
     record_version(session, report, user, data=after, fresh=report.version != version)
     changes = audit.diff(before, after)
@@ -335,7 +396,8 @@ def save_draft(
                  changes=changes)
     session.flush()
     problems, warnings = validate_report(after, campaign, unit, full=False)
-    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()})
+    return Saved(report, problems, warnings, row_ids={key: [row.id for row in kept] for key, kept in rows.items()},
+                 data=after)
 
 
 def save_and_submit(
@@ -388,18 +450,6 @@ def report_problems(report: CongressReport, *, full: bool = False) -> tuple[dict
     """(errors, warnings) of a stored report: its contradictions, or with `full` the submit check (what
     must be fixed before it can be sent); row errors are keyed by the rows' stored order."""
     return validate_report(snapshot(report), report.campaign, report.unit, full=full)
-
-
-def _create_first(session: Session, campaign: Campaign, unit: Unit, user: User) -> CongressReport:
-    """The unit's new draft, or a Conflict when another request created it since we looked."""
-    try:
-        return create_report(session, campaign, unit, user)
-    except IntegrityError:
-        session.rollback()  # the failed INSERT ended the transaction
-        current = get_report(session, campaign, unit)
-        if current is None:  # not the unique key on (campaign, unit): not ours to explain
-            raise
-        raise Conflict(_(_CREATED_MEANWHILE), current=current) from None
 
 
 ROW_FIELDS = ("officers", "recommendations", "members", "delegates")

@@ -9,13 +9,14 @@ import datetime as dt
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared import audit, clock, notifications
 from shared.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from shared.i18n import _, N_
 from shared.models import Campaign, CongressReport, ReportStatusChange, Unit, User
-from shared.reports import create_report, record_status_change, record_version, snapshot
+from shared.reports import create_report, record_status_change, record_version, snapshot, update_report
 from shared.text import clean_text
 from shared.units import is_within
 from shared.validation import validate_report
@@ -209,25 +210,22 @@ def _transition(
     from_status = report.status
     version = report.version
     now = clock.now()
-    report.status = to_status
-    report.updated_by_id = user.id
-    report.updated_at = now
+    values = {"status": to_status, "updated_by_id": user.id, "updated_at": now}
+    entered_for_unit = to_status == "submitted" and on_behalf(user, report.unit_id)
     if to_status == "submitted":
-        report.submitted_at = now
-        report.return_reason = None
-        report.taken_over_at = None  # a take-over lasts until the report is sent
-        if on_behalf(user, report.unit_id):
-            report.entered_by = user
+        # a take-over lasts until the report is sent
+        values.update(submitted_at=now, return_reason=None, taken_over_at=None)
+        if entered_for_unit:
+            values["entered_by_id"] = user.id
     elif to_status in ("returned", "approved"):
-        report.reviewed_at = now
-        report.reviewed_by_id = user.id
-        report.return_reason = reason if to_status == "returned" else None
-    try:
-        session.flush()
-    except StaleDataError:  # another request changed the report between our read and this write
+        values.update(reviewed_at=now, reviewed_by_id=user.id, return_reason=reason if to_status == "returned" else None)
+    # The report's own columns only, with its version checked: one UPDATE, not a flush of the unit of work.
+    if not update_report(session, report, values):  # another request changed it between our read and now
         raise Conflict(
             _("Báo cáo đã được người khác thay đổi sau khi bạn mở. Hãy xem phiên bản hiện tại."), current=None
-        ) from None
+        )
+    if entered_for_unit:
+        set_committed_value(report, "entered_by", user)
     record_status_change(session, ReportStatusChange(
         report_id=report.id, changed_at=now, user_id=user.id, from_status=from_status,
         to_status=to_status, reason=reason, version=report.version,

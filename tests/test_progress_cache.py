@@ -121,6 +121,31 @@ def test_report_edit_and_transitions_reach_a_warm_cache(db, world):
     _assert_cached_equals_fresh(db, c, [COUNTRY, t.province, t.d1, t.g11])
 
 
+def test_a_report_write_renews_exactly_the_buckets_of_its_units_in_one_statement(db, world):
+    """The usual write (rows of some units' reports) renews the buckets at commit with one statement that reads
+    the units' paths itself: a district's bucket for units under it, a province its own row, a unit whose path
+    is not assigned yet none; every other token stays."""
+    t, _c = world
+    pending = Unit(code="P1", name="Chưa có đường dẫn", level="grassroots", parent=t.d2, path="pending:P1")
+    db.add(pending)
+    db.commit()
+    keys = [data_versions.ALL, t.province.path, data_versions.bucket_of(t.d1.path), data_versions.bucket_of(t.d2.path)]
+    before = {k: _token(db, k) for k in keys}
+    data_versions.note_units(db, [t.g11.id, t.d1.id, t.province.id, pending.id])
+    statements: list[str] = []
+    listen = lambda *a: statements.append(a[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(db.get_bind(), "before_cursor_execute", listen)
+    try:
+        db.commit()
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", listen)
+    assert len(statements) == 1 and statements[0].startswith("INSERT INTO data_versions"), statements
+    after = {k: _token(db, k) for k in keys}
+    changed = {k for k in keys if after[k] != before[k]}
+    assert changed == {t.province.path, data_versions.bucket_of(t.d1.path)}
+    assert None not in (after[t.province.path], after[data_versions.bucket_of(t.d1.path)])
+
+
 def test_unit_writes_reach_a_warm_cache(db, world):
     t, c = world
     _warm(db, c, t)

@@ -237,8 +237,8 @@ def _expected_version(body: dict, required: bool) -> int | None:
         raise InvalidQuery(_("Phiên bản không hợp lệ."), fields={"version": _("Phải là số nguyên.")}) from None
 
 
-def _report_response(report, **extra):
-    resp = jsonify({**readmodels.report_dict(report), **extra})
+def _report_response(report, data=None, **extra):
+    resp = jsonify({**readmodels.report_dict(report, data), **extra})
     resp.headers["ETag"] = f'"{report.version}"'
     return resp
 
@@ -373,7 +373,7 @@ def save_report(unit_id: int):
     unit = _visible_unit(session, account, unit_id)
     saved = save_draft(session, campaign, unit, account, data, _expected_version(body, required=False))
     db.commit()
-    return _report_response(saved.report, errors=saved.errors, warnings=saved.warnings)
+    return _report_response(saved.report, saved.data, errors=saved.errors, warnings=saved.warnings)
 
 
 def _check_report_body(data: dict) -> None:

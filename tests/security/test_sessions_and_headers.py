@@ -77,6 +77,34 @@ def test_the_dashboards_automatic_refresh_does_not_keep_a_session_alive(make_app
     assert resp.status_code == 204 and resp.headers["HX-Redirect"].startswith("/login")
 
 
+def test_an_api_call_sent_with_the_browsers_cookie_does_not_keep_its_session_alive(make_app, people):
+    """The JSON API is authenticated by its bearer token alone: a session cookie that comes along is not read
+    (no query for the session's user) and does not restart the browser session's idle clock."""
+    from sqlalchemy import event
+
+    app = make_app(SESSION_IDLE_MINUTES=30)
+    client = app.test_client()
+    login(client, "dieuphoi")
+    bearer = client.post("/api/v1/tokens", json={"username": "dieuphoi", "password": PASSWORD}).get_json()["token"]
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bearer}"}).status_code == 200  # stamps it
+    stale = int(time.time()) - 29 * 60
+    with client.session_transaction() as s:
+        s["_seen"] = stale
+    statements: list[str] = []
+    engine = app.extensions["daihoi.engine"]
+    listen = lambda *a: statements.append(a[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bearer}"}).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert len(statements) == 1 and "api_tokens" in statements[0], statements  # the token's lookup only
+    with client.session_transaction() as s:
+        assert s["_seen"] == stale
+        s["_seen"] = int(time.time()) - 31 * 60
+    assert client.get("/").status_code == 302  # the browser's session still ended on time
+
+
 def test_the_default_idle_timeout_is_eight_hours(client, people):
     login(client, "dieuphoi")
     with client.session_transaction() as s:
