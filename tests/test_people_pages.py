@@ -101,7 +101,9 @@ def test_a_member_below_half_of_the_valid_ballots_is_refused_on_the_page(world, 
 def test_a_stale_version_is_a_conflict_that_keeps_the_typed_person(world, login_as, client, db):
     login_as("cs11")
     _add_member(client, world.g11.id)
-    resp = _add_member(client, world.g11.id, full_name="Lê Văn Cường", positions=["executive"], version="1")
+    seen = _version(client.get(f"/units/{world.g11.id}/people").get_data(as_text=True))  # the page as opened
+    _add_member(client, world.g11.id, full_name="Trần Thị Bình", positions=["executive"])  # someone saves since
+    resp = _add_member(client, world.g11.id, full_name="Lê Văn Cường", positions=["executive"], version=seen)
     assert resp.status_code == 409
     assert 'value="Lê Văn Cường"' in resp.get_data(as_text=True)
 
