@@ -170,6 +170,49 @@ def test_a_write_between_load_and_flush_is_a_conflict(db, setup, monkeypatch):
     assert db.get(CongressReport, report.id).notes == "máy kia"
 
 
+def test_a_transition_after_someone_else_saved_is_a_conflict_and_writes_nothing(db, setup):
+    """A transition writes the report's own row with one version-checked UPDATE (shared.reports.update_report,
+    not the ORM's flush): when another writer moved the version since this session read it, the UPDATE
+    matches no row, nothing of the transition is written and the caller gets a Conflict."""
+    from shared.models import ReportStatusChange
+    from shared.reports import update_report
+
+    report = save(db, setup, {**JSON_DATA, "notes": "một"}).report
+    db.commit()
+    read_version = report.version
+    other = make_session_factory(db.get_bind())()
+    theirs = other.get(CongressReport, report.id)
+    save_draft(other, other.merge(setup.campaign), other.merge(setup.g11), other.merge(setup.reporter),
+               {**JSON_DATA, "notes": "máy kia"}, theirs.version)
+    other.commit()
+    other.close()
+
+    assert report.version == read_version  # this session still holds what it read
+    with pytest.raises(Conflict):
+        workflow.submit(db, report, setup.reporter)
+    db.rollback()
+    stored = db.get(CongressReport, report.id)
+    db.refresh(stored)
+    assert (stored.status, stored.notes, stored.version) == ("draft", "máy kia", read_version + 1)
+    assert not db.scalar(select(func.count(ReportStatusChange.id)).where(
+        ReportStatusChange.report_id == report.id, ReportStatusChange.to_status == "submitted"))
+    assert not db.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "report.submit"))
+
+    # and update_report itself: False and nothing written for a stale version, True and the next version
+    # for the current one
+    stale = CongressReport.__table__.c
+    assert update_report(db, stored, {"notes": "mới"}) is True and stored.version == read_version + 2
+    db.commit()
+    db.execute(CongressReport.__table__.update().where(stale.id == stored.id).values(version=stale.version + 1))
+    db.commit()
+    db.expunge(stored)  # keep the object's version as it was read (read_version + 2), the row is at + 3
+    stored = db.merge(stored, load=False)
+    assert update_report(db, stored, {"notes": "cũ"}) is False
+    db.rollback()
+    row = db.execute(select(stale.notes, stale.version).where(stale.id == stored.id)).one()
+    assert tuple(row) == ("mới", read_version + 3)
+
+
 # ---- the draft rule: contradictions are saved, unstorable input is not -------------------------------
 
 
