@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from shared import audit
@@ -14,7 +14,7 @@ from shared.i18n import _
 from shared.models import ROLE_LABELS, Unit, User
 from shared.parsing import is_db_id
 from shared.security import hash_password, verify_password
-from shared.text import fold, nfc
+from shared.text import fold, folded_like, nfc
 from shared.units import in_subtree, is_within
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,80}$")
@@ -111,6 +111,19 @@ def can_manage_accounts(actor: User) -> bool:
 
 def users_visible_to(actor: User) -> Select[tuple[User]]:
     return select(User).join(User.unit).where(in_subtree(actor.unit.path)).options(joinedload(User.unit))
+
+
+def users_matching(actor: User, query: str = "", role: str = "") -> Select[tuple[User]]:
+    """The accounts `actor` may see whose username, full name, unit name or unit code contains `query`
+    (marks and case ignored), of `role` when it is one; ordered by username."""
+    stmt = users_visible_to(actor)
+    if query.strip():
+        key = folded_like(query)
+        stmt = stmt.where(or_(User.username.like(key, escape="\\"), User.full_name_folded.like(key, escape="\\"),
+                              Unit.name_folded.like(key, escape="\\"), func.lower(Unit.code).like(key, escape="\\")))
+    if role in ROLE_LABELS:
+        stmt = stmt.where(User.role == role)
+    return stmt.order_by(User.username)
 
 
 def get_visible_user(session: Session, actor: User, user_id: int) -> User | None:

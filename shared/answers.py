@@ -465,9 +465,9 @@ def recommendation_page(
     if filters.topic in TOPIC_LABELS:
         stmt = stmt.where(Recommendation.topic == filters.topic)
     if filters.q:
-        from shared.text import like_escape
+        from shared.text import folded_like
 
-        stmt = stmt.where(func.lower(Recommendation.text).like(f"%{like_escape(filters.q.lower())}%", escape="\\"))
+        stmt = stmt.where(Recommendation.text_folded.like(folded_like(filters.q), escape="\\"))
     total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(Recommendation.id).subquery()))
     rows = session.execute(stmt.order_by(Recommendation.id.desc()).limit(size).offset((page - 1) * size)).unique().all()
     return [tuple(r) for r in rows], int(total or 0)

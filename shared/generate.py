@@ -385,7 +385,8 @@ def generate(
             nonlocal user_id
             user_id += 1
             sink.add("users", dict(
-                id=user_id, username=username, full_name=full_name, email=None, password_hash=password_hash,
+                id=user_id, username=username, full_name=full_name, full_name_folded=fold(full_name), email=None,
+                password_hash=password_hash,
                 role=role, unit_id=unit["id"], active=True, must_change_password=False, session_version=1,
                 locale="vi", created_at=dt.datetime(2022, 12, 1, 8, 0), last_login_at=None,
             ))
@@ -477,7 +478,7 @@ def generate(
                     rec_id += 1
                     recs.append(dict(
                         id=rec_id, report_id=report_id, campaign_id=1, unit_id=u["id"], topic=topic,
-                        text=REC_TEXTS[topic],
+                        text=REC_TEXTS[topic], text_folded=fold(REC_TEXTS[topic]),
                         addressed_to=rng.choice(("UBND tỉnh", "LĐLĐ tỉnh", "UBND huyện", "Chủ doanh nghiệp")),
                         status=status, resolution_note="Đã giải quyết theo thẩm quyền." if status == "resolved" else None,
                         version=1, updated_at=_at(held + dt.timedelta(days=30), 9),

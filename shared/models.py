@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     event,
+    inspect,
     JSON,
     BigInteger,
     Boolean,
@@ -220,6 +221,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
+    # search (shared.text.fold of full_name; set by the listener below, and by bulk inserts)
+    full_name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     email: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
@@ -240,6 +243,19 @@ class User(Base):
     @property
     def role_label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _full_name_key(_mapper, _connection, user: User) -> None:
+    """The search key follows the name, whoever sets it (bulk inserts set it themselves)."""
+    if _unsaved_or_changed(user, "full_name"):
+        user.full_name_folded = fold(user.full_name)
+
+
+def _unsaved_or_changed(obj: Base, name: str) -> bool:
+    state = inspect(obj)
+    return state.key is None or state.attrs[name].history.has_changes()
 
 
 class CongressReport(Base):
@@ -492,6 +508,8 @@ class Recommendation(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     topic: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    # search (shared.text.fold of text; set by the listener below, and by bulk inserts)
+    text_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
     addressed_to: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default="open")
     resolution_note: Mapped[str | None] = mapped_column(Text)
@@ -512,6 +530,14 @@ class Recommendation(Base):
 
     report: Mapped[CongressReport] = relationship(back_populates="recommendations")
     addressee: Mapped[Addressee | None] = relationship()
+
+
+@event.listens_for(Recommendation, "before_insert")
+@event.listens_for(Recommendation, "before_update")
+def _text_key(_mapper, _connection, rec: Recommendation) -> None:
+    """The search key follows the text, whoever sets it (bulk inserts set it themselves)."""
+    if _unsaved_or_changed(rec, "text"):
+        rec.text_folded = fold(rec.text)
 
 
 class Addressee(Base):

@@ -67,6 +67,12 @@ def like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def folded_like(query: str) -> str:
+    """The LIKE pattern (escape '\\') that finds `query` anywhere in a folded search key (a `*_folded` column),
+    whatever its marks and case: "cong doan" and "CÔNG ĐOÀN" both give '%cong doan%'."""
+    return f"%{like_escape(fold(query))}%"
+
+
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """1234567.5 -> '1.234.567,5' (Vietnamese separators)."""
     if value is None:

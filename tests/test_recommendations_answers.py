@@ -329,6 +329,37 @@ def test_the_register_and_an_addressee_account(client, db, world, login_as):
         accounts.create_user(db, w.admin, username="tran", role="addressee", unit=w.province)
 
 
+def test_the_list_searches_the_text_whatever_its_marks_and_case(client, db, world, login_as):
+    """"toi thieu" finds "TỐI THIỂU", "nha o xa hoi" finds "nhà ở xã hội": the recommendations' text is searched
+    through its folded key, which follows the text when the unit corrects it."""
+    w = world
+    w.recs["g11"].text = "Đề nghị điều chỉnh lương TỐI THIỂU vùng cho Đoàn viên."
+    db.commit()
+    assert w.recs["g11"].text_folded == "de nghi dieu chinh luong toi thieu vung cho doan vien."
+    login_as(w.coord)
+
+    def found(q: str) -> set[int]:
+        html = client.get("/recommendations", query_string={"q": q}).get_data(as_text=True)
+        return {rec.id for rec in w.recs.values() if f"/recommendations/{rec.id}\"" in html}
+
+    every = {rec.id for rec in w.recs.values()}
+    g11 = {w.recs["g11"].id}
+    assert found("") == every
+    assert found("toi thieu") == g11 and found("TỐI THIỂU") == g11 and found("đoàn viên") == g11
+    assert found("nha o xa hoi") == every - g11 and found("NHÀ Ở  XÃ HỘI") == every - g11
+    assert found("50%_") == set()  # wildcards match themselves
+
+
+def test_the_accounts_list_searches_names_whatever_their_marks(client, db, world, factory, login_as):
+    w = world
+    factory.user("district", w.d2, username="nguyen_anh", full_name="Nguyễn Thị Ánh Đào")
+    login_as(w.admin)
+    for q in ("anh dao", "ÁNH ĐÀO", "nguyen thi"):
+        html = client.get("/admin/users", query_string={"q": q}).get_data(as_text=True)
+        assert "nguyen_anh" in html and "ubnd_rg" not in html, q
+    assert "nguyen_anh" not in client.get("/admin/users", query_string={"q": "anh dung"}).get_data(as_text=True)
+
+
 # ---- the forwarded list -------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from portal import db
 from portal.access import me
@@ -12,7 +12,7 @@ from portal.admin.forms import ConfirmForm, UserForm
 from shared import accounts
 from shared.i18n import N_, _
 from shared.models import ROLE_LABELS, Unit, User
-from shared.text import fold, like_escape, nfc, parse_id
+from shared.text import nfc, parse_id
 
 PAGE = 50
 
@@ -45,16 +45,10 @@ def users():
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
     page = max(1, request.args.get("page", 1, type=parse_id) or 1)
-    stmt = accounts.users_visible_to(actor)
-    if q:
-        key = f"%{like_escape(fold(q))}%"
-        stmt = stmt.where(or_(User.username.like(key, escape="\\"), func.lower(User.full_name).like(f"%{like_escape(q.lower())}%", escape="\\"),
-                              Unit.name_folded.like(key, escape="\\"), func.lower(Unit.code).like(key, escape="\\")))
-    if role in ROLE_LABELS:
-        stmt = stmt.where(User.role == role)
+    stmt = accounts.users_matching(actor, q, role)
     session = db.session()
-    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(User.id).subquery()))
-    rows = list(session.scalars(stmt.order_by(User.username).limit(PAGE).offset((page - 1) * PAGE)))
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).with_only_columns(User.id).subquery()))
+    rows = list(session.scalars(stmt.limit(PAGE).offset((page - 1) * PAGE)))
     return render_template("admin/users.html", users=rows, total=total, q=q, role=role, page=page, page_size=PAGE,
                            confirm=ConfirmForm(), manageable=accounts.ASSIGNABLE_ROLES.get(actor.role, ()))
 
