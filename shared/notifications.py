@@ -13,6 +13,7 @@ from shared import clock, i18n, messages
 from shared.i18n import N_
 from shared.messages import Message, message
 from shared.models import CongressReport, EmailOutbox, Notification, Unit, User
+from shared.paging import page_count
 
 REVIEW_ROLES = ("district", "federation")  # as in shared.workflow, which imports this module
 MAX_ATTEMPTS = 5
@@ -196,7 +197,7 @@ class NotificationPage:
 
     @property
     def pages(self) -> int:
-        return max(1, (self.total + self.size - 1) // self.size)
+        return page_count(self.total, self.size)
 
 
 def list_for(session: Session, user: User, page: int = 1, size: int = 50, unread_only: bool = False) -> NotificationPage:

@@ -15,6 +15,7 @@ from shared.models import Campaign, CongressReport, Unit, User
 from shared.reports import report_warnings
 from shared.units import in_subtree, search_filter
 from shared.validation import QUORUM_SHARE, SIZE_RULES
+from shared.paging import page_count
 
 # Who may open the queue: reviewers act, coordinators and observers only watch (read-only).
 ACTING_ROLES = ("admin", "district", "federation")
@@ -109,7 +110,7 @@ class QueuePage:
 
     @property
     def pages(self) -> int:
-        return max(1, (self.total + self.size - 1) // self.size)
+        return page_count(self.total, self.size)
 
 
 def _queue_where(session: Session, user: User, campaign: Campaign, filters: QueueFilters) -> list:

@@ -14,6 +14,7 @@ from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.dashboard import panels
 from portal.dashboard.chart import cumulative_chart
 from portal.dashboard.forms import RecommendationForm
+from portal.filters import query_args
 from shared import dashboard as dash
 from shared import emulation, exports, level_reports
 from shared.errors import Conflict
@@ -79,17 +80,6 @@ def _scope():
 
 def _page() -> int:
     return max(1, request.args.get("page", 1, type=parse_id) or 1)
-
-
-def _args(**changes) -> dict:
-    """The current query string with some values changed (None drops one): links keep the filters."""
-    args = {k: v for k, v in request.args.items() if v != ""}
-    for k, v in changes.items():
-        if v is None:
-            args.pop(k, None)
-        else:
-            args[k] = v
-    return args
 
 
 def _narrow(filters: dash.Filters) -> dict:
@@ -185,7 +175,7 @@ def index():
     section = _choice("section", SECTIONS, "overview")
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), as_of=as_of, date_error=date_error, scope=scope,
-        filters=filters, section=section, sections=SECTIONS, args=_args, dash=dash,
+        filters=filters, section=section, sections=SECTIONS, args=query_args, dash=dash,
         breadcrumbs=[a for a in ancestors(session, scope) if is_within(a, user.unit)] if scope.id != user.unit_id else [],
         can_edit_recs=dash.can_update_recommendation(user),
         **SECTION_VIEWS[section](session, campaign, scope, as_of, filters, user),
@@ -254,7 +244,7 @@ def recommendations():
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), rows=rows, total=total, counts=counts, filters=filters,
         districts=districts, addressees=dash.addressees(session, campaign, scope), page=_page(), page_size=50,
-        args=_args, dash=dash, can_edit=dash.can_update_recommendation(user),
+        args=query_args, dash=dash, can_edit=dash.can_update_recommendation(user),
     )
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "recommendations":
         return render_block("dashboard/recommendations.html", "recommendations", **context)

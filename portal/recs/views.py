@@ -16,6 +16,7 @@ from portal.access import me, visible_unit_or_404
 from portal.actions import attempt, run
 from portal.campaigns import all_campaigns, selected_as_of, selected_campaign
 from portal.recs.forms import AccountForm, AddresseeForm, AnswerForm, RouteForm
+from portal.filters import query_args
 from shared import answers, forwarding
 from shared.dashboard import DASHBOARD_ROLES
 from shared.errors import Conflict
@@ -62,17 +63,6 @@ def _filters(campaign) -> answers.ListFilters:
     )
 
 
-def _args(**changes) -> dict:
-    """The page's query string with `changes` (None drops a key): links keep every filter."""
-    out = {k: v for k, v in request.args.items() if v}
-    for k, v in changes.items():
-        if v is None:
-            out.pop(k, None)
-        else:
-            out[k] = v
-    return out
-
-
 def _route_form(user) -> RouteForm:
     form = RouteForm()
     bodies = db.session().scalars(answers.addressees_visible_to(user, active_only=True)).all()
@@ -94,7 +84,7 @@ def _list_page(form: RouteForm | None = None, error: str | None = None, status: 
     can_route = answers.can_route(user)
     context = dict(
         campaign=campaign, campaigns=all_campaigns(), rows=rows, total=total, filters=filters, page=_page(),
-        page_size=PAGE_SIZE, args=_args, answers=answers, can_route=can_route,
+        page_size=PAGE_SIZE, args=query_args, answers=answers, can_route=can_route,
         bodies=session.scalars(answers.addressees_visible_to(user)).all(),
         form=form or (_route_form(user) if can_route else None), error=error, selected=set(request.form.getlist("ids")),
     )
@@ -120,7 +110,7 @@ def route_many():
         if result is not None:
             db.commit()
             flash(_("Đã chuyển %(n)s kiến nghị.", n=len(result)), "success")
-            return redirect(url_for("recs.index", **_args()), code=303)
+            return redirect(url_for("recs.index", **query_args()), code=303)
         return _list_page(form, error, 422)
     return _list_page(form, _("Chưa chuyển được kiến nghị; hãy xem các lỗi bên dưới."), 422)
 
