@@ -95,7 +95,7 @@ def step(view: str, day: dt.date, direction: int) -> dt.date:
 
 
 def _query(campaign: Campaign, scope: Unit, filters: Filters):
-    from shared.pilots import pilot_clause  # a pilot: named by the campaign or declared in the plan
+    from shared.progress import pilot_clause  # a pilot: named by the campaign or declared in the plan
 
     held, planned = CongressReport.held_date, CongressReport.planned_date
     is_pilot = pilot_clause(campaign.id)

@@ -24,7 +24,7 @@ from shared.models import (
     User,
 )
 from shared.parsing import parse_version
-from shared.progress import STATE_LABELS, congress_state, day_end, held_by, status_as_of
+from shared.progress import STATE_LABELS, congress_state, day_end, held_by, pilot_clause, status_as_of
 from shared.reports import RESULT_FIELDS
 from shared.text import clean_text, fold, format_share
 from shared.units import SEGMENT, in_subtree, is_within, search_filter
@@ -63,12 +63,13 @@ class Filters:
     report: str | None = None
     q: str = ""
 
-    def units(self, stmt: Select, report=CongressReport) -> Select:
-        """Sector and pilot narrow every figure (units LEFT JOIN reports)."""
+    def units(self, stmt: Select, campaign: Campaign, as_of: dt.date, report=CongressReport) -> Select:
+        """Sector and pilot (shared.progress.pilot_clause, as of `as_of`) narrow every figure (units LEFT JOIN
+        reports)."""
         if self.sector:
             stmt = stmt.where(Unit.sector == self.sector)
         if self.pilot_only:
-            stmt = stmt.where(report.is_pilot.is_(True))
+            stmt = stmt.where(pilot_clause(campaign.id, as_of, report))
         return stmt
 
 
@@ -163,7 +164,7 @@ def _held_reports(campaign: Campaign, scope: Unit, as_of: dt.date, filters: Filt
         )
         .group_by(*group_cols)
     )
-    return filters.units(stmt)
+    return filters.units(stmt, campaign, as_of)
 
 
 def _personnel(row, **kw) -> Personnel:
@@ -247,7 +248,7 @@ def held_series(
         .order_by(Unit.level, R.held_date)
     )
     out: dict[str, list[tuple[dt.date, int]]] = {level: [] for level in LEVEL_ORDER}
-    for level, day, n in session.execute(filters.units(stmt)):
+    for level, day, n in session.execute(filters.units(stmt, campaign, as_of)):
         total = (out[level][-1][1] if out[level] else 0) + n
         out[level].append((day, total))
     return out
@@ -265,6 +266,7 @@ class UnitRow:
     report_status: str | None
     deadline: dt.date
     as_of: dt.date
+    is_pilot: bool = False  # named by the campaign or declared in its plan, by the as-of day (pilot_clause)
 
     @property
     def held(self) -> bool:
@@ -302,7 +304,8 @@ def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.dat
     # Today: the stored status. Before: per row, the last transition before the day ends (one index probe).
     status = R.status if as_of >= clock.today() else status_as_of(as_of, R)
     stmt = (
-        select(Unit, Parent.name.label("district"), R, state.label("state"), status.label("report_status"))
+        select(Unit, Parent.name.label("district"), R, state.label("state"), status.label("report_status"),
+               pilot_clause(campaign.id, as_of, R).label("is_pilot"))
         .select_from(Unit)
         .outerjoin(Parent, Parent.id == Unit.parent_id)
         .outerjoin(R, and_(R.unit_id == Unit.id, R.campaign_id == campaign.id))
@@ -310,7 +313,7 @@ def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.dat
     )
     if filters.level:
         stmt = stmt.where(Unit.level == filters.level)
-    stmt = filters.units(stmt)
+    stmt = filters.units(stmt, campaign, as_of)
     if filters.state == "held":
         stmt = stmt.where(held_by(as_of, R))
     elif filters.state in STATE_LABELS:
@@ -325,12 +328,12 @@ def _unit_query(session: Session, campaign: Campaign, scope: Unit, as_of: dt.dat
 
 
 def _unit_row(row, campaign: Campaign, as_of: dt.date) -> UnitRow:
-    unit, district, report, state, status = row
+    unit, district, report, state, status, is_pilot = row
     if status is None and as_of < clock.today():
         report = None  # no history yet on that day: the plan came later
     return UnitRow(
         unit=unit, district=district, report=report, state=state, report_status=status,
-        deadline=campaign.deadline_for(unit.level), as_of=as_of,
+        deadline=campaign.deadline_for(unit.level), as_of=as_of, is_pilot=bool(is_pilot),
     )
 
 

@@ -1,9 +1,9 @@
 """Data versions: a random token per part of the data, renewed in the same transaction as any write
 to that part, so that a cache keyed on the tokens is correct across every worker sharing the database.
 
-The parts ("buckets") follow the unit tree: a unit, its campaign reports and their status history
-belong to the bucket of the district-level unit above them, i.e. the first two segments of the
-unit's path (a province's own row is the bucket of its one-segment path). `*` stands for everything:
+The parts ("buckets") follow the unit tree: a unit, its campaign reports, their status history and its
+naming as a pilot belong to the bucket of the district-level unit above them, i.e. the first two segments
+of the unit's path (a province's own row is the bucket of its one-segment path). `*` stands for everything:
 it is renewed by campaign edits, by bulk statements whose rows are not known one by one (subtree
 moves and deactivations, imports, `generate`, the demo, restore). A token is random, not a counter,
 so a restored backup never brings back a token that now names other data.
@@ -31,11 +31,11 @@ from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.util import identity_key
 
 from shared.db import upsert
-from shared.models import Campaign, CongressReport, DataVersion, ReportStatusChange, Unit
+from shared.models import Campaign, CongressReport, DataVersion, PilotUnit, ReportStatusChange, Unit
 
 ALL = "*"
 BUCKET = 18  # two path segments of shared.units.SEGMENT characters
-TRACKED_TABLES = frozenset({"units", "campaigns", "congress_reports", "report_status_changes"})
+TRACKED_TABLES = frozenset({"units", "campaigns", "congress_reports", "report_status_changes", "pilot_units"})
 _PENDING = "daihoi.data_versions"
 _PATH = re.compile(r"(?:\d{8}/)+")
 
@@ -89,7 +89,7 @@ def _note_flush(session: Session, _ctx) -> None:
         if isinstance(obj, Unit):
             pending = pending or _pending(session)
             pending["keys"].update(k for k in map(bucket_of, _history_values(obj, "path")) if k)
-        elif isinstance(obj, CongressReport):
+        elif isinstance(obj, (CongressReport, PilotUnit)):  # a named pilot counts in the figures (pilot_clause)
             pending = pending or _pending(session)
             pending["units"].update(_history_values(obj, "unit_id"))
         elif isinstance(obj, ReportStatusChange):

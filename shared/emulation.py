@@ -19,7 +19,7 @@ from shared import audit, clock
 from shared.errors import DomainError, NotFound
 from shared.i18n import _
 from shared.models import Campaign, CongressReport, CongressWork, ExemplaryEntry, Unit, User
-from shared.progress import day_end, held_by
+from shared.progress import day_end, held_by, pilot_clause
 from shared.text import clean_text, format_number
 from shared.units import SEGMENT, in_subtree, is_within
 from shared.validation import MAX_MONEY
@@ -288,7 +288,7 @@ def totals(
     if sector:
         stmt = stmt.where(Unit.sector == sector)
     if pilot_only:
-        stmt = stmt.where(R.is_pilot.is_(True))
+        stmt = stmt.where(pilot_clause(campaign.id, as_of, R))
     out: dict = {}
     for row in session.execute(stmt):
         values = row._mapping

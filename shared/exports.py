@@ -147,8 +147,8 @@ def write_xlsx(
                 value = FORM_LABELS.get(value, value)
             elif name == "meeting_mode" and value:
                 value = MEETING_MODES.get(value, value)
-            elif name == "is_pilot":
-                value = (yes if value else no) if r is not None else None
+            elif name == "is_pilot":  # the one rule (named or declared), not only what the plan says
+                value = yes if row.is_pilot else (no if r is not None else None)
             fields.append(value)
         unit_sheet.append([
             u.code, u.name, LEVEL_LABELS[u.level], row.district, u.sector_label, u.members_count,

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Unit
-from shared.pilots import pilot_clause
+from shared.progress import pilot_clause
 from shared.progress import held_by
 from shared.units import in_subtree
 from shared.validation import FUNDING_PARTS

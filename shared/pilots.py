@@ -4,8 +4,8 @@ start before any of its pilots was held.
 
 A unit is a pilot of a campaign when the campaign named it (`PilotUnit`: by the coordinators or the
 federation, or by its district-level union where the campaign lets the level above choose) or when its
-own plan says so (`CongressReport.is_pilot`). `pilot_clause` is that rule in SQL; every figure here
-reads it.
+own plan says so (`CongressReport.is_pilot`). `shared.progress.pilot_clause` is that rule in SQL; every
+figure (here, the progress counts, the dashboard, the calendar, funding, emulation) reads it.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from shared import audit, clock
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, PilotLesson, PilotUnit, Unit, User
-from shared.progress import day_end
+from shared.progress import day_end, named_clause, pilot_clause  # noqa: F401 (the pilot rule, re-exported)
 from shared.text import clean_text, format_date, format_number
 from shared.units import in_subtree, is_within, search_filter
 from shared.vocabulary import LEVEL_LABELS
@@ -29,19 +29,6 @@ CAMPAIGN_ROLES = ("admin", "coordinator", "federation")  # name the pilots of ev
 ABOVE_ROLES = {"grassroots": ("district",)}  # the level above, where the campaign lets it choose
 LESSON_MAX = 2000
 LESSONS_SHOWN = 6  # per level on the dashboard
-
-
-def named_clause(campaign_id: int, as_of: dt.date | None = None):
-    """The unit (Unit.id in the enclosing query) was named a pilot of the campaign (by the end of `as_of`)."""
-    where = [PilotUnit.campaign_id == campaign_id, PilotUnit.unit_id == Unit.id]
-    if as_of is not None:
-        where.append(PilotUnit.designated_at < day_end(as_of))
-    return exists().where(*where)
-
-
-def pilot_clause(campaign_id: int, as_of: dt.date | None = None):
-    """The one rule: named by the campaign, or the unit's own plan says pilot (CongressReport outer-joined)."""
-    return or_(CongressReport.is_pilot.is_(True), named_clause(campaign_id, as_of))
 
 
 # ---- who names the pilots -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
-from sqlalchemy import Connection, Date, Select, and_, case, delete, event, func, literal, or_, select
+from sqlalchemy import Connection, Date, Select, and_, case, delete, event, exists, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from shared import clock, data_versions
 from shared.db import SQLITE_BUSY_MS, upsert
 from shared.deadlines import DeadlineStatus, deadline_status
 from shared.i18n import lazy_gettext
-from shared.models import LEVEL_ORDER, Campaign, CongressReport, ProgressSnapshot, ReportStatusChange, Unit
+from shared.models import LEVEL_ORDER, Campaign, CongressReport, PilotUnit, ProgressSnapshot, ReportStatusChange, Unit
 from shared.units import SEGMENT, in_subtree
 
 STATUSES = ("draft", "submitted", "returned", "approved")
@@ -188,6 +188,23 @@ def state_of(counts: Counts) -> str:
     return next((name for name in STATES if getattr(counts, name)), "pending")
 
 
+# ---- pilot congresses ------------------------------------------------------------------------------
+
+
+def named_clause(campaign_id: int, as_of: dt.date | None = None):
+    """The unit (Unit.id in the enclosing query) was named a pilot of the campaign (by the end of `as_of`)."""
+    where = [PilotUnit.campaign_id == campaign_id, PilotUnit.unit_id == Unit.id]
+    if as_of is not None:
+        where.append(PilotUnit.designated_at < day_end(as_of))
+    return exists().where(*where)
+
+
+def pilot_clause(campaign_id: int, as_of: dt.date | None = None, report=CongressReport):
+    """The one rule of a pilot congress: the campaign named the unit (by `as_of`), or the unit's own plan says
+    pilot (`report`, outer-joined: the report entity or alias of the enclosing query)."""
+    return or_(report.is_pilot.is_(True), named_clause(campaign_id, as_of))
+
+
 # ---- the order of child units --------------------------------------------------------------------
 #
 # "Sort by share held" means one thing on every screen: the portal's table per district, the API's
@@ -224,7 +241,7 @@ def _aggregate(
     sector: str | None = None, pilot_only: bool = False,
 ) -> Select:
     """One GROUP BY over units LEFT JOIN reports; the caller adds grouping columns.
-    `sector` keeps units of one sector; `pilot_only` keeps units whose plan is a pilot congress."""
+    `sector` keeps units of one sector; `pilot_only` keeps pilot congresses (pilot_clause)."""
     R = CongressReport
     end = day_end(as_of)
     state = state_conditions(campaign, as_of, R)
@@ -249,7 +266,7 @@ def _aggregate(
             n(and_(R.planned_date.is_not(None), R.planned_at < end)).label("planned"),
             n(held).label("held"),
             *[n(state[name]).label(name) for name in STATES],
-            n(and_(held, R.is_pilot.is_(True))).label("pilots_held"),
+            n(and_(held, pilot_clause(campaign.id, as_of, R))).label("pilots_held"),
             *status_cols,
         )
         .select_from(Unit)
@@ -260,7 +277,7 @@ def _aggregate(
     if sector:
         stmt = stmt.where(Unit.sector == sector)
     if pilot_only:
-        stmt = stmt.where(R.is_pilot.is_(True))
+        stmt = stmt.where(pilot_clause(campaign.id, as_of, R))
     return stmt
 
 

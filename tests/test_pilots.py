@@ -135,3 +135,37 @@ def test_the_reviewer_records_a_held_pilots_lesson(w, db):
     assert g.lessons == 0 and g.rows[0].lesson is None
     assert pilots.record_lesson(db, w.district1, r11, "") is None
     assert db.query(PilotLesson).count() == 0
+
+
+def test_a_named_pilot_counts_as_a_pilot_in_every_figure(w):
+    """One rule (shared.progress.pilot_clause): a unit the campaign named is a pilot whatever its own plan says,
+    in the pilots' figures, the progress counts (`pilots_held`, "pilots only"), the dashboard's unit list and
+    chart and the calendar; and as of a day before it was named it is not one anywhere."""
+    from shared import calendar as cal, dashboard
+    from shared.progress import progress_by_level
+
+    report(w, w.g11, planned=dt.date(2023, 3, 1), held=dt.date(2023, 3, 1))  # its plan does not say pilot
+    report(w, w.g12, planned=dt.date(2023, 3, 2), held=dt.date(2023, 3, 2), pilot=True)  # declared
+    report(w, w.g21, planned=dt.date(2023, 3, 3), held=dt.date(2023, 3, 3))  # neither
+    named(w, w.g11, at=dt.datetime(2023, 2, 1, 9, 0))
+    w.db.commit()
+    day, before = dt.date(2023, 4, 15), dt.date(2023, 1, 31)
+
+    assert level(pilots.by_level(w.db, w.campaign, w.province, day), "grassroots").held == 2
+    assert progress_by_level(w.db, w.campaign, w.province, day)["grassroots"].pilots_held == 2
+    only = progress_by_level(w.db, w.campaign, w.province, day, pilot_only=True)["grassroots"]
+    assert (only.expected, only.held) == (2, 2)
+    filters = dashboard.Filters(pilot_only=True)
+    rows, total = dashboard.unit_page(w.db, w.campaign, w.province, day, filters)
+    assert total == 2 and {r.unit.code for r in rows} == {"G11", "G12"} and all(r.is_pilot for r in rows)
+    every, _total = dashboard.unit_page(w.db, w.campaign, w.province, day, dashboard.Filters())
+    assert {r.unit.code for r in every if r.is_pilot} == {"G11", "G12"}  # the row carries it, for the badge
+    assert dashboard.held_series(w.db, w.campaign, w.province, day, filters)["grassroots"][-1][1] == 2
+    events, _more = cal.events(w.db, w.campaign, w.province, dt.date(2023, 3, 1), dt.date(2023, 3, 31),
+                               cal.Filters(level="grassroots", pilot_only=True))
+    assert {e.unit_code for e in events} == {"G11", "G12"} and all(e.is_pilot for e in events)
+
+    # as of a day before G11 was named: only the declared one
+    assert progress_by_level(w.db, w.campaign, w.province, before)["grassroots"].pilots_held == 0  # none held yet
+    assert progress_by_level(w.db, w.campaign, w.province, before, pilot_only=True)["grassroots"].expected == 1
+    assert dashboard.unit_page(w.db, w.campaign, w.province, before, filters)[1] == 1

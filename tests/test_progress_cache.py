@@ -121,6 +121,27 @@ def test_report_edit_and_transitions_reach_a_warm_cache(db, world):
     _assert_cached_equals_fresh(db, c, [COUNTRY, t.province, t.d1, t.g11])
 
 
+def test_naming_a_pilot_reaches_a_warm_cache(db, world):
+    """A named pilot counts in `pilots_held` and "pilots only" (shared.progress.pilot_clause): naming one and
+    withdrawing it renew its district's token like a report write."""
+    from shared import pilots
+
+    t, c = world
+    _warm(db, c, t)
+    assert progress.progress_by_level(db, c, COUNTRY)["grassroots"].pilots_held == 0
+    before = _token(db, data_versions.bucket_of(t.d2.path))
+    pilots.designate(db, t.admin, c, t.g12)
+    db.commit()
+    assert _token(db, data_versions.bucket_of(t.d2.path)) == before  # another district's token is kept
+    for scope in (COUNTRY, t.province, t.d1):
+        assert progress.progress_by_level(db, c, scope)["grassroots"].pilots_held == 1, scope.path
+        assert progress.progress_by_level(db, c, scope, pilot_only=True)["grassroots"].expected == 1, scope.path
+    _assert_cached_equals_fresh(db, c, [COUNTRY, t.province, t.d1], pilot_only=True)
+    pilots.withdraw(db, t.admin, c, t.g12)
+    db.commit()
+    assert progress.progress_by_level(db, c, t.d1)["grassroots"].pilots_held == 0
+
+
 def test_a_report_write_renews_exactly_the_buckets_of_its_units_in_one_statement(db, world):
     """The usual write (rows of some units' reports) renews the buckets at commit with one statement that reads
     the units' paths itself: a district's bucket for units under it, a province its own row, a unit whose path
