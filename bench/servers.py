@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 READY = re.compile(r"đang chạy tại (http://127\.0\.0\.1:\d+)")
 
 
+PASSED = ("DAIHOI_WRITE_SLOTS", "DAIHOI_WRITE_WAIT_MS")  # portal/admission.py
+
+
 class ServerProcess:
     """`python -m MODULE ARGS...` whose first line with "đang chạy tại URL" says it listens
     (what `daihoi serve` and bench.write_floor print)."""
@@ -25,7 +28,8 @@ class ServerProcess:
         self.lines: queue.Queue[str] = queue.Queue()
 
     def __enter__(self) -> ServerProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DAIHOI_")}
+        # The server's settings are the benchmark's, except the tuning ones a run may vary (bench/README).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAIHOI_") or k in PASSED}
         env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **self.env)
         self.proc = subprocess.Popen([sys.executable, "-m", *self.argv], cwd=ROOT, env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -83,4 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     files.init_app(app)
     health.init_app(app)
     observability.init_app(app)
+    from portal import admission
+
+    admission.install(app)  # at most a few writes at once per process: pages read meanwhile keep their pace
     return app
