@@ -7,7 +7,8 @@ The writes gain little from running side by side anyway: on SQLite they take the
 turn (the others only look at it every few ms), on PostgreSQL a few at once keep the processor and the database
 busy. So a write (any method but GET, HEAD and OPTIONS) waits for one of `slots` places before it runs; reads
 never wait. A write that has waited `wait_ms` runs anyway (a long import or a stuck request delays the others
-by that much at most, never blocks them), and the place is given back when its response has been sent.
+by that much at most, never blocks them), and the place is given back as soon as the app has answered
+(the body of a write's answer, never a stream here, is sent after).
 
 Settings: DAIHOI_WRITE_SLOTS (default 1 on SQLite, 2 on PostgreSQL; 0 turns admission off) and
 DAIHOI_WRITE_WAIT_MS (default 200)."""
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-
-from werkzeug.wsgi import ClosingIterator
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WAIT_MS = 200
@@ -37,20 +36,13 @@ class WriteAdmission:
         if environ.get("REQUEST_METHOD", "GET") in SAFE_METHODS:
             return self.app(environ, start_response)
         admitted = self._places.acquire(timeout=self.wait)
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if admitted and not released:
-                released = True
-                self._places.release()
-
         try:
-            body = self.app(environ, start_response)
-        except BaseException:
-            release()
-            raise
-        return ClosingIterator(body, [release])
+            # A write's work (its transaction, its commit) is done when the app returns its response: the
+            # place is free before the body is sent, and whether or not the server closes the body.
+            return self.app(environ, start_response)
+        finally:
+            if admitted:
+                self._places.release()
 
 
 def install(app) -> None:
