@@ -10,8 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, Unit
-from shared.progress import pilot_clause
-from shared.progress import held_by
+from shared.progress import held_by, pilot_clause
 from shared.units import in_subtree
 from shared.validation import FUNDING_PARTS
 

@@ -19,7 +19,7 @@ from shared import audit, clock
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.models import LEVEL_ORDER, Campaign, CongressReport, PilotLesson, PilotUnit, Unit, User
-from shared.progress import day_end, named_clause, pilot_clause  # noqa: F401 (the pilot rule, re-exported)
+from shared.progress import day_end, named_clause, pilot_clause
 from shared.text import clean_text, format_date, format_number
 from shared.units import in_subtree, is_within, search_filter
 from shared.vocabulary import LEVEL_LABELS

@@ -12,10 +12,10 @@ from shared import workflow
 from shared.errors import Conflict, DomainError, Forbidden, NotFound
 from shared.i18n import _
 from shared.models import Campaign, CongressReport, Unit, User
+from shared.paging import page_count
 from shared.reports import report_warnings
 from shared.units import in_subtree, search_filter
 from shared.validation import QUORUM_SHARE, SIZE_RULES
-from shared.paging import page_count
 
 # Who may open the queue: reviewers act, coordinators and observers only watch (read-only).
 ACTING_ROLES = ("admin", "district", "federation")
